@@ -1,0 +1,26 @@
+"""One way to find files under ``resources/``, from a checkout or a PyInstaller bundle."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def resources_dir() -> Path:
+    """The ``resources`` folder: beside the packages in a checkout, inside ``_MEIPASS`` when frozen."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def resource_path(*parts: str) -> Path:
+    path = resources_dir().joinpath(*parts)
+    if not path.exists():
+        raise FileNotFoundError(f"Thiếu tệp tài nguyên của chương trình: {path}")
+    return path
+
+
+def load_json(*parts: str):
+    with resource_path(*parts).open(encoding="utf-8") as fh:
+        return json.load(fh)

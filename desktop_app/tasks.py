@@ -33,5 +33,3 @@ class TaskState:
         if self._on_progress is not None:
             self._on_progress(done, total, text)
 
-
-NULL_TASK = TaskState()

@@ -1,0 +1,166 @@
+"""peewee tables of the core.  Declared without a database; bound by :mod:`.database`.
+
+Every record that may travel between offices carries a stable ``uuid``.  Text that
+is searched or matched has a ``*_fold`` twin (see :func:`desktop_app.text.fold`).
+"""
+from __future__ import annotations
+
+import uuid as _uuid
+from datetime import datetime
+
+import peewee as pw
+
+from ..text import fold
+
+database_proxy = pw.DatabaseProxy()
+
+
+def new_uuid() -> str:
+    return str(_uuid.uuid4())
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """Key → JSON text.  Holds the office details so they travel with the database file."""
+    key = pw.CharField(primary_key=True)
+    value = pw.TextField()
+
+
+class CatalogueModel(BaseModel):
+    uuid = pw.CharField(unique=True, default=new_uuid)
+    name = pw.CharField()
+    name_fold = pw.CharField(index=True)
+    sort_order = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+    def save(self, *args, **kwargs):
+        self.name_fold = fold(self.name)
+        return super().save(*args, **kwargs)
+
+
+class Level(CatalogueModel):
+    """Cấp: Cơ sở (xã, phường), Huyện (historical), Tỉnh, and agencies' own levels."""
+
+
+class Field(CatalogueModel):
+    """Lĩnh vực: Kinh tế; Văn hóa - xã hội; Quốc phòng - an ninh; Xây dựng hệ thống chính trị."""
+
+
+class UnitKind(CatalogueModel):
+    """Loại đơn vị: tổ chức đảng, chính quyền, đoàn thể, hội cấp xã, lực lượng vũ trang..."""
+
+
+class Unit(BaseModel):
+    """A registering unit; units form a tree (huyện → xã → thôn)."""
+    uuid = pw.CharField(unique=True, default=new_uuid)
+    name = pw.CharField()
+    name_fold = pw.CharField(index=True)
+    kind = pw.ForeignKeyField(UnitKind, null=True, on_delete="SET NULL")
+    level = pw.ForeignKeyField(Level, null=True, on_delete="SET NULL")
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    address = pw.CharField(default="")
+    note = pw.TextField(default="")
+    active = pw.BooleanField(default=True)
+
+    def save(self, *args, **kwargs):
+        self.name_fold = fold(self.name)
+        return super().save(*args, **kwargs)
+
+
+class Year(BaseModel):
+    """A movement year (đợt đăng ký), with its plan reference."""
+    year = pw.IntegerField(unique=True)
+    title = pw.CharField(default="")
+    note = pw.TextField(default="")
+
+
+class MoHinh(BaseModel):
+    """A registered mô hình (collective, ``kind='tap_the'``) or điển hình (individual, ``'ca_nhan'``)."""
+    uuid = pw.CharField(unique=True, default=new_uuid)
+    year = pw.IntegerField(index=True)
+    name = pw.TextField()
+    name_fold = pw.TextField(index=True)
+    kind = pw.CharField(default="tap_the", index=True)
+    field = pw.ForeignKeyField(Field, null=True, on_delete="RESTRICT")
+    level = pw.ForeignKeyField(Level, null=True, on_delete="RESTRICT")
+    unit = pw.ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    status = pw.CharField(default="dang_ky", index=True)
+    address = pw.TextField(default="")            # địa chỉ cụ thể
+    # Registration form (2026 ward form order).
+    situation = pw.TextField(default="")          # thực trạng, lý do
+    objectives = pw.TextField(default="")         # mục tiêu, tiêu chí đánh giá
+    content = pw.TextField(default="")            # nội dung, cách thức thực hiện
+    area = pw.TextField(default="")               # địa bàn, đối tượng
+    forces = pw.TextField(default="")             # lực lượng thực hiện
+    resources = pw.TextField(default="")          # nguồn lực
+    start_date = pw.DateField(null=True)
+    end_date = pw.DateField(null=True)
+    milestones = pw.TextField(default="")         # các mốc thời gian
+    outputs = pw.TextField(default="")            # sản phẩm, kết quả đầu ra
+    sustainability = pw.TextField(default="")     # khả năng duy trì, nhân rộng
+    result_text = pw.TextField(default="")        # kết quả đạt được (free text)
+    lead_name = pw.CharField(default="")          # người phụ trách
+    lead_position = pw.CharField(default="")
+    lead_phone = pw.CharField(default="")
+    person_name = pw.CharField(default="")        # điển hình cá nhân
+    person_birth_year = pw.IntegerField(null=True)
+    person_position = pw.CharField(default="")
+    person_address = pw.CharField(default="")
+    note = pw.TextField(default="")
+    continues = pw.ForeignKeyField("self", null=True, backref="continued_by", on_delete="SET NULL")
+    replicates = pw.ForeignKeyField("self", null=True, backref="replicated_by", on_delete="SET NULL")
+    search_fold = pw.TextField(default="", index=True)
+    created_at = pw.DateTimeField(default=now)
+    updated_at = pw.DateTimeField(default=now)
+
+
+class Indicator(BaseModel):
+    """A measured result: "26 phương tiện", "620 triệu đồng", "99,16 %"."""
+    uuid = pw.CharField(unique=True, default=new_uuid)
+    model = pw.ForeignKeyField(MoHinh, backref="indicators", on_delete="CASCADE")
+    name = pw.CharField()
+    unit_of_measure = pw.CharField(default="")
+    target = pw.FloatField(null=True)
+    achieved = pw.FloatField(null=True)
+    sort_order = pw.IntegerField(default=0)
+    note = pw.CharField(default="")
+
+
+class Attachment(BaseModel):
+    """Evidence stored as a file beside the database (``<db>.files/``), never as a blob."""
+    uuid = pw.CharField(unique=True, default=new_uuid)
+    model = pw.ForeignKeyField(MoHinh, backref="attachments", on_delete="CASCADE")
+    original_name = pw.CharField()
+    stored_name = pw.CharField()                  # relative to the attachments folder
+    sha256 = pw.CharField(index=True)
+    size = pw.IntegerField(default=0)
+    caption = pw.CharField(default="")
+    added_at = pw.DateTimeField(default=now)
+
+
+class StatusChange(BaseModel):
+    model = pw.ForeignKeyField(MoHinh, backref="status_history", on_delete="CASCADE")
+    from_status = pw.CharField(default="")
+    to_status = pw.CharField()
+    reason = pw.TextField(default="")
+    changed_at = pw.DateTimeField(default=now)
+
+
+class AuditLog(BaseModel):
+    """Actions that must be traceable later: criteria edited after scoring, decision unlocks..."""
+    at = pw.DateTimeField(default=now)
+    action = pw.CharField()
+    detail = pw.TextField(default="")
+
+
+CORE_TABLES = [Setting, Level, Field, UnitKind, Unit, Year, MoHinh, Indicator, Attachment,
+               StatusChange, AuditLog]

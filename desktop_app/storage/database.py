@@ -72,6 +72,15 @@ def _load_extensions() -> None:
 
 # ----------------------------------------------------------------- opening
 
+_current: "Database | None" = None
+
+
+def current() -> "Database":
+    """The database opened last (the one every table is bound to)."""
+    if _current is None:
+        raise errors.StorageError("Chưa mở tệp dữ liệu nào.")
+    return _current
+
 class Database:
     """The open database file.  Use :func:`open_database`."""
 
@@ -100,8 +109,11 @@ class Database:
             except pw.DatabaseError:
                 log.exception("checkpoint before close failed")
             self.db.close()
+        global _current
         if database_proxy.obj is self.db:
             database_proxy.initialize(None)
+        if _current is self:
+            _current = None
 
     def backup_to(self, target: Path) -> Path:
         """Consistent copy of the live database into one file (SQLite online backup)."""
@@ -178,6 +190,8 @@ def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Da
             if database_proxy.obj is db:
                 database_proxy.initialize(None)
             raise
+    global _current
+    _current = database
     return database
 
 

@@ -1,0 +1,82 @@
+"""``init``, ``demo``, ``models`` and ``stats``."""
+from __future__ import annotations
+
+import argparse
+
+from .. import domain
+from ..demo import load_demo
+from ..services import statistics
+from ..services.models import ModelFilter, list_models
+from ..text import format_number
+from .common import opened, print_json
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("init", help="tạo hoặc nâng cấp tệp dữ liệu, in đường dẫn")
+    p.set_defaults(handler=cmd_init)
+
+    p = subparsers.add_parser("demo", help="nạp dữ liệu mẫu (huyện Lâm Hà năm 2023)")
+    p.set_defaults(handler=cmd_demo)
+
+    p = subparsers.add_parser("models", help="liệt kê mô hình, điển hình")
+    p.add_argument("--year", type=int)
+    p.add_argument("--search", default="", help="tìm theo tên, đơn vị, địa chỉ (không phân biệt dấu)")
+    p.add_argument("--field", default="", help="lọc theo lĩnh vực (một phần tên)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_models)
+
+    p = subparsers.add_parser("stats", help="thống kê một năm")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    with opened(args) as database:
+        print(database.path)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    with opened(args):
+        result = load_demo()
+    print(f"Đã nạp dữ liệu mẫu năm {result.year}: thêm {result.models_added} mô hình, "
+          f"{result.units_added} đơn vị (năm {result.year} có {result.models_total} mô hình).")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    with opened(args):
+        rows = list_models(ModelFilter(year=args.year, text=args.search, field_name=args.field))
+    if args.json:
+        print_json([{
+            "uuid": r.uuid, "name": r.name, "kind": r.kind, "field": r.field, "unit": r.unit, "level": r.level,
+            "year": r.year, "status": r.status, "status_label": r.status_label, "address": r.address,
+        } for r in rows])
+        return 0
+    for r in rows:
+        print(f"{r.year}  {r.kind_label:<8} {r.status_label:<18} {r.name} — {r.unit or 'chưa có đơn vị'}")
+    print(f"Tổng cộng: {format_number(len(rows))} mô hình, điển hình.")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with opened(args):
+        stats = statistics.year_stats(args.year)
+    if args.json:
+        print_json(stats.to_json())
+        return 0
+    print(f"Năm {stats.year}: {format_number(stats.total)} mô hình, điển hình")
+    print("Theo lĩnh vực:")
+    for name, count in stats.by_field.items():
+        print(f"  {name}: {count}")
+    print("Theo loại:")
+    for code, count in stats.by_kind.items():
+        print(f"  {domain.kind_label(code)}: {count}")
+    print("Theo trạng thái:")
+    for code, count in stats.by_status.items():
+        print(f"  {domain.status_label(code)}: {count}")
+    print("Theo loại đơn vị:")
+    for name, count in stats.by_unit_kind.items():
+        print(f"  {name}: {count}")
+    return 0

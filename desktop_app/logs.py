@@ -1,0 +1,34 @@
+"""One rotating log file in the user's data folder; the error dialog tells the user where it is."""
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from .storage.database import default_data_dir
+
+_configured: Path | None = None
+
+
+def log_path() -> Path:
+    return default_data_dir() / "logs" / "so-dan-van-kheo.log"
+
+
+def setup_logging(level: int = logging.INFO) -> Path:
+    """Idempotent; returns the log file path."""
+    global _configured
+    if _configured is not None:
+        return _configured
+    path = log_path()
+    root = logging.getLogger("dvk")
+    root.setLevel(level)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    _configured = path
+    return path

@@ -1,0 +1,79 @@
+"""Evidence files (photos, documents) copied beside the database with their SHA-256."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from ..errors import AppError, NotFoundError
+from ..storage import database as storage
+from ..storage.models import Attachment, MoHinh, new_uuid
+from ..text import clean
+
+MAX_SIZE = 200 * 1024 * 1024
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def files_dir() -> Path:
+    return storage.current().files_dir
+
+
+def attachment_path(stored_name: str) -> Path:
+    return files_dir() / stored_name
+
+
+def add_attachment(model_id: int, source: Path | str, caption: str = "") -> int:
+    """Copy ``source`` beside the database and record it.  The same file twice is recorded once."""
+    source = Path(source)
+    if MoHinh.get_or_none(MoHinh.id == model_id) is None:
+        raise NotFoundError("Không tìm thấy mô hình để đính kèm tệp.")
+    if not source.is_file():
+        raise AppError(f"Không tìm thấy tệp «{source}».")
+    size = source.stat().st_size
+    if size > MAX_SIZE:
+        raise AppError(f"Tệp «{source.name}» quá lớn ({size // (1024 * 1024)} MB); tối đa 200 MB.")
+    digest = _sha256(source)
+    existing = Attachment.get_or_none((Attachment.model == model_id) & (Attachment.sha256 == digest))
+    if existing:
+        return existing.id
+    uuid = new_uuid()
+    stored_name = f"{uuid}{source.suffix.lower()}"
+    target = files_dir() / stored_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copy2(source, target)
+        row = Attachment.create(uuid=uuid, model=model_id, original_name=source.name, stored_name=stored_name,
+                                sha256=digest, size=size, caption=clean(caption))
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise AppError(f"Không chép được tệp «{source.name}» vào thư mục dữ liệu: {exc.strerror or exc}.") from exc
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return row.id
+
+
+def remove_attachment(attachment_id: int) -> None:
+    row = Attachment.get_or_none(Attachment.id == attachment_id)
+    if row is None:
+        return
+    stored = row.stored_name
+    row.delete_instance()
+    if not Attachment.select().where(Attachment.stored_name == stored).exists():
+        (files_dir() / stored).unlink(missing_ok=True)
+
+
+def verify(attachment_id: int) -> bool:
+    """True when the stored file still has the hash recorded when it was added."""
+    row = Attachment.get_or_none(Attachment.id == attachment_id)
+    if row is None:
+        return False
+    path = files_dir() / row.stored_name
+    return path.is_file() and _sha256(path) == row.sha256

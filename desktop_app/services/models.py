@@ -1,0 +1,464 @@
+"""Models and exemplars: validation, create / update / delete, filtered listing and search."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field as dc_field, fields as dc_fields
+from datetime import date, datetime
+
+import peewee as pw
+
+from .. import domain
+from ..errors import NotFoundError, ValidationError
+from ..storage.models import (Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind,
+                              database_proxy, now)
+from ..text import clean, clean_multiline, fold, parse_number
+
+# Free-text registration fields, in the order of the registration form, with their labels.
+TEXT_FIELDS: dict[str, str] = {
+    "address": "Địa chỉ cụ thể",
+    "situation": "Thực trạng, lý do xây dựng",
+    "objectives": "Mục tiêu, tiêu chí đánh giá",
+    "content": "Nội dung, cách thức thực hiện",
+    "area": "Địa bàn, đối tượng",
+    "forces": "Lực lượng thực hiện",
+    "resources": "Nguồn lực",
+    "milestones": "Các mốc thời gian",
+    "outputs": "Sản phẩm, kết quả đầu ra",
+    "sustainability": "Khả năng duy trì, nhân rộng",
+    "result_text": "Kết quả đạt được",
+    "note": "Ghi chú",
+}
+LINE_FIELDS: dict[str, str] = {
+    "lead_name": "Người phụ trách",
+    "lead_position": "Chức vụ người phụ trách",
+    "lead_phone": "Điện thoại",
+    "person_name": "Họ và tên",
+    "person_position": "Chức vụ",
+    "person_address": "Địa chỉ cá nhân",
+}
+
+
+@dataclass
+class IndicatorData:
+    name: str
+    unit_of_measure: str = ""
+    target: float | None = None
+    achieved: float | None = None
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass
+class ModelInput:
+    """What the editor (or an importer) hands to :func:`create_model` / :func:`update_model`."""
+    name: str
+    year: int
+    field_id: int | None
+    kind: str = domain.KIND_COLLECTIVE
+    level_id: int | None = None
+    unit_id: int | None = None
+    address: str = ""
+    situation: str = ""
+    objectives: str = ""
+    content: str = ""
+    area: str = ""
+    forces: str = ""
+    resources: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    milestones: str = ""
+    outputs: str = ""
+    sustainability: str = ""
+    result_text: str = ""
+    lead_name: str = ""
+    lead_position: str = ""
+    lead_phone: str = ""
+    person_name: str = ""
+    person_birth_year: int | None = None
+    person_position: str = ""
+    person_address: str = ""
+    note: str = ""
+    continues_id: int | None = None
+    replicates_id: int | None = None
+    indicators: list[IndicatorData] | None = None  # None = leave indicators unchanged on update
+
+
+@dataclass
+class ModelRow:
+    """One line of the model list."""
+    id: int
+    uuid: str
+    year: int
+    name: str
+    kind: str
+    field_id: int | None
+    field: str
+    level_id: int | None
+    level: str
+    unit_id: int | None
+    unit: str
+    unit_kind: str
+    status: str
+    address: str
+    person_name: str
+    updated_at: datetime | None
+
+    @property
+    def kind_label(self) -> str:
+        return domain.KIND_SHORT.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return domain.status_label(self.status)
+
+
+@dataclass
+class StatusEntry:
+    from_status: str
+    to_status: str
+    reason: str
+    changed_at: datetime
+
+
+@dataclass
+class AttachmentInfo:
+    id: int
+    uuid: str
+    original_name: str
+    stored_name: str
+    sha256: str
+    size: int
+    caption: str
+    added_at: datetime
+
+    @property
+    def is_image(self) -> bool:
+        return self.original_name.lower().rsplit(".", 1)[-1] in {"jpg", "jpeg", "png", "bmp", "gif", "webp"}
+
+
+@dataclass
+class LinkInfo:
+    id: int
+    name: str
+    year: int
+    unit: str
+
+
+@dataclass
+class ModelDetail:
+    row: ModelRow
+    data: ModelInput
+    indicators: list[IndicatorData]
+    attachments: list[AttachmentInfo]
+    history: list[StatusEntry]
+    continues: LinkInfo | None
+    replicates: LinkInfo | None
+    continued_by: list[LinkInfo] = dc_field(default_factory=list)
+    replicated_by: list[LinkInfo] = dc_field(default_factory=list)
+
+
+@dataclass
+class ModelFilter:
+    year: int | None = None
+    field_id: int | None = None
+    level_id: int | None = None
+    unit_id: int | None = None
+    include_subunits: bool = True
+    kind: str | None = None
+    status: str | None = None
+    statuses: tuple[str, ...] | None = None
+    text: str = ""
+    field_name: str = ""   # command line: match a field by folded name
+
+
+# ----------------------------------------------------------------- validation
+
+def _int_or_none(value, label: str, key: str) -> int | None:
+    if value in (None, ""):
+        return None
+    number = parse_number(value)
+    if number is None or number != int(number):
+        raise ValidationError(label, f"«{value}» không phải là số nguyên.", key=key)
+    return int(number)
+
+
+def _validated(data: ModelInput, model_id: int | None = None) -> dict:
+    values: dict = {}
+    name = clean(data.name)
+    if not name:
+        raise ValidationError("Tên mô hình, điển hình", "không được để trống.", key="name")
+    if len(name) > 500:
+        raise ValidationError("Tên mô hình, điển hình", "quá dài (tối đa 500 ký tự).", key="name")
+    values["name"] = name
+    values["name_fold"] = fold(name)
+    year = _int_or_none(data.year, "Năm", "year")
+    if year is None or not 1990 <= year <= 2100:
+        raise ValidationError("Năm", "phải là năm từ 1990 đến 2100.", key="year")
+    values["year"] = year
+    if data.kind not in domain.KINDS:
+        raise ValidationError("Loại", "chỉ chọn «Mô hình (tập thể)» hoặc «Điển hình (cá nhân)».", key="kind")
+    values["kind"] = data.kind
+    if not data.field_id or Field.get_or_none(Field.id == data.field_id) is None:
+        raise ValidationError("Lĩnh vực", "chưa chọn lĩnh vực.", key="field")
+    values["field"] = data.field_id
+    if data.level_id and Level.get_or_none(Level.id == data.level_id) is None:
+        raise ValidationError("Cấp", "cấp đã chọn không còn trong danh mục.", key="level")
+    values["level"] = data.level_id or None
+    if data.unit_id and Unit.get_or_none(Unit.id == data.unit_id) is None:
+        raise ValidationError("Đơn vị thực hiện", "đơn vị đã chọn không còn trong danh mục.", key="unit")
+    values["unit"] = data.unit_id or None
+    for key, label in TEXT_FIELDS.items():
+        values[key] = clean_multiline(getattr(data, key))
+    for key, label in LINE_FIELDS.items():
+        values[key] = clean(getattr(data, key))
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        raise ValidationError("Thời gian kết thúc", "không được trước thời gian bắt đầu.", key="end_date")
+    values["start_date"], values["end_date"] = data.start_date, data.end_date
+    birth = _int_or_none(data.person_birth_year, "Năm sinh", "person_birth_year")
+    if birth is not None and not 1900 <= birth <= year:
+        raise ValidationError("Năm sinh", f"«{birth}» không hợp lệ.", key="person_birth_year")
+    values["person_birth_year"] = birth
+    for key, label in (("continues_id", "Tiếp nối mô hình"), ("replicates_id", "Nhân rộng từ mô hình")):
+        linked = getattr(data, key)
+        if linked:
+            if linked == model_id:
+                raise ValidationError(label, "không thể liên kết mô hình với chính nó.", key=key)
+            if MoHinh.get_or_none(MoHinh.id == linked) is None:
+                raise ValidationError(label, "mô hình liên kết không còn tồn tại.", key=key)
+        values[key.removesuffix("_id")] = linked or None
+    values["search_fold"] = fold(" ".join([name, values["address"], values["person_name"], values["area"]]))
+    return values
+
+
+def _validated_indicators(items: list[IndicatorData]) -> list[dict]:
+    rows = []
+    for position, item in enumerate(items, start=1):
+        name = clean(item.name)
+        if not name and item.achieved is None and item.target is None:
+            continue
+        label = f"Chỉ tiêu dòng {position}"
+        if not name:
+            raise ValidationError(label, "chưa nhập tên chỉ tiêu.", key="indicators")
+        numbers = {}
+        for attr, word in (("target", "Kế hoạch"), ("achieved", "Đạt được")):
+            value = getattr(item, attr)
+            if value in (None, ""):
+                numbers[attr] = None
+                continue
+            number = parse_number(value)
+            if number is None:
+                raise ValidationError(label, f"cột «{word}»: «{value}» không phải là số.", key="indicators")
+            numbers[attr] = number
+        rows.append({"name": name, "unit_of_measure": clean(item.unit_of_measure), "note": clean(item.note),
+                     "sort_order": position, **numbers})
+    return rows
+
+
+# ----------------------------------------------------------------- writes
+
+def create_model(data: ModelInput, *, status: str = domain.REGISTERED, uuid: str | None = None) -> int:
+    """Register a model; returns its id.  Status history starts with the initial status."""
+    values = _validated(data)
+    indicators = _validated_indicators(data.indicators or [])
+    if status not in domain.STATUSES:
+        raise ValidationError("Trạng thái", f"«{status}» không hợp lệ.", key="status")
+    with database_proxy.atomic():
+        extra = {"uuid": uuid} if uuid else {}
+        row = MoHinh.create(status=status, **values, **extra)
+        for item in indicators:
+            Indicator.create(model=row, **item)
+        StatusChange.create(model=row, from_status="", to_status=status)
+    return row.id
+
+
+def update_model(model_id: int, data: ModelInput) -> None:
+    row = _get_row(model_id)
+    values = _validated(data, model_id)
+    indicators = None if data.indicators is None else _validated_indicators(data.indicators)
+    with database_proxy.atomic():
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = now()
+        row.save()
+        if indicators is not None:
+            Indicator.delete().where(Indicator.model == row).execute()
+            for item in indicators:
+                Indicator.create(model=row, **item)
+
+
+def delete_models(model_ids: list[int]) -> int:
+    """Delete models with their indicators, history and attachment records (one transaction)."""
+    if not model_ids:
+        return 0
+    with database_proxy.atomic():
+        MoHinh.update(continues=None).where(MoHinh.continues.in_(model_ids)).execute()
+        MoHinh.update(replicates=None).where(MoHinh.replicates.in_(model_ids)).execute()
+        deleted = MoHinh.delete().where(MoHinh.id.in_(model_ids)).execute()
+    return deleted
+
+
+def _get_row(model_id: int) -> MoHinh:
+    row = MoHinh.get_or_none(MoHinh.id == model_id)
+    if row is None:
+        raise NotFoundError("Không tìm thấy mô hình, điển hình (có thể đã bị xóa).")
+    return row
+
+
+# ----------------------------------------------------------------- reads
+
+SORT_COLUMNS = ("name", "kind", "field", "unit", "level", "status", "year", "updated_at")
+
+
+def _base_query():
+    return (MoHinh.select(MoHinh, Field, Level, Unit, UnitKind)
+            .join(Field, pw.JOIN.LEFT_OUTER, on=(MoHinh.field == Field.id))
+            .switch(MoHinh).join(Level, pw.JOIN.LEFT_OUTER, on=(MoHinh.level == Level.id))
+            .switch(MoHinh).join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id))
+            .join(UnitKind, pw.JOIN.LEFT_OUTER, on=(Unit.kind == UnitKind.id)))
+
+
+def _apply_filter(query, flt: ModelFilter):
+    if flt.year:
+        query = query.where(MoHinh.year == flt.year)
+    if flt.field_id:
+        query = query.where(MoHinh.field == flt.field_id)
+    if flt.field_name:
+        query = query.where(Field.name_fold.contains(fold(flt.field_name)))
+    if flt.level_id:
+        query = query.where(MoHinh.level == flt.level_id)
+    if flt.unit_id:
+        ids = {flt.unit_id}
+        if flt.include_subunits:
+            from .units import _descendant_ids
+            ids |= _descendant_ids(flt.unit_id)
+        query = query.where(MoHinh.unit.in_(sorted(ids)))
+    if flt.kind:
+        query = query.where(MoHinh.kind == flt.kind)
+    if flt.status:
+        query = query.where(MoHinh.status == flt.status)
+    if flt.statuses:
+        query = query.where(MoHinh.status.in_(list(flt.statuses)))
+    for word in fold(flt.text).split():
+        # instr() instead of LIKE: no wildcard characters to escape in what the user typed.
+        query = query.where((pw.fn.instr(MoHinh.search_fold, word) > 0) |
+                            (pw.fn.instr(pw.fn.coalesce(Unit.name_fold, ""), word) > 0))
+    return query
+
+
+def _order(sort: str, descending: bool):
+    column = {
+        "name": MoHinh.name.collate("VI"),
+        "kind": MoHinh.kind,
+        "field": Field.sort_order,
+        "unit": pw.fn.coalesce(Unit.name, "").collate("VI"),
+        "level": Level.sort_order,
+        "status": MoHinh.status,
+        "year": MoHinh.year,
+        "updated_at": MoHinh.updated_at,
+    }.get(sort, MoHinh.name.collate("VI"))
+    primary = column.desc() if descending else column.asc()
+    return [primary, MoHinh.name.collate("VI").asc(), MoHinh.id.asc()]
+
+
+def query_ids(flt: ModelFilter | None = None, sort: str = "name", descending: bool = False) -> list[int]:
+    """Ids of matching models, sorted (Vietnamese order for names).  Cheap: the list view
+    holds only these and fetches rows for what it shows."""
+    query = _apply_filter(_base_query().select(MoHinh.id), flt or ModelFilter())
+    return [model_id for (model_id,) in query.order_by(*_order(sort, descending)).tuples()]
+
+
+def _row(r: MoHinh) -> ModelRow:
+    field = r.field if r.field_id else None
+    level = r.level if r.level_id else None
+    unit = r.unit if r.unit_id else None
+    return ModelRow(
+        id=r.id, uuid=r.uuid, year=r.year, name=r.name, kind=r.kind,
+        field_id=r.field_id, field=field.name if field else "",
+        level_id=r.level_id, level=level.name if level else "",
+        unit_id=r.unit_id, unit=unit.name if unit else "",
+        unit_kind=unit.kind.name if unit and unit.kind_id else "",
+        status=r.status, address=r.address, person_name=r.person_name, updated_at=r.updated_at,
+    )
+
+
+def rows_for_ids(ids: list[int]) -> list[ModelRow]:
+    """Rows for the given ids, in the same order (missing ids are skipped)."""
+    if not ids:
+        return []
+    found: dict[int, ModelRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for r in _base_query().where(MoHinh.id.in_(chunk)):
+            found[r.id] = _row(r)
+    return [found[i] for i in ids if i in found]
+
+
+def list_models(flt: ModelFilter | None = None, sort: str = "name", descending: bool = False) -> list[ModelRow]:
+    query = _apply_filter(_base_query(), flt or ModelFilter())
+    return [_row(r) for r in query.order_by(*_order(sort, descending))]
+
+
+def count_models(flt: ModelFilter | None = None) -> int:
+    return _apply_filter(_base_query(), flt or ModelFilter()).count()
+
+
+def _link(row: MoHinh | None) -> LinkInfo | None:
+    if row is None:
+        return None
+    return LinkInfo(row.id, row.name, row.year, row.unit.name if row.unit_id else "")
+
+
+def get_model(model_id: int) -> ModelDetail:
+    r = _get_row(model_id)
+    row = rows_for_ids([model_id])[0]
+    data = ModelInput(
+        name=r.name, year=r.year, field_id=r.field_id, kind=r.kind, level_id=r.level_id, unit_id=r.unit_id,
+        start_date=r.start_date, end_date=r.end_date, person_birth_year=r.person_birth_year,
+        continues_id=r.continues_id, replicates_id=r.replicates_id,
+        **{k: getattr(r, k) for k in list(TEXT_FIELDS) + list(LINE_FIELDS)},
+    )
+    indicators = [IndicatorData(i.name, i.unit_of_measure, i.target, i.achieved, i.note, i.id)
+                  for i in r.indicators.order_by(Indicator.sort_order, Indicator.id)]
+    data.indicators = indicators
+    attachments = [AttachmentInfo(a.id, a.uuid, a.original_name, a.stored_name, a.sha256, a.size, a.caption,
+                                  a.added_at) for a in r.attachments.order_by(Attachment.added_at, Attachment.id)]
+    history = [StatusEntry(h.from_status, h.to_status, h.reason, h.changed_at)
+               for h in r.status_history.order_by(StatusChange.changed_at, StatusChange.id)]
+    return ModelDetail(
+        row=row, data=data, indicators=indicators, attachments=attachments, history=history,
+        continues=_link(r.continues if r.continues_id else None),
+        replicates=_link(r.replicates if r.replicates_id else None),
+        continued_by=[_link(m) for m in MoHinh.select().where(MoHinh.continues == model_id)],
+        replicated_by=[_link(m) for m in MoHinh.select().where(MoHinh.replicates == model_id)],
+    )
+
+
+def similar_names(year: int, name: str, *, exclude_id: int | None = None, limit: int = 5) -> list[ModelRow]:
+    """Models of the same year whose names look like ``name`` (duplicate warning while typing)."""
+    key = fold(name)
+    if len(key) < 4:
+        return []
+    query = MoHinh.select(MoHinh.id, MoHinh.name_fold).where(MoHinh.year == year)
+    if exclude_id:
+        query = query.where(MoHinh.id != exclude_id)
+    scored = []
+    for candidate in query:
+        other = candidate.name_fold
+        if key == other or (len(key) >= 8 and (key in other or other in key)):
+            ratio = 1.0
+        else:
+            ratio = difflib.SequenceMatcher(None, key, other).ratio()
+        if ratio >= 0.8:
+            scored.append((ratio, candidate.id))
+    scored.sort(key=lambda item: -item[0])
+    return rows_for_ids([model_id for _, model_id in scored[:limit]])
+
+
+def years() -> list[int]:
+    """Years that have models, newest first."""
+    query = MoHinh.select(MoHinh.year).distinct().order_by(MoHinh.year.desc())
+    return [row.year for row in query]
+
+
+def input_field_names() -> list[str]:
+    return [f.name for f in dc_fields(ModelInput)]

@@ -1,0 +1,44 @@
+"""Changing a model's status; every change is kept as history."""
+from __future__ import annotations
+
+from .. import domain
+from ..errors import ValidationError
+from ..storage.models import MoHinh, StatusChange, database_proxy, now
+from ..text import clean
+
+
+def allowed_next(status: str) -> list[str]:
+    return sorted(domain.TRANSITIONS.get(status, set()), key=list(domain.STATUSES).index)
+
+
+def change_status(model_ids: list[int], new_status: str, reason: str = "", *, force: bool = False) -> int:
+    """Move every given model to ``new_status`` in one transaction; returns how many changed.
+
+    Models already in ``new_status`` are left alone.  A change the workflow does not allow
+    is refused for the whole batch, naming the first model concerned.  ``force`` is for
+    decisions, which may move any model.
+    """
+    if new_status not in domain.STATUSES:
+        raise ValidationError("Trạng thái", f"«{new_status}» không hợp lệ.", key="status")
+    reason = clean(reason)
+    if new_status in domain.NEEDS_REASON and not reason:
+        raise ValidationError("Lý do", f"cần ghi lý do khi chuyển sang «{domain.status_label(new_status)}».",
+                              key="reason")
+    rows = list(MoHinh.select(MoHinh.id, MoHinh.name, MoHinh.status).where(MoHinh.id.in_(model_ids)))
+    changing = [r for r in rows if r.status != new_status]
+    if not force:
+        for r in changing:
+            if new_status not in domain.TRANSITIONS.get(r.status, set()):
+                raise ValidationError(
+                    "Trạng thái",
+                    f"«{r.name}» đang ở trạng thái «{domain.status_label(r.status)}», "
+                    f"không chuyển thẳng sang «{domain.status_label(new_status)}» được.", key="status")
+    stamp = now()
+    with database_proxy.atomic():
+        for r in changing:
+            StatusChange.create(model=r.id, from_status=r.status, to_status=new_status, reason=reason,
+                                changed_at=stamp)
+        if changing:
+            MoHinh.update(status=new_status, updated_at=stamp).where(
+                MoHinh.id.in_([r.id for r in changing])).execute()
+    return len(changing)

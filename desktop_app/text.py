@@ -202,15 +202,15 @@ def parse_date(value: object) -> date | None:
     text = clean(value)
     if not text:
         return None
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?", text)
+    if iso:
+        return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
     match = _DATE.search(text)
     if match:
         day, month, year = (int(g) for g in match.groups())
         if year < 100:
             year += 2000
         return date(year, month, day)
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    if iso:
-        return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
     raise ValueError(f"không đọc được ngày «{text}»")
 
 

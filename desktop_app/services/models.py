@@ -338,10 +338,15 @@ def _apply_filter(query, flt: ModelFilter):
         query = query.where(MoHinh.status == flt.status)
     if flt.statuses:
         query = query.where(MoHinh.status.in_(list(flt.statuses)))
-    for word in fold(flt.text).split():
-        # instr() instead of LIKE: no wildcard characters to escape in what the user typed.
-        query = query.where((pw.fn.instr(MoHinh.search_fold, word) > 0) |
-                            (pw.fn.instr(pw.fn.coalesce(Unit.name_fold, ""), word) > 0))
+    words = fold(flt.text).split()
+    if words:
+        # Whole words, except the last one which may still be being typed (a prefix).
+        # instr() instead of LIKE: nothing in what the user typed acts as a wildcard.
+        haystack = (pw.Value(" ").concat(MoHinh.search_fold).concat(" ")
+                    .concat(pw.fn.coalesce(Unit.name_fold, "")).concat(" "))
+        for position, word in enumerate(words):
+            needle = f" {word} " if position < len(words) - 1 else f" {word}"
+            query = query.where(pw.fn.instr(haystack, needle) > 0)
     return query
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
 
+import peewee as pw
+
 from ..errors import AppError, NotFoundError, ValidationError
 from ..storage.models import Level, MoHinh, Unit, UnitKind, database_proxy
 from ..text import clean, fold, sort_key
@@ -49,8 +51,8 @@ def _model_counts() -> dict[int, int]:
 def list_units(*, include_inactive: bool = True) -> list[UnitInfo]:
     """All units, flat, in Vietnamese order of their names."""
     query = (Unit.select(Unit, UnitKind, Level)
-             .join(UnitKind, join_type="LEFT OUTER", on=(Unit.kind == UnitKind.id))
-             .switch(Unit).join(Level, join_type="LEFT OUTER", on=(Unit.level == Level.id)))
+             .join(UnitKind, pw.JOIN.LEFT_OUTER, on=(Unit.kind == UnitKind.id))
+             .switch(Unit).join(Level, pw.JOIN.LEFT_OUTER, on=(Unit.level == Level.id)))
     if not include_inactive:
         query = query.where(Unit.active == True)  # noqa: E712
     counts = _model_counts()

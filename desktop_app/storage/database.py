@@ -168,6 +168,8 @@ def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Da
     with translated(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         existed = path.exists() and path.stat().st_size > 0
+        if existed:
+            _refuse_newer(path)
         db = _make_db(path)
         db.connect()
         try:
@@ -176,10 +178,7 @@ def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Da
             current = database.version()
             target = latest_version()
             if current > target:
-                raise errors.DatabaseTooNew(
-                    f"Tệp dữ liệu «{path}» được tạo bởi phiên bản mới hơn của chương trình "
-                    f"(lược đồ {current}, phiên bản này chỉ đọc được đến {target}). "
-                    "Hãy cập nhật chương trình trước khi mở tệp này.")
+                raise errors.DatabaseTooNew(f"Tệp dữ liệu «{path}» được tạo bởi phiên bản mới hơn của chương trình.")
             if migrate and current < target:
                 if existed and current > 0:
                     backup = backup_before_migration(database, current)
@@ -193,6 +192,22 @@ def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Da
     global _current
     _current = database
     return database
+
+
+def _refuse_newer(path: Path) -> None:
+    """Read the schema version without touching the file (no WAL switch) and refuse a newer one."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+    target = latest_version()
+    if current > target:
+        raise errors.DatabaseTooNew(
+            f"Tệp dữ liệu «{path}» được tạo bởi phiên bản mới hơn của chương trình "
+            f"(lược đồ {current}, phiên bản này chỉ đọc được đến {target}). "
+            "Hãy cập nhật chương trình trước khi mở tệp này.")
 
 
 def backup_before_migration(database: Database, version: int) -> Path:

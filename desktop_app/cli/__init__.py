@@ -24,8 +24,21 @@ COMMAND_MODULES = (
 )
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix or "Cách dùng: ")
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that speaks Vietnamese when the user typed something wrong."""
+    """argparse that speaks Vietnamese: usage, headings, help and errors."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
 
     def error(self, message: str) -> None:  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
@@ -33,11 +46,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m desktop_app", description=f"{APP_NAME} {__version__}",
-                     add_help=True)
+    parser = _Parser(prog="python -m desktop_app", description=f"{APP_NAME} {__version__}")
     parser.add_argument("--db", metavar="PATH", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng, "
                                                      "hoặc biến môi trường DVK_DB)")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                       title="lệnh")
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)

@@ -11,7 +11,7 @@ from .. import domain
 from ..errors import NotFoundError, ValidationError
 from ..storage.models import (Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind,
                               database_proxy, now)
-from ..text import clean, clean_multiline, fold, parse_number
+from ..text import clean, clean_multiline, fold, parse_number, sort_key_text
 
 # Free-text registration fields, in the order of the registration form, with their labels.
 TEXT_FIELDS: dict[str, str] = {
@@ -191,6 +191,7 @@ def _validated(data: ModelInput, model_id: int | None = None) -> dict:
         raise ValidationError("Tên mô hình, điển hình", "quá dài (tối đa 500 ký tự).", key="name")
     values["name"] = name
     values["name_fold"] = fold(name)
+    values["name_sort"] = sort_key_text(name)
     year = _int_or_none(data.year, "Năm", "year")
     if year is None or not 1990 <= year <= 2100:
         raise ValidationError("Năm", "phải là năm từ 1990 đến 2100.", key="year")
@@ -352,17 +353,17 @@ def _apply_filter(query, flt: ModelFilter):
 
 def _order(sort: str, descending: bool):
     column = {
-        "name": MoHinh.name.collate("VI"),
+        "name": MoHinh.name_sort,
         "kind": MoHinh.kind,
         "field": Field.sort_order,
-        "unit": pw.fn.coalesce(Unit.name, "").collate("VI"),
+        "unit": pw.fn.coalesce(Unit.name_sort, ""),
         "level": Level.sort_order,
         "status": MoHinh.status,
         "year": MoHinh.year,
         "updated_at": MoHinh.updated_at,
-    }.get(sort, MoHinh.name.collate("VI"))
+    }.get(sort, MoHinh.name_sort)
     primary = column.desc() if descending else column.asc()
-    return [primary, MoHinh.name.collate("VI").asc(), MoHinh.id.asc()]
+    return [primary, MoHinh.name_sort.asc(), MoHinh.id.asc()]
 
 
 def query_ids(flt: ModelFilter | None = None, sort: str = "name", descending: bool = False) -> list[int]:

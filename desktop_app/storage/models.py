@@ -10,7 +10,7 @@ from datetime import datetime
 
 import peewee as pw
 
-from ..text import fold
+from ..text import fold, sort_key_text
 
 database_proxy = pw.DatabaseProxy()
 
@@ -64,6 +64,7 @@ class Unit(BaseModel):
     uuid = pw.CharField(unique=True, default=new_uuid)
     name = pw.CharField()
     name_fold = pw.CharField(index=True)
+    name_sort = pw.CharField(index=True, default="")
     kind = pw.ForeignKeyField(UnitKind, null=True, on_delete="SET NULL")
     level = pw.ForeignKeyField(Level, null=True, on_delete="SET NULL")
     parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
@@ -73,6 +74,7 @@ class Unit(BaseModel):
 
     def save(self, *args, **kwargs):
         self.name_fold = fold(self.name)
+        self.name_sort = sort_key_text(self.name)
         return super().save(*args, **kwargs)
 
 
@@ -89,6 +91,7 @@ class MoHinh(BaseModel):
     year = pw.IntegerField(index=True)
     name = pw.TextField()
     name_fold = pw.TextField(index=True)
+    name_sort = pw.TextField(index=True, default="")   # text.sort_key_text: Vietnamese order, binary compare
     kind = pw.CharField(default="tap_the", index=True)
     field = pw.ForeignKeyField(Field, null=True, on_delete="RESTRICT")
     level = pw.ForeignKeyField(Level, null=True, on_delete="RESTRICT")

@@ -104,3 +104,10 @@ def test_place_date_line_pads_days_and_first_two_months():
     assert text.place_date_line("Lâm Hà", date(2024, 10, 15)) == "Lâm Hà, ngày 15 tháng 10 năm 2024"
     assert text.place_date_line("Lâm Hà", date(2024, 2, 5)) == "Lâm Hà, ngày 05 tháng 02 năm 2024"
     assert text.place_date_line("Lâm Hà", date(2024, 3, 9)) == "Lâm Hà, ngày 09 tháng 3 năm 2024"
+
+
+@given(st.lists(vn_text, min_size=2, max_size=10))
+def test_sort_key_text_orders_like_sort_key(words):
+    by_key = sorted(words, key=text.sort_key)
+    by_text = sorted(words, key=text.sort_key_text)
+    assert [text.sort_key(w) for w in by_key] == [text.sort_key(w) for w in by_text]

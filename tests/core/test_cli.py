@@ -1,0 +1,89 @@
+"""The command line is an interface other tools call: run it as a real subprocess."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, db: Path | None = None, env: dict | None = None):
+    cmd = [sys.executable, "-m", "desktop_app"] + (["--db", str(db)] if db else []) + list(args)
+    full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=full_env, cwd=ROOT,
+                          timeout=120)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli") / "Nguyễn Văn A" / "dữ liệu mẫu.db"
+    first = run("demo", db=db)
+    assert first.returncode == 0, first.stderr
+    second = run("demo", db=db)
+    assert second.returncode == 0 and "thêm 0 mô hình" in second.stdout
+    return db
+
+
+def models(db, *args):
+    result = run("models", *args, "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_init_prints_the_path(tmp_path):
+    db = tmp_path / "thư mục có dấu" / "x.db"
+    result = run("init", db=db)
+    assert result.returncode == 0
+    assert Path(result.stdout.strip()) == db.resolve()
+
+
+def test_database_from_environment(tmp_path):
+    db = tmp_path / "từ biến môi trường.db"
+    result = run("init", env={"DVK_DB": str(db)})
+    assert result.returncode == 0 and db.exists()
+
+
+def test_demo_models_json_shape(demo_file):
+    rows = models(demo_file)
+    assert len(rows) >= 25
+    assert len({r["uuid"] for r in rows}) == len(rows)  # loading twice did not duplicate
+    for key in ("uuid", "name", "kind", "field", "unit", "level", "year", "status"):
+        assert key in rows[0]
+    assert {r["kind"] for r in rows} <= {"tap_the", "ca_nhan"}
+    assert {r["year"] for r in rows} == {2023}
+
+
+def test_search_ignores_diacritics_and_case(demo_file):
+    plain = models(demo_file, "--search", "dan van kheo")
+    upper = models(demo_file, "--search", "DÂN VẬN KHÉO")
+    assert plain and [r["uuid"] for r in plain] == [r["uuid"] for r in upper]
+    da_don = models(demo_file, "--search", "da don")
+    assert da_don and all("đạ đờn" in (r["name"] + r["unit"] + r["address"]).lower() for r in da_don)
+
+
+def test_field_filter(demo_file):
+    rows = models(demo_file, "--field", "kinh te", "--year", "2023")
+    assert rows and {r["field"] for r in rows} == {"Kinh tế"}
+
+
+def test_stats_totals_equal_model_count(demo_file):
+    result = run("stats", "--year", "2023", "--json", db=demo_file)
+    stats = json.loads(result.stdout)
+    total = len(models(demo_file, "--year", "2023"))
+    assert stats["total"] == total
+    for key in ("by_field", "by_kind", "by_status", "by_unit_kind"):
+        assert sum(stats[key].values()) == total, key
+
+
+def test_errors_are_one_vietnamese_line(tmp_path):
+    bad = tmp_path / "không phải csdl.db"
+    bad.write_bytes(b"rubbish" * 200)
+    result = run("models", db=bad)
+    assert result.returncode != 0
+    assert result.stderr.startswith("Lỗi:") and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    wrong = run("stats", db=tmp_path / "a.db")
+    assert wrong.returncode != 0 and "Traceback" not in wrong.stderr and "Lỗi" in wrong.stderr

@@ -1,0 +1,95 @@
+"""Vietnamese message boxes.  Tests monkeypatch these functions so nothing blocks on a modal."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
+
+from desktop_app import APP_NAME
+
+BUTTON_TEXTS = {
+    QDialogButtonBox.StandardButton.Ok: "Đồng ý",
+    QDialogButtonBox.StandardButton.Cancel: "Hủy",
+    QDialogButtonBox.StandardButton.Yes: "Có",
+    QDialogButtonBox.StandardButton.No: "Không",
+    QDialogButtonBox.StandardButton.Close: "Đóng",
+    QDialogButtonBox.StandardButton.Save: "Lưu",
+    QDialogButtonBox.StandardButton.Discard: "Bỏ thay đổi",
+    QDialogButtonBox.StandardButton.Apply: "Áp dụng",
+}
+
+
+def translate_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
+    """Give a button box's standard buttons their Vietnamese labels (Qt ships no Vietnamese)."""
+    for standard, text in BUTTON_TEXTS.items():
+        button = box.button(standard)
+        if button is not None:
+            button.setText(text)
+    return box
+
+
+def _box(parent: QWidget | None, icon, title: str, text: str, detail: str = "") -> QMessageBox:
+    box = QMessageBox(icon, title or APP_NAME, text, parent=parent)
+    if detail:
+        box.setInformativeText(detail)
+    return box
+
+
+def info(parent: QWidget | None, text: str, title: str = "Thông báo", detail: str = "") -> None:
+    box = _box(parent, QMessageBox.Icon.Information, title, text, detail)
+    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def warning(parent: QWidget | None, text: str, title: str = "Chú ý", detail: str = "") -> None:
+    box = _box(parent, QMessageBox.Icon.Warning, title, text, detail)
+    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def error(parent: QWidget | None, text: str, title: str = "Không thực hiện được", detail: str = "") -> None:
+    box = _box(parent, QMessageBox.Icon.Critical, title, text, detail)
+    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def confirm(parent: QWidget | None, text: str, title: str = "Xác nhận", *, yes: str = "Có", no: str = "Không",
+            detail: str = "", danger: bool = False) -> bool:
+    box = _box(parent, QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title, text, detail)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(no_button if danger else yes_button)
+    box.setEscapeButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """One line of text, or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    dialog.setOkButtonText("Đồng ý")
+    dialog.setCancelButtonText("Hủy")
+    dialog.resize(460, dialog.sizeHint().height())
+    if dialog.exec():
+        return dialog.textValue()
+    return None
+
+
+def ask_item(parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0) -> int | None:
+    """Index of the chosen item, or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+    if not items:
+        return None
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setComboBoxItems(items)
+    dialog.setTextValue(items[min(current, len(items) - 1)])
+    dialog.setOkButtonText("Đồng ý")
+    dialog.setCancelButtonText("Hủy")
+    dialog.resize(520, dialog.sizeHint().height())
+    if dialog.exec():
+        return items.index(dialog.textValue())
+    return None

@@ -1,0 +1,111 @@
+"""The model list as a lazy table: it holds ids only and fetches rows in blocks as they are shown."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop_app.services.models import ModelFilter, ModelRow, query_ids, rows_for_ids
+
+COLUMNS = (
+    ("name", "Tên mô hình, điển hình"),
+    ("kind", "Loại"),
+    ("field", "Lĩnh vực"),
+    ("unit", "Đơn vị thực hiện"),
+    ("level", "Cấp"),
+    ("status", "Trạng thái"),
+    ("year", "Năm"),
+)
+BLOCK = 200
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ModelTableModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._ids: list[int] = []
+        self._cache: dict[int, ModelRow] = {}
+        self._filter = ModelFilter()
+        self._sort = ("name", False)
+
+    # --- loading
+    def set_filter(self, flt: ModelFilter) -> None:
+        self._filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-run the query (after a filter change, a save or a delete)."""
+        self.beginResetModel()
+        self._ids = query_ids(self._filter, *self._sort)
+        self._cache.clear()
+        self.endResetModel()
+
+    def refresh_rows(self, model_ids: list[int]) -> None:
+        """Re-read some rows in place (after a status change) and tell the views."""
+        for model_id in model_ids:
+            self._cache.pop(model_id, None)
+        positions = [self._ids.index(i) for i in model_ids if i in self._ids]
+        if positions:
+            self.dataChanged.emit(self.index(min(positions), 0),
+                                  self.index(max(positions), self.columnCount() - 1))
+
+    def _row(self, position: int) -> ModelRow | None:
+        model_id = self._ids[position]
+        row = self._cache.get(model_id)
+        if row is None:
+            start = (position // BLOCK) * BLOCK
+            block = [i for i in self._ids[start:start + BLOCK] if i not in self._cache]
+            for fetched in rows_for_ids(block):
+                self._cache[fetched.id] = fetched
+            row = self._cache.get(model_id)
+        return row
+
+    # --- Qt API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section][1]
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
+        key = COLUMNS[index.column()][0]
+        value = {
+            "name": row.name, "kind": row.kind_label, "field": row.field, "unit": row.unit, "level": row.level,
+            "status": row.status_label, "year": str(row.year),
+        }[key]
+        if role == Qt.ItemDataRole.ToolTipRole and key != "name":
+            return None
+        return value
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._sort = (COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
+        self.reload()
+
+    # --- helpers for the page
+    def model_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def position_of(self, model_id: int) -> int:
+        return self._ids.index(model_id) if model_id in self._ids else -1
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self._ids)

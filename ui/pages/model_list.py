@@ -1,0 +1,271 @@
+"""Mô hình - điển hình: the filtered, searchable list with bulk actions."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
+                               QPushButton, QTableView, QToolButton, QVBoxLayout, QWidget)
+
+from desktop_app import domain
+from desktop_app.services import catalogues, status as status_service, units, yearly
+from desktop_app.services.models import ModelFilter, delete_models
+from desktop_app.text import format_number
+
+from .. import messages
+from ..models.model_table import ModelTableModel
+from ..worker import show_error
+
+
+def _combo(placeholder: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(placeholder, None)
+    combo.setMinimumContentsLength(10)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    return combo
+
+
+class ModelListPage(QWidget):
+    changed = Signal()  # models were added, edited, deleted or changed status
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.year: int | None = None
+        self.model = ModelTableModel(self)
+        self._debounce = QTimer(self, singleShot=True, interval=200)
+        self._debounce.timeout.connect(self.apply_filter)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Tìm theo tên, đơn vị, địa chỉ… (gõ không dấu cũng được)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda: self._debounce.start())
+        self.field_combo = _combo("Mọi lĩnh vực")
+        self.level_combo = _combo("Mọi cấp")
+        self.unit_combo = _combo("Mọi đơn vị")
+        self.kind_combo = _combo("Mọi loại")
+        for code, label in domain.KIND_SHORT.items():
+            self.kind_combo.addItem(label, code)
+        self.status_combo = _combo("Mọi trạng thái")
+        for code, label in domain.STATUSES.items():
+            self.status_combo.addItem(label, code)
+        for combo in (self.field_combo, self.level_combo, self.unit_combo, self.kind_combo, self.status_combo):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        clear = QPushButton("Bỏ lọc", self)
+        clear.clicked.connect(self.clear_filters)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for combo in (self.field_combo, self.level_combo, self.unit_combo, self.kind_combo, self.status_combo):
+            filters.addWidget(combo, 1)
+        filters.addWidget(clear)
+
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 70), (2, 160), (3, 230), (4, 90), (5, 140), (6, 50)):
+            self.table.setColumnWidth(column, width)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.doubleClicked.connect(lambda _: self.edit_current())
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+
+        self.new_button = QPushButton("Thêm mới", self)
+        self.new_button.setShortcut(QKeySequence.StandardKey.New)
+        self.new_button.clicked.connect(self.add_model)
+        self.edit_button = QPushButton("Sửa", self)
+        self.edit_button.clicked.connect(self.edit_current)
+        self.status_button = QToolButton(self)
+        self.status_button.setText("Đổi trạng thái")
+        self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.status_button)
+        for code, label in domain.STATUSES.items():
+            action = menu.addAction(label)
+            action.triggered.connect(lambda _=False, c=code: self.change_status(c))
+        self.status_button.setMenu(menu)
+        self.delete_button = QPushButton("Xóa", self)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.new_year_button = QPushButton("Chuyển sang năm sau…", self)
+        self.new_year_button.setToolTip("Chép các mô hình duy trì sang năm sau, liên kết với bản ghi năm nay")
+        self.new_year_button.clicked.connect(self.copy_to_next_year)
+        self.count_label = QLabel(self)
+
+        actions = QHBoxLayout()
+        for widget in (self.new_button, self.edit_button, self.status_button, self.delete_button,
+                       self.new_year_button):
+            actions.addWidget(widget)
+        self.extra_actions = actions  # other screens (Excel import) add their buttons here
+        actions.addStretch(1)
+        actions.addWidget(self.count_label)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+
+        delete_action = QAction(self)
+        delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        delete_action.triggered.connect(self.delete_selected)
+        self.table.addAction(delete_action)
+        self.reload_catalogues()
+        self._update_actions()
+
+    # --- data
+    def reload_catalogues(self) -> None:
+        for combo, items in ((self.field_combo, catalogues.list_items("field")),
+                             (self.level_combo, catalogues.list_items("level"))):
+            self._fill(combo, [(i.name, i.id) for i in items])
+        self._fill(self.unit_combo, [(u.name, u.id) for u in units.list_units(include_inactive=False)])
+
+    @staticmethod
+    def _fill(combo: QComboBox, items: list[tuple[str, int]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for name, item_id in items:
+            combo.addItem(name, item_id)
+        index = combo.findData(current)
+        combo.setCurrentIndex(index if index >= 0 else 0)
+        combo.blockSignals(False)
+
+    def set_year(self, year: int) -> None:
+        self.year = year
+        self.apply_filter()
+
+    def current_filter(self) -> ModelFilter:
+        return ModelFilter(year=self.year, text=self.search.text(), field_id=self.field_combo.currentData(),
+                           level_id=self.level_combo.currentData(), unit_id=self.unit_combo.currentData(),
+                           kind=self.kind_combo.currentData(), status=self.status_combo.currentData())
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        self.model.set_filter(self.current_filter())
+        self.count_label.setText(f"{format_number(self.model.rowCount())} mô hình, điển hình")
+        self._update_actions()
+
+    def clear_filters(self) -> None:
+        for combo in (self.field_combo, self.level_combo, self.unit_combo, self.kind_combo, self.status_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filter()
+
+    def show_filtered(self, *, field_id: int | None = None, kind: str | None = None,
+                      status: str | None = None) -> None:
+        """Open the list with only these filters (used by the dashboard)."""
+        self.clear_filters()
+        for combo, value in ((self.field_combo, field_id), (self.kind_combo, kind), (self.status_combo, status)):
+            if value is not None:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(max(combo.findData(value), 0))
+                combo.blockSignals(False)
+        self.apply_filter()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.model_id(r) for r in rows]
+
+    def _update_actions(self) -> None:
+        count = len(self.selected_ids())
+        self.edit_button.setEnabled(count == 1)
+        self.status_button.setEnabled(count >= 1)
+        self.delete_button.setEnabled(count >= 1)
+
+    # --- actions
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self.edit_current()
+            return
+        super().keyPressEvent(event)
+
+    def _open_editor(self, model_id: int | None) -> None:
+        from ..editor import ModelEditorDialog
+        dialog = ModelEditorDialog(self, model_id, self.year or 0)
+        dialog.saved.connect(lambda _id: self._after_save(_id))
+        dialog.exec()
+
+    def _after_save(self, model_id: int) -> None:
+        self.model.reload()
+        position = self.model.position_of(model_id)
+        if position >= 0:
+            self.table.selectRow(position)
+        self.count_label.setText(f"{format_number(self.model.rowCount())} mô hình, điển hình")
+        self.changed.emit()
+
+    def add_model(self) -> None:
+        self._open_editor(None)
+
+    def edit_current(self) -> None:
+        ids = self.selected_ids()
+        if not ids and self.table.currentIndex().isValid():
+            ids = [self.model.model_id(self.table.currentIndex().row())]
+        if ids:
+            self._open_editor(ids[0])
+
+    def change_status(self, new_status: str) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        label = domain.status_label(new_status)
+        reason = ""
+        if new_status in domain.NEEDS_REASON:
+            reason = messages.ask_text(self, "Lý do", f"Lý do chuyển {len(ids)} mô hình sang «{label}»:")
+            if reason is None:
+                return
+        elif not messages.confirm(self, f"Chuyển {len(ids)} mô hình, điển hình đã chọn sang trạng thái «{label}»?"):
+            return
+        try:
+            changed = status_service.change_status(ids, new_status, reason)
+        except Exception as exc:  # noqa: BLE001 - shown to the user or logged as a bug
+            show_error(self, exc)
+            return
+        self.model.refresh_rows(ids)
+        self.window().statusBar().showMessage(f"Đã chuyển {changed} mô hình sang «{label}».", 5000)
+        self.changed.emit()
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        if not messages.confirm(self, f"Xóa hẳn {len(ids)} mô hình, điển hình đã chọn cùng chỉ tiêu, minh chứng "
+                                      "và lịch sử của chúng? Không thể hoàn tác.", title="Xóa mô hình",
+                                danger=True, yes="Xóa", no="Không xóa"):
+            return
+        try:
+            deleted = delete_models(ids)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.apply_filter()
+        self.window().statusBar().showMessage(f"Đã xóa {deleted} mô hình, điển hình.", 5000)
+        self.changed.emit()
+
+    def copy_to_next_year(self) -> None:
+        if not self.year:
+            return
+        candidates = yearly.continuing_candidates(self.year)
+        target = self.year + 1
+        if not candidates:
+            messages.info(self, f"Không còn mô hình nào của năm {self.year} cần chuyển sang năm {target}.")
+            return
+        if not messages.confirm(self, f"Chép {len(candidates)} mô hình, điển hình đang duy trì của năm {self.year} "
+                                      f"sang năm {target}? Bản ghi mới ở trạng thái «Đăng ký», kết quả để trống và "
+                                      "liên kết với bản ghi năm nay."):
+            return
+        try:
+            created = yearly.copy_to_year([c.id for c in candidates], target)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        messages.info(self, f"Đã chép {len(created)} mô hình, điển hình sang năm {target}.")
+        self.changed.emit()

@@ -80,6 +80,10 @@ class OfficeForm(QWidget):
         for label in self.errors.values():
             label.hide()
 
+    def apply_style_suggestions(self) -> None:
+        """Fill the signing authority and number suffix typical of the chosen style, if still empty."""
+        self._style_changed()
+
     def _style_changed(self) -> None:
         suggestions = _SUGGESTIONS.get(self.style_combo.currentData(), {})
         others = [s for code, s in _SUGGESTIONS.items() if code != self.style_combo.currentData()]

@@ -26,6 +26,7 @@ class SetupDialog(QDialog):
         layout.addWidget(intro)
         self.form = OfficeForm(self)
         self.form.set_office(OfficeInfo(current_year=date.today().year))
+        self.form.apply_style_suggestions()
         layout.addWidget(self.form)
         self.demo_check = QCheckBox("Nạp dữ liệu mẫu (32 mô hình của huyện Lâm Hà năm 2023) để làm quen", self)
         layout.addWidget(self.demo_check)

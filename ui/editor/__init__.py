@@ -1,0 +1,4 @@
+"""The model editor dialog."""
+from .dialog import ModelEditorDialog
+
+__all__ = ["ModelEditorDialog"]

@@ -22,6 +22,7 @@ log = logging.getLogger("dvk.cli")
 COMMAND_MODULES = (
     "desktop_app.cli.core_cmds",
     "desktop_app.cli.backup_cmds",
+    "desktop_app.cli.appraisal_cmds",
 )
 
 

@@ -55,19 +55,9 @@ def register_migration(version: int, step: Migration) -> None:
 
 
 def latest_version() -> int:
-    _load_extensions()
+    # The appraisal part of the core owns schema version 2 and registers it on import.
+    from ..appraisal import tables  # noqa: F401
     return max(MIGRATIONS)
-
-
-def _load_extensions() -> None:
-    # Modules that own later schema versions register themselves on import.
-    from importlib import import_module
-    for name in ("desktop_app.appraisal.tables",):
-        try:
-            import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name and not name.startswith(str(exc.name)):
-                raise
 
 
 # ----------------------------------------------------------------- opening

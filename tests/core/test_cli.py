@@ -87,3 +87,15 @@ def test_errors_are_one_vietnamese_line(tmp_path):
     assert "Traceback" not in result.stderr
     wrong = run("stats", db=tmp_path / "a.db")
     assert wrong.returncode != 0 and "Traceback" not in wrong.stderr and "Lỗi" in wrong.stderr
+
+
+def test_results_and_score_workbook_commands(demo_file, tmp_path):
+    result = run("results", "--year", "2023", "--json", db=demo_file)
+    items = json.loads(result.stdout)
+    assert len(items) == len(models(demo_file, "--year", "2023"))
+    for key in ("uuid", "name", "members", "mean", "grade", "rank", "recognised"):
+        assert key in items[0]
+    out = tmp_path / "bảng chấm.xlsx"
+    assert run("scores", "export", "--year", "2023", "--out", str(out), db=demo_file).returncode == 0
+    imported = run("scores", "import", str(out), "--json", db=demo_file)
+    assert imported.returncode == 0 and json.loads(imported.stdout)["refused"] == []

@@ -1,0 +1,98 @@
+"""Pure scoring arithmetic: validating points, totals, mean (optionally trimmed), grade, rank.
+
+No database here, so every rule can be checked on hand-computed cases.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..text import clean, format_number, parse_number
+
+TRIM_MIN_MEMBERS = 5
+
+
+@dataclass(frozen=True)
+class GradeThreshold:
+    name: str
+    min_points: float
+
+
+DEFAULT_THRESHOLDS = (GradeThreshold("Xuất sắc", 90), GradeThreshold("Tốt", 80), GradeThreshold("Đạt", 65),
+                      GradeThreshold("Không đạt", 0))
+
+
+def check_points(value: object, max_points: float, criterion_label: str = "") -> float | None:
+    """The points typed for one criterion, or ValueError with the reason in Vietnamese.
+
+    Empty means not scored yet (None).  Whole or half points, from 0 to the maximum.
+    """
+    where = f" của {criterion_label}" if criterion_label else ""
+    if value is None or (isinstance(value, str) and not clean(value)):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"«{value}» không phải là số")
+    number = parse_number(value) if isinstance(value, str) else float(value)
+    if isinstance(value, str) and (number is None or not _only_number(value)):
+        raise ValueError(f"«{clean(value)}» không phải là số")
+    if number < 0:
+        raise ValueError("Điểm không được âm")
+    if number > max_points + 1e-9:
+        raise ValueError(f"Điểm {format_number(number)} vượt quá điểm tối đa {format_number(max_points)}{where}")
+    if abs(number * 2 - round(number * 2)) > 1e-9:
+        raise ValueError(f"Điểm {format_number(number)} không hợp lệ: chỉ chấm điểm nguyên hoặc nửa điểm (0,5)")
+    return float(number)
+
+
+def _only_number(text: str) -> bool:
+    stripped = clean(text).replace(",", "").replace(".", "").replace(" ", "")
+    return stripped.isdigit() or (stripped.startswith("-") and stripped[1:].isdigit())
+
+
+def sheet_total(points: dict[int, float | None], criteria_ids: list[int]) -> tuple[float | None, bool]:
+    """(total, complete): the total is None until every criterion has points."""
+    values = [points.get(cid) for cid in criteria_ids]
+    complete = bool(criteria_ids) and all(v is not None for v in values)
+    return (sum(v for v in values if v is not None) if complete else None), complete
+
+
+def mean_score(totals: list[float], trim_extremes: bool = False) -> tuple[float | None, bool]:
+    """(mean, trimmed).  Trimming drops one highest and one lowest total, only with ≥ 5 members."""
+    if not totals:
+        return None, False
+    values = sorted(totals)
+    trimmed = trim_extremes and len(values) >= TRIM_MIN_MEMBERS
+    if trimmed:
+        values = values[1:-1]
+    return round(sum(values) / len(values), 2), trimmed
+
+
+def spread(totals: list[float]) -> float | None:
+    return round(max(totals) - min(totals), 2) if totals else None
+
+
+def grade_for(mean: float | None, thresholds: list[GradeThreshold] | tuple[GradeThreshold, ...]) -> str:
+    if mean is None:
+        return ""
+    for threshold in sorted(thresholds, key=lambda t: -t.min_points):
+        if mean >= threshold.min_points - 1e-9:
+            return threshold.name
+    return sorted(thresholds, key=lambda t: t.min_points)[0].name if thresholds else ""
+
+
+def passes(grade: str, required: str, thresholds: list[GradeThreshold] | tuple[GradeThreshold, ...]) -> bool:
+    """True when ``grade`` is ``required`` or better."""
+    if not grade:
+        return False
+    if not required:
+        return True
+    minimum = {t.name: t.min_points for t in thresholds}
+    return minimum.get(grade, -1) >= minimum.get(required, float("inf"))
+
+
+def ranks(means: list[float | None]) -> list[int | None]:
+    """Competition ranking: ties share a rank and the next rank is skipped (1, 2, 2, 4)."""
+    ordered = sorted((m for m in means if m is not None), reverse=True)
+    first = {}
+    for position, value in enumerate(ordered, start=1):
+        first.setdefault(value, position)
+    return [first[m] if m is not None else None for m in means]

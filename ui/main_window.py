@@ -28,12 +28,14 @@ def default_pages() -> list[PageSpec]:
     from .pages.dashboard import DashboardPage
     from .pages.model_list import ModelListPage
     from .pages.settings_page import SettingsPage
+    from .pages.appraisal import AppraisalPage
+    from .pages.recognition import RecognitionPage
     from .pages.upcoming import UpcomingPage
     return [
         PageSpec("dashboard", "Tổng quan", lambda w: DashboardPage(w)),
         PageSpec("models", "Mô hình - điển hình", lambda w: ModelListPage(w)),
-        PageSpec("appraisal", "Đánh giá", lambda w: UpcomingPage("appraisal", w)),
-        PageSpec("recognition", "Công nhận", lambda w: UpcomingPage("recognition", w)),
+        PageSpec("appraisal", "Đánh giá", lambda w: AppraisalPage(w)),
+        PageSpec("recognition", "Công nhận", lambda w: RecognitionPage(w)),
         PageSpec("reports", "Báo cáo", lambda w: UpcomingPage("reports", w)),
         PageSpec("catalogues", "Danh mục", lambda w: CataloguesPage(w)),
         PageSpec("settings", "Cài đặt", lambda w: SettingsPage(w)),
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._page_selected)
         self.nav.setMinimumWidth(170)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.splitter = QSplitter(self)
         self.splitter.setObjectName("main_splitter")
@@ -96,6 +99,11 @@ class MainWindow(QMainWindow):
         if dashboard is not None and models is not None:
             dashboard.open_list.connect(self.show_filtered_list)
             models.changed.connect(self._models_changed)
+        recognition = self.pages.get("recognition")
+        if recognition is not None:
+            recognition.changed.connect(self._models_changed)
+            if models is not None:
+                recognition.changed.connect(models.apply_filter)
         catalogues = self.pages.get("catalogues")
         if catalogues is not None and models is not None:
             catalogues.changed.connect(models.reload_catalogues)

@@ -5,13 +5,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 TEXTS = {
-    "appraisal": ("Đánh giá, chấm điểm",
-                  "Màn hình này sẽ dùng để quản lý bộ tiêu chí chấm điểm theo năm, hội đồng thẩm định, nhập phiếu "
-                  "chấm của từng thành viên (kể cả nhập lại lần hai để đối chiếu phiếu giấy) và xem kết quả tổng "
-                  "hợp. Chức năng đang được hoàn thiện và sẽ có trong bản cập nhật tới."),
-    "recognition": ("Công nhận",
-                    "Màn hình này sẽ dùng để lập quyết định công nhận mô hình, điển hình “Dân vận khéo” (số, ngày, "
-                    "người ký), chốt điểm và danh sách kèm theo quyết định. Chức năng sẽ có trong bản cập nhật tới."),
     "reports": ("Báo cáo, in ấn",
                 "Màn hình này sẽ dùng để xem trước, in và lưu PDF / Excel các văn bản: danh sách đăng ký, phiếu "
                 "chấm điểm, bảng tổng hợp, danh sách công nhận, báo cáo thống kê, giấy khen, hồ sơ mô hình. "

@@ -1,0 +1,126 @@
+"""Đánh giá: criteria, council, score entry and results, as tabs of one screen."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget,
+                               QTableView, QVBoxLayout, QWidget)
+
+import desktop_app.appraisal.results as results_service
+from desktop_app.text import format_number
+
+from ... import messages
+from ...models.appraisal_tables import ResultsTableModel
+from ...worker import show_error
+from .scoring_tab import ScoringTab
+from .setup_tabs import CouncilTab, CriteriaTab
+
+
+class ResultsTab(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.year = 0
+        self.model = ResultsTableModel(self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 50), (2, 140), (3, 210), (4, 64), (5, 70), (6, 76), (7, 76), (8, 76), (9, 120)):
+            self.view.setColumnWidth(column, width)
+        self.summary = QLabel(self)
+        buttons = QHBoxLayout()
+        override = QPushButton("Hội đồng quyết định khác…", self)
+        override.clicked.connect(self.override)
+        clear = QPushButton("Bỏ quyết định khác", self)
+        clear.clicked.connect(self.clear_override)
+        refresh = QPushButton("Tính lại", self)
+        refresh.clicked.connect(self.refresh)
+        for button in (override, clear, refresh):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        note = QLabel("Điểm TB là trung bình tổng điểm của các thành viên chấm đủ phiếu (không tính thành viên có xung "
+                      "đột lợi ích). Ô «Chênh lệch» tô đỏ khi các thành viên chấm lệch nhau từ 15 điểm; dòng tô vàng "
+                      "là kết quả do hội đồng quyết định khác, có ghi lý do.", self)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(note)
+
+    def set_year(self, year: int) -> None:
+        self.year = year
+        self.refresh()
+
+    def refresh(self) -> None:
+        items = results_service.results(self.year) if self.year else []
+        self.model.set_items(items)
+        scored = [r for r in items if r.members]
+        recognised = sum(r.recognised for r in scored)
+        self.summary.setText(f"Đã có điểm: {len(scored)}/{len(items)} — đủ điều kiện công nhận: "
+                             f"{format_number(recognised)}")
+
+    def _current(self):
+        row = self.view.currentIndex().row()
+        return self.model.items[row] if 0 <= row < len(self.model.items) else None
+
+    def override(self) -> None:
+        item = self._current()
+        if item is None:
+            messages.info(self, "Hãy chọn một mô hình trong bảng kết quả.")
+            return
+        options = ["Công nhận", "Công nhận, xếp loại tiêu biểu", "Không công nhận"]
+        choice = messages.ask_item(self, "Hội đồng quyết định khác", f"Kết quả cho «{item.name}»:", options)
+        if choice is None:
+            return
+        reason = messages.ask_text(self, "Lý do", "Lý do hội đồng quyết định khác kết quả chấm (bắt buộc):")
+        if reason is None:
+            return
+        try:
+            results_service.set_override(item.model_id, recognised=choice != 2, outstanding=choice == 1,
+                                         reason=reason)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+        self.refresh()
+
+    def clear_override(self) -> None:
+        item = self._current()
+        if item is not None:
+            results_service.clear_override(item.model_id)
+            self.refresh()
+
+
+class AppraisalPage(QTabWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.criteria = CriteriaTab(self)
+        self.council = CouncilTab(self)
+        self.scoring = ScoringTab(self)
+        self.results = ResultsTab(self)
+        self.addTab(self.scoring, "Chấm điểm")
+        self.addTab(self.results, "Kết quả")
+        self.addTab(self.council, "Hội đồng")
+        self.addTab(self.criteria, "Bộ tiêu chí")
+        self.currentChanged.connect(lambda _: self.refresh())
+        self.year = 0
+
+    def set_year(self, year: int) -> None:
+        self.year = year
+        for tab in (self.criteria, self.council, self.scoring, self.results):
+            try:
+                tab.set_year(year)
+            except Exception as exc:  # noqa: BLE001 - one failing tab must not hide the others
+                show_error(self, exc)
+
+    def refresh(self) -> None:
+        if not self.year:
+            return
+        widget = self.currentWidget()
+        if widget is self.scoring:
+            self.scoring.set_year(self.year)
+        elif widget is self.results:
+            self.results.refresh()
+        elif widget is self.council:
+            self.council.reload()

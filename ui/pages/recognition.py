@@ -1,0 +1,132 @@
+"""Công nhận: the recognition decision of the year (number, date, signer), freezing the results."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+                               QWidget)
+
+import desktop_app.appraisal.results as results_service
+from desktop_app.appraisal import decision as decision_service
+from desktop_app.errors import ValidationError
+from desktop_app.services import settings
+from desktop_app.text import format_date, format_number
+
+from .. import messages
+from ..worker import show_error
+
+
+class RecognitionPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.year = 0
+        self.state = QLabel(self)
+        self.state.setWordWrap(True)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        box = QGroupBox("Quyết định công nhận", self)
+        form = QFormLayout(box)
+        self.number = QLineEdit(box)
+        self.number.setPlaceholderText("VD: 125")
+        self.day = QLineEdit(box)
+        self.day.setPlaceholderText("dd/mm/yyyy, thường là 15/10")
+        self.issuing_body, self.signer_name = QLineEdit(box), QLineEdit(box)
+        self.signer_title, self.authority = QLineEdit(box), QLineEdit(box)
+        form.addRow("Số quyết định *", self.number)
+        form.addRow("Ngày ký *", self.day)
+        form.addRow("Cơ quan ban hành", self.issuing_body)
+        form.addRow("Người ký", self.signer_name)
+        form.addRow("Chức vụ người ký", self.signer_title)
+        form.addRow("Thẩm quyền ký", self.authority)
+        self.error = QLabel(box)
+        self.error.setStyleSheet("color: #b00020;")
+        form.addRow("", self.error)
+        self.issue_button = QPushButton("Ban hành quyết định và chốt kết quả", self)
+        self.issue_button.clicked.connect(self.issue)
+        self.unlock_button = QPushButton("Mở khóa để sửa (ghi lý do)…", self)
+        self.unlock_button.clicked.connect(self.unlock)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.issue_button)
+        buttons.addWidget(self.unlock_button)
+        buttons.addStretch(1)
+        explain = QLabel("Khi ban hành, các mô hình đạt yêu cầu chuyển sang «Công nhận», các mô hình còn lại sang "
+                         "«Không công nhận»; điểm, bộ tiêu chí và cách tính được chốt cùng quyết định để in lại danh "
+                         "sách đúng như đã ký. Muốn sửa sau đó phải mở khóa và ghi lý do.", self)
+        explain.setWordWrap(True)
+        explain.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addWidget(self.summary)
+        layout.addWidget(box)
+        layout.addLayout(buttons)
+        layout.addWidget(explain)
+        layout.addStretch(1)
+
+    def set_year(self, year: int) -> None:
+        self.year = year
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.year:
+            return
+        current = decision_service.decision_for(self.year)
+        office = settings.get_office()
+        items = results_service.results(self.year)
+        recognised = [r for r in items if r.recognised and r.members]
+        outstanding = [r for r in recognised if r.outstanding]
+        unscored = [r for r in items if not r.members]
+        self.summary.setText(
+            f"Năm {self.year}: {len(items)} mô hình, điển hình; đủ điều kiện công nhận {len(recognised)}"
+            f" (tiêu biểu {len(outstanding)}); chưa có điểm {len(unscored)}.")
+        if current is None:
+            self.state.setText(f"<b>Năm {self.year} chưa có quyết định công nhận.</b>")
+            values = ("", "", office.issuing_body, office.signer_name, office.signer_title, office.signing_authority)
+        else:
+            lock = "đã chốt kết quả" if current.locked else "đang mở khóa để sửa"
+            self.state.setText(f"<b>Quyết định số {current.number} ngày {format_date(current.date)}</b> — {lock}; "
+                               f"công nhận {format_number(sum(r.recognised for r in current.results))} mô hình, "
+                               "điển hình.")
+            values = (current.number, format_date(current.date), current.issuing_body, current.signer_name,
+                      current.signer_title, current.authority)
+        for edit, value in zip((self.number, self.day, self.issuing_body, self.signer_name, self.signer_title,
+                                self.authority), values):
+            edit.setText(value)
+            edit.setEnabled(current is None or not current.locked)
+        if current is None and not self.day.text():
+            self.day.setText(format_date(date(self.year, 10, 15)))
+        self.issue_button.setEnabled(current is None or not current.locked)
+        self.unlock_button.setEnabled(current is not None and current.locked)
+
+    def issue(self) -> None:
+        self.error.clear()
+        if not messages.confirm(self, "Ban hành quyết định công nhận và chốt kết quả chấm điểm của năm "
+                                      f"{self.year}?", yes="Ban hành", no="Chưa"):
+            return
+        try:
+            decision_service.issue_decision(
+                self.year, self.number.text(), self.day.text(), issuing_body=self.issuing_body.text(),
+                signer_name=self.signer_name.text(), signer_title=self.signer_title.text(),
+                authority=self.authority.text())
+        except ValidationError as err:
+            self.error.setText(str(err))
+            return
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.refresh()
+        self.changed.emit()
+        self.window().statusBar().showMessage("Đã ban hành quyết định công nhận.", 5000)
+
+    def unlock(self) -> None:
+        reason = messages.ask_text(self, "Mở khóa quyết định", "Lý do mở khóa (được ghi lại):")
+        if reason is None:
+            return
+        try:
+            decision_service.unlock_decision(self.year, reason)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.refresh()

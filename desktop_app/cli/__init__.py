@@ -23,12 +23,14 @@ COMMAND_MODULES = (
     "desktop_app.cli.core_cmds",
     "desktop_app.cli.backup_cmds",
     "desktop_app.cli.appraisal_cmds",
+    "desktop_app.cli.document_cmds",
 )
 
 
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix or "Cách dùng: ")
+        # argparse passes "" when it builds a subcommand's prog; only the real usage line gets the prefix.
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,7 +46,27 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
-        self.exit(2, f"Lỗi: lệnh không hợp lệ ({message}). Xem: python -m desktop_app --help\n")
+        self.exit(2, f"Lỗi: lệnh không hợp lệ ({_vietnamese(message)}). Xem: python -m desktop_app --help\n")
+
+
+# argparse's own error messages, as the user should read them.
+_MESSAGES = (
+    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
+     lambda m: f"«{m[2]}» không hợp lệ cho {m[1]}; chọn một trong: {m[3].replace(chr(39), '')}"),
+    (r"argument (\S+): invalid int value: '?([^']*)'?", lambda m: f"{m[1]} phải là số nguyên, không phải «{m[2]}»"),
+    (r"argument (\S+): expected one argument", lambda m: f"{m[1]} cần một giá trị"),
+    (r"the following arguments are required: (.*)", lambda m: f"thiếu {m[1]}"),
+    (r"unrecognized arguments: (.*)", lambda m: f"không hiểu tham số {m[1]}"),
+)
+
+
+def _vietnamese(message: str) -> str:
+    import re
+    for pattern, render in _MESSAGES:
+        match = re.search(pattern, message)
+        if match:
+            return render(match)
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:

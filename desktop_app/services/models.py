@@ -468,3 +468,11 @@ def years() -> list[int]:
 
 def input_field_names() -> list[str]:
     return [f.name for f in dc_fields(ModelInput)]
+
+
+def id_for_uuid(uuid: str) -> int:
+    """The local id of the model with this stable UUID (the command line and exchanges name models by UUID)."""
+    row = MoHinh.get_or_none(MoHinh.uuid == clean(uuid).lower())
+    if row is None:
+        raise NotFoundError(f"Không tìm thấy mô hình có mã «{uuid}».")
+    return row.id

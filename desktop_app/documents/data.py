@@ -1,0 +1,119 @@
+"""The rows official lists are made of, gathered from the services (shared by PDF and Excel)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import desktop_app.appraisal.results as appraisal_results
+from .. import domain
+from ..appraisal.decision import decision_for
+from ..appraisal.info import ModelResult
+from ..services.catalogues import list_items
+from ..services.models import ModelFilter, ModelRow, list_models
+from ..text import format_date, format_number
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+@dataclass
+class Group:
+    title: str
+    rows: list
+
+
+def roman(n: int) -> str:
+    return ROMAN[n - 1] if 0 < n <= len(ROMAN) else str(n)
+
+
+def field_order() -> dict[str, int]:
+    return {f.name: i for i, f in enumerate(list_items("field", include_inactive=True))}
+
+
+def registrations(year: int, group_by: str = "field") -> list[Group]:
+    """Registered models of the year (withdrawn ones left out), grouped by field or by unit."""
+    rows = [r for r in list_models(ModelFilter(year=year)) if r.status != domain.WITHDRAWN]
+    if group_by == "unit":
+        key = lambda r: r.unit or "Chưa có đơn vị"  # noqa: E731
+        from ..text import sort_key
+        names = sorted({key(r) for r in rows}, key=sort_key)
+    else:
+        key = lambda r: r.field or "Chưa có lĩnh vực"  # noqa: E731
+        order = field_order()
+        names = sorted({key(r) for r in rows}, key=lambda n: order.get(n, 99))
+    return [Group(name, [r for r in rows if key(r) == name]) for name in names]
+
+
+def unit_with_address(row: ModelRow | ModelResult) -> str:
+    address = getattr(row, "address", "")
+    unit = row.unit or ""
+    if address and address.lower() not in unit.lower():
+        return f"{unit} ({address})" if unit else address
+    return unit
+
+
+def recognition(year: int, *, proposal: bool = False) -> list[Group]:
+    """Models recognised (or, for the proposal, proposed for recognition), grouped by field."""
+    items = [r for r in appraisal_results.results(year) if r.recognised and r.members]
+    order = field_order()
+    names = sorted({r.field for r in items}, key=lambda n: order.get(n, 99))
+    return [Group(name, [r for r in items if r.field == name]) for name in names]
+
+
+def score_text(result: ModelResult) -> str:
+    if result.mean is None:
+        return ""
+    return f"{format_number(result.mean, 2)} – {result.grade}"
+
+
+# Organ names written in capitals on headers, as they are written inside a sentence.
+_ORGANS = ("Ban Thường vụ", "Ban Chấp hành", "Ban Dân vận", "Huyện ủy", "Tỉnh ủy", "Thành ủy", "Thị ủy",
+           "Đảng ủy", "Ủy ban nhân dân", "Hội đồng nhân dân", "Mặt trận Tổ quốc", "Đảng bộ", "Chi bộ")
+
+
+def in_sentence(name: str, place: str = "") -> str:
+    """"BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ" → "Ban Thường vụ Huyện ủy Lâm Hà" (mixed-case names are kept)."""
+    if not name.isupper():
+        return name
+    text = name.lower()
+    for organ in _ORGANS + ((place,) if place else ()):
+        text = text.replace(organ.lower(), organ)
+    return text[:1].upper() + text[1:]
+
+
+def decision_line(year: int, place: str = "") -> str:
+    decision = decision_for(year)
+    if decision is None:
+        return "(Kèm theo Quyết định số ........., ngày ..../..../........ của ................................)"
+    return (f"(Kèm theo Quyết định số {decision.number}, ngày {format_date(decision.date)} "
+            f"của {in_sentence(decision.issuing_body, place)})")
+
+
+def kind_short(kind: str) -> str:
+    return domain.KIND_SHORT.get(kind, kind)
+
+
+def registration_note(row: ModelRow) -> str:
+    """What a registration list notes beside a model: a person's name, or a status out of the normal flow."""
+    notes = []
+    if row.kind == domain.KIND_INDIVIDUAL and row.person_name and row.person_name not in row.name:
+        notes.append(row.person_name)
+    if row.status in (domain.RETURNED, domain.NOT_RECOGNISED):
+        notes.append(domain.STATUSES.get(row.status, row.status))
+    return "; ".join(notes)
+
+
+def kind_label(kind: str) -> str:
+    """"mô hình" or "điển hình", as in a title."""
+    return "điển hình" if kind == domain.KIND_INDIVIDUAL else "mô hình"
+
+
+def result_note(result: ModelResult) -> str:
+    """"Tiêu biểu" and whether the council decided instead of the score."""
+    notes = ["Tiêu biểu"] if result.outstanding else []
+    if result.override_reason:
+        notes.append("Hội đồng quyết định")
+    return "; ".join(notes)
+
+
+def short_level(level: str) -> str:
+    """"Cơ sở (xã, phường)" → "Cơ sở": the explanation does not fit a list column."""
+    return level.split(" (")[0]

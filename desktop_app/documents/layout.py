@@ -1,0 +1,313 @@
+"""Official document layout for the two styles: Party (Hướng dẫn 36-HD/VPTW) and State (Nghị định 30).
+
+Header blocks, titles, tables that wrap and repeat their header row, signature block with
+"Nơi nhận", page numbers from page 2, margins per style.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle)
+
+from ..office import OfficeInfo
+from ..text import place_date_line
+from .fonts import FAMILY, register_fonts
+
+
+@dataclass(frozen=True)
+class Margins:
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+
+MARGINS = {"dang": Margins(20 * mm, 20 * mm, 30 * mm, 15 * mm),
+           "nha_nuoc": Margins(20 * mm, 20 * mm, 30 * mm, 15 * mm)}
+
+
+def style(name: str, size: float = 13, *, bold: bool = False, italic: bool = False, align=TA_LEFT,
+          leading: float | None = None, space_after: float = 0, indent: float = 0,
+          keep_with_next: bool = False) -> ParagraphStyle:
+    register_fonts()
+    font = FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.25, alignment=align,
+                          spaceAfter=space_after, firstLineIndent=indent, splitLongWords=1,
+                          keepWithNext=int(keep_with_next))
+
+
+def esc(text: object) -> str:
+    """Plain text for a Paragraph (which reads a little XML)."""
+    text = (str(text if text is not None else "").replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace("\n", "<br/>"))
+    # Runs of spaces are blanks left for handwriting ("ngày    tháng"); keep them.
+    return re.sub(r" {2,}", lambda m: "\u00a0" * len(m.group()), text)
+
+
+class Rule(Flowable):
+    """A short horizontal line, centred, as under the national motto or the issuing body."""
+
+    def __init__(self, length: float, thickness: float = 0.6) -> None:
+        super().__init__()
+        self.length, self.thickness = length, thickness
+        self.height = 5
+
+    def wrap(self, available_width, available_height):
+        self.available = available_width
+        return available_width, self.height
+
+    def draw(self) -> None:
+        self.canv.setLineWidth(self.thickness)
+        start = (self.available - self.length) / 2
+        self.canv.line(start, 2.5, start + self.length, 2.5)
+
+
+def table_style(commands: Sequence[tuple]) -> TableStyle:
+    """A TableStyle in the document font: a table's own default is Helvetica, which has no Vietnamese."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), *commands])
+
+
+def _text_width(text: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    return stringWidth(text, font, size)
+
+
+class Document:
+    """One official document being assembled: page geometry, styles and the story."""
+
+    def __init__(self, office: OfficeInfo, *, style_code: str | None = None, wide: bool = False,
+                 title: str = "", numbered: bool = True, pagesize: tuple[float, float] | None = None,
+                 cell_size: float = 12) -> None:
+        register_fonts()
+        self.office = office
+        self.style_code = style_code or office.document_style or "dang"
+        self.party = self.style_code == "dang"
+        self.pagesize = pagesize or (landscape(A4) if wide else A4)
+        # A bundle of one-page forms (score sheets) is not one document: no page numbers.
+        self.numbered = numbered
+        self.margins = MARGINS.get(self.style_code, MARGINS["dang"])
+        self.width = self.pagesize[0] - self.margins.left - self.margins.right
+        self.title = title
+        self.story: list[Flowable] = []
+        self.body = style("body", 13, leading=17, space_after=4, indent=10 * mm)
+        size, leading = cell_size, cell_size * 1.2
+        self.cell_size = cell_size
+        self.cell = style("cell", size, leading=leading)
+        self.cell_center = style("cell_c", size, leading=leading, align=TA_CENTER)
+        self.cell_right = style("cell_r", size, leading=leading, align=TA_RIGHT)
+        self.cell_bold = style("cell_b", size, leading=leading, bold=True)
+        self.head_cell = style("head_cell", size, leading=leading, bold=True, align=TA_CENTER)
+
+    # ------------------------------------------------------------ blocks
+    def header(self, number: str | None = None, day: date | None = None, *, place_date: bool = True,
+               year: int | None = None, space_after_mm: float = 8) -> None:
+        """The two-column block: issuing body on the left, national/Party line on the right."""
+        party = self.party
+        size_left = 14 if party else 13
+        left = []
+        if self.office.superior_body:
+            left.append(Paragraph(esc(self.office.superior_body.upper()), style("l1", size_left, align=TA_CENTER)))
+        body = self.office.issuing_body.upper()
+        left.append(Paragraph(esc(body), style("l2", size_left, bold=True, align=TA_CENTER)))
+        if party:
+            left.append(Paragraph("*", style("l3", size_left, align=TA_CENTER)))
+        else:
+            left.append(Rule(min(_text_width(body, FAMILY + "-Bold", size_left), 40 * mm) * 0.6 or 30 * mm))
+            left.append(Spacer(1, 3))
+        if number:
+            left.append(Paragraph(esc(number), style("l4", size_left if party else 13, align=TA_CENTER)))
+        left_width = self.width * (0.45 if party or self.pagesize[0] > self.pagesize[1] else 0.42)
+        right_width = self.width - left_width
+        right = []
+        if party:
+            motto = "ĐẢNG CỘNG SẢN VIỆT NAM"
+            right.append(Paragraph(motto, style("r1", 15, bold=True, align=TA_CENTER)))
+            right.append(Rule(_text_width(motto, FAMILY + "-Bold", 15)))
+        else:
+            nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+            # 13 pt where it fits on one line (landscape), 12 pt in a portrait header, as offices do.
+            size = 13 if _text_width(nation, FAMILY + "-Bold", 13) < right_width - 4 else 12
+            right.append(Paragraph(nation, style("r1", size, bold=True, align=TA_CENTER)))
+            motto = "Độc lập - Tự do - Hạnh phúc"
+            right.append(Paragraph(motto, style("r2", 14, bold=True, align=TA_CENTER)))
+            right.append(Rule(_text_width(motto, FAMILY + "-Bold", 14)))
+        if place_date:
+            right.append(Spacer(1, 6))
+            line = place_date_line(self.office.place_name or "…", day)
+            if day is None:
+                line = line.replace("    ", "      ") + (f" {year}" if year else "")
+            right.append(Paragraph(esc(line),
+                                   style("r3", 14 if party else 14, italic=True, align=TA_CENTER)))
+        table = Table([[left, right]], colWidths=[left_width, right_width])
+        table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        self.story.append(table)
+        self.story.append(Spacer(1, space_after_mm * mm))
+
+    def doc_title(self, kind: str, subject: str = "", note: str = "", space_after_mm: float = 5) -> None:
+        """Document type in caps bold (e.g. "DANH SÁCH"), its subject below, an italic note under it."""
+        self.story.append(Paragraph(esc(kind.upper()), style("t1", 15 if self.party else 14, bold=True,
+                                                               align=TA_CENTER, space_after=2)))
+        if subject:
+            self.story.append(Paragraph(esc(subject), style("t2", 14, bold=True, align=TA_CENTER, space_after=2)))
+        if note:
+            self.story.append(Paragraph(esc(note), style("t3", 13, italic=True, align=TA_CENTER)))
+        self.story.append(Rule(30 * mm) if not self.party else Spacer(1, 2))
+        self.story.append(Spacer(1, space_after_mm * mm))
+
+    def paragraph(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
+        self.story.append(Paragraph(esc(text), style("p", 13, bold=bold, italic=italic, leading=17, space_after=4,
+                                                     indent=10 * mm)))
+
+    def info_lines(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """"Label: value" lines, label in bold, as at the top of a form."""
+        st = style("info", 13, leading=17, space_after=2)
+        for label, value in pairs:
+            self.story.append(Paragraph(f"<b>{esc(label)}:</b> {esc(value)}", st))
+        self.story.append(Spacer(1, 3 * mm))
+
+    def heading(self, text: str) -> None:
+        self.story.append(Paragraph(esc(text), style("h", 13, bold=True, leading=17, space_after=4,
+                                                     keep_with_next=True)))
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[float], *,
+              group_rows: Iterable[int] = (), total_rows: Iterable[int] = (),
+              aligns: Sequence[str] | None = None) -> Table:
+        """A bordered table whose header repeats on every page; cells wrap; rows are never cut.
+
+        ``widths`` are fractions of the text width; ``group_rows`` (indexes into ``rows``) span
+        the whole width in bold; ``total_rows`` are bold.
+        """
+        total = sum(widths)
+        col_widths = [self.width * w / total for w in widths]
+        aligns = aligns or ["left"] * len(headers)
+        cell_style = {"left": self.cell, "center": self.cell_center, "right": self.cell_right}
+        data = [[Paragraph(esc(h), self.head_cell) for h in headers]]
+        commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+                    ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
+        groups, totals = set(group_rows), set(total_rows)
+        for index, row in enumerate(rows):
+            position = index + 1
+            if index in groups:
+                data.append([Paragraph(esc(row[0]), self.cell_bold)] + [""] * (len(headers) - 1))
+                commands.append(("SPAN", (0, position), (-1, position)))
+                # A group heading never stays alone at the foot of a page.
+                commands.append(("NOSPLIT", (0, position), (-1, position + 1)))
+                continue
+            if index in totals:
+                data.append([Paragraph(esc(value), self.cell_bold) for value in row])
+                first = next((c for c, v in enumerate(row) if v), 0)
+                commands.append(("SPAN", (first, position), (-1, position)))
+                if position > 1:  # the total keeps the last row company on its page
+                    commands.append(("NOSPLIT", (0, position - 1), (-1, position)))
+                continue
+            st = None
+            data.append([Paragraph(esc(value), st or cell_style[aligns[col]]) for col, value in enumerate(row)])
+        table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
+        table.setStyle(table_style(commands))
+        self.story.append(table)
+        return table
+
+    def grid(self, data: list[list], widths: Sequence[float], *, header_rows: int = 1,
+             commands: Sequence[tuple] = (), aligns: Sequence[str] | None = None) -> Table:
+        """A bordered table with a multi-row header given as cells ("" under a span); numbers right."""
+        total = sum(widths)
+        col_widths = [self.width * w / total for w in widths]
+        aligns = aligns or ["left"] + ["right"] * (len(widths) - 1)
+        cell_style = {"left": self.cell, "center": self.cell_center, "right": self.cell_right}
+        body = []
+        for r, row in enumerate(data):
+            if r < header_rows:
+                body.append([Paragraph(esc(v), self.head_cell) if v != "" else "" for v in row])
+            elif any(isinstance(v, list) for v in row):
+                body.append([v if isinstance(v, (Flowable, list)) else Paragraph(esc(v), cell_style[aligns[c]])
+                             for c, v in enumerate(row)])
+            else:
+                body.append([v if isinstance(v, Flowable) else Paragraph(esc(v), cell_style[aligns[c]])
+                             for c, v in enumerate(row)])
+        table = Table(body, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
+        table.setStyle(table_style([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"),
+                                   ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEEEEE")),
+                                   *commands]))
+        self.story.append(table)
+        return table
+
+    def bold(self, value: object, align: str = "left") -> Paragraph:
+        """A bold cell for :meth:`grid` (totals, group labels)."""
+        return Paragraph(esc(value), style("cell_b_" + align, self.cell_size, leading=self.cell_size * 1.2, bold=True,
+                                           align={"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}[align]))
+
+    def page_break(self) -> None:
+        from reportlab.platypus import PageBreak
+        self.story.append(PageBreak())
+
+    def space(self, height_mm: float) -> None:
+        self.story.append(Spacer(1, height_mm * mm))
+
+    def signature(self, recipients: Sequence[str] = (), *, authority: str | None = None,
+                  signer_title: str | None = None, signer_name: str | None = None, gap_mm: float = 24,
+                  left: list[Flowable] | None = None, space_before_mm: float = 6) -> None:
+        """Nơi nhận on the left, authority / title / name on the right, kept together on one page."""
+        authority = self.office.signing_authority if authority is None else authority
+        signer_title = self.office.signer_title if signer_title is None else signer_title
+        signer_name = self.office.signer_name if signer_name is None else signer_name
+        left = list(left or [])
+        if recipients:
+            if self.party:
+                left.append(Paragraph("<u>Nơi nhận:</u>", style("n0", 14)))
+                item = style("n1", 12)
+            else:
+                left.append(Paragraph("Nơi nhận:", style("n0", 12, bold=True, italic=True)))
+                item = style("n1", 11)
+            for recipient in list(recipients) + ["Lưu: VT."]:
+                left.append(Paragraph(esc(f"- {recipient}"), item))
+        right = []
+        if authority:
+            right.append(Paragraph(esc(authority.upper()), style("s1", 14, bold=True, align=TA_CENTER)))
+        if signer_title:
+            right.append(Paragraph(esc(signer_title.upper()), style("s2", 14, bold=True, align=TA_CENTER)))
+        right.append(Spacer(1, gap_mm * mm))
+        if signer_name:
+            right.append(Paragraph(esc(signer_name), style("s3", 14, bold=True, align=TA_CENTER)))
+        left_width = self.width * 0.5
+        table = Table([[left, right]], colWidths=[left_width, self.width - left_width])
+        table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        self.story.append(Spacer(1, space_before_mm * mm))
+        self.story.append(KeepTogether([table]))
+
+    # ------------------------------------------------------------ output
+    def _page_number(self, canvas, doc) -> None:
+        if self.numbered and doc.page >= 2:  # official documents number pages from the second one
+            canvas.saveState()
+            canvas.setFont(FAMILY, 13)
+            canvas.drawCentredString(self.pagesize[0] / 2, self.pagesize[1] - 13 * mm, str(doc.page))
+            canvas.restoreState()
+
+    def build(self, target: Path | str) -> Path:
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".tmp")
+        doc = SimpleDocTemplate(str(partial), pagesize=self.pagesize, leftMargin=self.margins.left,
+                                rightMargin=self.margins.right, topMargin=self.margins.top,
+                                bottomMargin=self.margins.bottom, title=self.title,
+                                author=self.office.issuing_body, creator="Sổ Dân vận khéo",
+                                # else every page names an unembedded Helvetica as its starting font
+                                initialFontName=FAMILY, initialFontSize=12)
+        try:
+            doc.build(self.story, onFirstPage=self._page_number, onLaterPages=self._page_number)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return target

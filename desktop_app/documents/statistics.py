@@ -1,0 +1,208 @@
+"""Báo cáo thống kê: tables by field × kind × unit kind, registered vs recognised, main indicators,
+year over year, and bar charts drawn in the PDF."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field as dc_field
+from pathlib import Path
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+
+from .. import domain
+from ..services.catalogues import list_items
+from ..services.models import ModelFilter, list_models, years
+from ..services.settings import get_office
+from ..services.statistics import NO_FIELD, NO_UNIT_KIND, indicator_totals
+from ..tasks import TaskState
+from ..text import format_number, sort_key
+from .fonts import FAMILY
+from .layout import Document
+
+REGISTERED_COLOR = colors.HexColor("#4F6D8F")
+RECOGNISED_COLOR = colors.HexColor("#C0504D")
+
+
+@dataclass
+class Tally:
+    """Registered and recognised counts, split collective / individual."""
+    registered: Counter = dc_field(default_factory=Counter)
+    recognised: Counter = dc_field(default_factory=Counter)
+
+    def add(self, kind: str, recognised: bool) -> None:
+        self.registered[kind] += 1
+        if recognised:
+            self.recognised[kind] += 1
+
+    @property
+    def total_registered(self) -> int:
+        return sum(self.registered.values())
+
+    @property
+    def total_recognised(self) -> int:
+        return sum(self.recognised.values())
+
+
+@dataclass
+class Report:
+    year: int
+    by_field: dict[str, Tally]
+    by_unit_kind: dict[str, Tally]
+    total: Tally
+    indicators_all: dict[str, float]
+    indicators_recognised: dict[str, float]
+    history: list[tuple[int, int, int]]  # year, registered, recognised
+
+
+def gather(year: int) -> Report:
+    rows = [r for r in list_models(ModelFilter(year=year)) if r.status != domain.WITHDRAWN]
+    fields = [f.name for f in list_items("field")]
+    by_field: dict[str, Tally] = {name: Tally() for name in fields}
+    unit_kinds = [k.name for k in list_items("unit_kind")]
+    by_unit_kind: dict[str, Tally] = {}
+    total = Tally()
+    for row in rows:
+        recognised = row.status == domain.RECOGNISED
+        by_field.setdefault(row.field or NO_FIELD, Tally()).add(row.kind, recognised)
+        by_unit_kind.setdefault(row.unit_kind or NO_UNIT_KIND, Tally()).add(row.kind, recognised)
+        total.add(row.kind, recognised)
+    order = {name: i for i, name in enumerate(unit_kinds)}
+    by_unit_kind = dict(sorted(by_unit_kind.items(), key=lambda kv: (order.get(kv[0], 99), sort_key(kv[0]))))
+    history = []
+    for other in sorted(y for y in years() if y <= year)[-5:]:
+        other_rows = [r for r in list_models(ModelFilter(year=other)) if r.status != domain.WITHDRAWN]
+        history.append((other, len(other_rows), sum(r.status == domain.RECOGNISED for r in other_rows)))
+    return Report(year, by_field, by_unit_kind, total, indicator_totals(year),
+                  indicator_totals(year, (domain.RECOGNISED,)), history)
+
+
+def percent(part: int, whole: int) -> str:
+    return format_number(100.0 * part / whole, 1) + "%" if whole else "–"
+
+
+def _tally_cells(tally: Tally) -> list[str]:
+    c, i = domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL
+    return [format_number(tally.registered[c]), format_number(tally.registered[i]),
+            format_number(tally.total_registered), format_number(tally.recognised[c]),
+            format_number(tally.recognised[i]), format_number(tally.total_recognised),
+            percent(tally.total_recognised, tally.total_registered)]
+
+
+def _cross_table(doc: Document, first: str, items: dict[str, Tally], total: Tally) -> None:
+    header = [[first, "Đăng ký", "", "", "Được công nhận", "", "", "Tỷ lệ công nhận"],
+              ["", "Tập thể", "Cá nhân", "Cộng", "Tập thể", "Cá nhân", "Cộng", ""]]
+    rows = [[name] + _tally_cells(tally) for name, tally in items.items()]
+    rows.append([doc.bold("Tổng cộng")] + [doc.bold(v, "right") for v in _tally_cells(total)])
+    spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (3, 0)), ("SPAN", (4, 0), (6, 0)), ("SPAN", (7, 0), (7, 1))]
+    doc.grid(header + rows, [30, 10, 10, 10, 10, 10, 10, 12], header_rows=2, commands=spans)
+
+
+def bar_chart(doc: Document, title: str, labels: list[str], series: list[tuple[str, list[int], object]]) -> Drawing:
+    """A grouped bar chart in the document's font, with the values above the bars and a legend."""
+    width, height = doc.width, 75 * mm
+    drawing = Drawing(width, height)
+    drawing.initialFontName = FAMILY  # the renderer otherwise starts every drawing in Helvetica
+    drawing.add(String(width / 2, height - 12, title, fontName=FAMILY + "-Bold", fontSize=12, textAnchor="middle"))
+    chart = VerticalBarChart()
+    chart.x, chart.y = 30, 42
+    chart.width, chart.height = width - 40, height - 70
+    chart.data = [values for _, values, _ in series]
+    chart.categoryAxis.categoryNames = [_wrap_label(label) for label in labels]
+    chart.categoryAxis.labels.fontName = FAMILY
+    chart.categoryAxis.labels.fontSize = 9
+    chart.categoryAxis.labels.boxAnchor = "n"
+    chart.valueAxis.labels.fontName = FAMILY
+    chart.valueAxis.labels.fontSize = 9
+    chart.valueAxis.valueMin = 0
+    top = max([max(values or [0]) for _, values, _ in series] + [1])
+    chart.valueAxis.valueMax = top + max(1, top // 5)
+    chart.valueAxis.valueStep = max(1, (top + 4) // 5)
+    chart.valueAxis.labelTextFormat = lambda v: format_number(v)
+    chart.barLabels.fontName = FAMILY
+    chart.barLabels.fontSize = 9
+    chart.barLabels.nudge = 6
+    chart.barLabelFormat = lambda v: format_number(v)
+    chart.groupSpacing = 12
+    for index, (_, _, color) in enumerate(series):
+        chart.bars[index].fillColor = color
+        chart.bars[index].strokeColor = None
+    drawing.add(chart)
+    legend = Legend()
+    legend.fontName = FAMILY
+    legend.fontSize = 10
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.x, legend.y = width / 2 - 110, height - 22
+    legend.dx, legend.dy = 8, 8
+    legend.deltax = 120
+    legend.colorNamePairs = [(color, name) for name, _, color in series]
+    drawing.add(legend)
+    return drawing
+
+
+def _wrap_label(label: str, width: int = 18) -> str:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:3])
+
+
+def build_statistics(year: int, target: Path | str, *, style: str | None = None,
+                     task: TaskState | None = None) -> Path:
+    office = get_office()
+    report = gather(year)
+    if task:
+        task.progress(1, 3, "Tổng hợp số liệu")
+    doc = Document(office, style_code=style, title=f"Báo cáo thống kê năm {year}")
+    doc.header(year=year)
+    doc.doc_title("Báo cáo", f"kết quả thống kê phong trào thi đua “Dân vận khéo” năm {year}")
+    total = report.total
+    c, i = domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL
+    doc.paragraph(f"Năm {year}, trên địa bàn {office.place_name or 'đơn vị'} có {format_number(total.total_registered)} mô hình, "
+                  f"điển hình đăng ký thực hiện phong trào thi đua “Dân vận khéo” "
+                  f"({format_number(total.registered[c])} mô hình tập thể, "
+                  f"{format_number(total.registered[i])} điển hình cá nhân); đã công nhận "
+                  f"{format_number(total.total_recognised)} mô hình, điển hình, đạt "
+                  f"{percent(total.total_recognised, total.total_registered)} số đăng ký.")
+    doc.heading("1. Theo lĩnh vực")
+    _cross_table(doc, "Lĩnh vực", report.by_field, total)
+    doc.space(4)
+    doc.story.append(bar_chart(doc, "Mô hình, điển hình theo lĩnh vực", list(report.by_field),
+                               [("Đăng ký", [t.total_registered for t in report.by_field.values()],
+                                 REGISTERED_COLOR),
+                                ("Được công nhận", [t.total_recognised for t in report.by_field.values()],
+                                 RECOGNISED_COLOR)]))
+    doc.space(4)
+    doc.heading("2. Theo loại đơn vị thực hiện")
+    _cross_table(doc, "Loại đơn vị", report.by_unit_kind, total)
+    if task:
+        task.progress(2, 3, "Vẽ biểu đồ")
+    doc.space(4)
+    doc.heading("3. Kết quả vận động (chỉ tiêu chính)")
+    rows = [["Chỉ tiêu", "Tất cả mô hình, điển hình", "Mô hình, điển hình được công nhận"]]
+    for label, value in report.indicators_all.items():
+        rows.append([label, format_number(value), format_number(report.indicators_recognised.get(label, 0))])
+    doc.grid(rows, [40, 30, 30])
+    if len(report.history) > 1:
+        doc.space(4)
+        doc.heading("4. So sánh qua các năm")
+        rows = [["Năm", "Đăng ký", "Được công nhận", "Tỷ lệ công nhận"]]
+        rows += [[str(y), format_number(reg), format_number(rec), percent(rec, reg)] for y, reg, rec in report.history]
+        doc.grid(rows, [25, 25, 25, 25], aligns=["center", "right", "right", "right"])
+        doc.space(4)
+        doc.story.append(bar_chart(doc, "Số mô hình, điển hình qua các năm", [str(y) for y, _, _ in report.history],
+                                   [("Đăng ký", [r for _, r, _ in report.history], REGISTERED_COLOR),
+                                    ("Được công nhận", [r for _, _, r in report.history], RECOGNISED_COLOR)]))
+    doc.signature(("Ban Dân vận cấp trên (để báo cáo)",))
+    if task:
+        task.progress(3, 3, "Ghi tệp PDF")
+    return doc.build(target)
+

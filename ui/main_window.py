@@ -30,13 +30,13 @@ def default_pages() -> list[PageSpec]:
     from .pages.settings_page import SettingsPage
     from .pages.appraisal import AppraisalPage
     from .pages.recognition import RecognitionPage
-    from .pages.upcoming import UpcomingPage
+    from .pages.reports import ReportsPage
     return [
         PageSpec("dashboard", "Tổng quan", lambda w: DashboardPage(w)),
         PageSpec("models", "Mô hình - điển hình", lambda w: ModelListPage(w)),
         PageSpec("appraisal", "Đánh giá", lambda w: AppraisalPage(w)),
         PageSpec("recognition", "Công nhận", lambda w: RecognitionPage(w)),
-        PageSpec("reports", "Báo cáo", lambda w: UpcomingPage("reports", w)),
+        PageSpec("reports", "Báo cáo", lambda w: ReportsPage(w)),
         PageSpec("catalogues", "Danh mục", lambda w: CataloguesPage(w)),
         PageSpec("settings", "Cài đặt", lambda w: SettingsPage(w)),
     ]
@@ -107,10 +107,37 @@ class MainWindow(QMainWindow):
         catalogues = self.pages.get("catalogues")
         if catalogues is not None and models is not None:
             catalogues.changed.connect(models.reload_catalogues)
+        if "reports" in self.pages:
+            self._wire_reports(models, recognition)
         settings_page = self.pages.get("settings")
         if settings_page is not None:
             settings_page.office_saved.connect(self._office_changed)
             settings_page.restore_requested.connect(self.restore_backup)
+
+    def _wire_reports(self, models, recognition) -> None:
+        """Print buttons on the list and decision screens open the Báo cáo screen on their document."""
+        from PySide6.QtWidgets import QPushButton
+        if models is not None:
+            print_list = QPushButton("In danh sách…", models)
+            print_list.setToolTip("Danh sách đăng ký của năm: xem trước, in, lưu PDF hoặc Excel")
+            print_list.clicked.connect(lambda: self.open_report("registrations"))
+            dossier = QPushButton("In hồ sơ…", models)
+            dossier.setToolTip("Hồ sơ đầy đủ của mô hình đang chọn, kèm hình ảnh")
+            dossier.clicked.connect(lambda: self.open_report("dossier", model_id=next(iter(models.selected_ids()),
+                                                                                        None)))
+            for button in (print_list, dossier):
+                models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
+        if recognition is not None and hasattr(recognition, "buttons_row"):
+            for label, code, options in (("In danh sách công nhận…", "recognition", {"proposal": False}),
+                                         ("In danh sách đề nghị…", "recognition", {"proposal": True}),
+                                         ("In giấy khen…", "certificates", {})):
+                button = QPushButton(label, recognition)
+                button.clicked.connect(lambda _=False, c=code, o=options: self.open_report(c, **o))
+                recognition.buttons_row.insertWidget(recognition.buttons_row.count() - 1, button)
+
+    def open_report(self, code: str, **options) -> None:
+        self.show_page("reports")
+        self.pages["reports"].select(code, **options)
 
     def restore_backup(self, source) -> None:
         """Close the database, put the backup in its place, reopen it and refresh every page."""

@@ -51,6 +51,16 @@ def save_screenshots(outdir: Path) -> list[Path]:
             if key == "models":
                 window.pages["models"].search.setText("da don")
                 window.pages["models"].apply_filter()
+            if key == "reports":
+                from .worker import wait_all
+                reports = window.pages["reports"]
+                reports.select("recognition", proposal=True)
+                reports.preview()
+                for _ in range(600):  # the preview is built on the worker
+                    wait_all(100)
+                    app.processEvents()
+                    if reports.preview_path is not None:
+                        break
             grab(window, name)
         editor = ModelEditorDialog(window, 2, 2023)
         editor.show()

@@ -52,6 +52,7 @@ class RecognitionPage(QWidget):
         buttons.addWidget(self.issue_button)
         buttons.addWidget(self.unlock_button)
         buttons.addStretch(1)
+        self.buttons_row = buttons  # the main window adds the print buttons here
         explain = QLabel("Khi ban hành, các mô hình đạt yêu cầu chuyển sang «Công nhận», các mô hình còn lại sang "
                          "«Không công nhận»; điểm, bộ tiêu chí và cách tính được chốt cùng quyết định để in lại danh "
                          "sách đúng như đã ký. Muốn sửa sau đó phải mở khóa và ghi lý do.", self)

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "desktop_app.cli.backup_cmds",
     "desktop_app.cli.appraisal_cmds",
     "desktop_app.cli.document_cmds",
+    "desktop_app.cli.import_cmds",
 )
 
 

@@ -1,0 +1,67 @@
+"""Writing a planned import: all its rows in one transaction, or nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+from ..errors import AppError, ValidationError
+from ..services.models import ModelInput, create_model
+from ..services.units import create_unit, find_unit
+from ..storage.database import current
+from ..tasks import TaskState
+from ..text import fold
+from .layout import remember
+from .plan import ImportPlan, PlannedRow, Problem
+
+
+@dataclass
+class ImportResult:
+    imported: int
+    created_units: list[str]
+    left_out: list[Problem] = dc_field(default_factory=list)  # rows whose new unit the user chose not to create
+    model_ids: list[int] = dc_field(default_factory=list)
+
+
+def apply_plan(plan: ImportPlan, *, create_units: list[str] | None = None, task: TaskState | None = None,
+               dry_run: bool = False) -> ImportResult:
+    """Import the plan's valid rows.  ``create_units``: names of unknown units to create (None = all).
+
+    Any error or a cancel rolls the whole import back; the database is then exactly as before.
+    """
+    wanted = {fold(n) for n in (plan.unknown_units() if create_units is None else create_units)}
+    rows = [r for r in plan.importable if not r.new_unit or fold(r.unit) in wanted]
+    left_out = [Problem(r.sheet, r.row, "", f"Đơn vị «{r.unit}» chưa có trong danh mục và không được chọn tạo "
+                                             "mới; dòng này không nhập.")
+                for r in plan.importable if r.new_unit and fold(r.unit) not in wanted]
+    if dry_run:
+        return ImportResult(len(rows), sorted({r.unit for r in rows if r.new_unit}), left_out)
+    created: dict[str, int] = {}
+    ids: list[int] = []
+    database = current().db
+    with database.atomic():  # an exception or Cancelled leaving this block rolls everything back
+        for index, row in enumerate(rows, start=1):
+            unit_id = row.unit_id
+            if row.new_unit:
+                key = fold(row.unit)
+                if key not in created:
+                    existing = find_unit(row.unit)
+                    created[key] = existing.id if existing else create_unit(row.unit).id
+                unit_id = created[key]
+            ids.append(_create(row, unit_id))
+            if task:
+                task.progress(index, len(rows), row.name)
+    for sheet in plan.sheets:
+        remember(sheet.signature, sheet.mapping)
+    names = {fold(r.unit): r.unit for r in rows if r.new_unit}
+    return ImportResult(len(ids), [names[k] for k in created if k in names], left_out, ids)
+
+
+def _create(row: PlannedRow, unit_id: int | None) -> int:
+    data = ModelInput(name=row.name, year=row.year, field_id=row.field_id, kind=row.kind, level_id=row.level_id,
+                      unit_id=unit_id, address=row.address, lead_name=row.lead if row.kind != "ca_nhan" else "",
+                      person_name=row.lead if row.kind == "ca_nhan" else "", content=row.content,
+                      result_text=row.result, note=row.note)
+    try:
+        return create_model(data)
+    except ValidationError as exc:
+        raise AppError(f"Trang «{row.sheet}», dòng {row.row}: {exc}. Chưa nhập dòng nào; hãy sửa tệp rồi nhập "
+                       "lại.") from exc

@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         catalogues = self.pages.get("catalogues")
         if catalogues is not None and models is not None:
             catalogues.changed.connect(models.reload_catalogues)
+        if models is not None:
+            self._wire_import(models)
         if "reports" in self.pages:
             self._wire_reports(models, recognition)
         settings_page = self.pages.get("settings")
@@ -134,6 +136,31 @@ class MainWindow(QMainWindow):
                 button = QPushButton(label, recognition)
                 button.clicked.connect(lambda _=False, c=code, o=options: self.open_report(c, **o))
                 recognition.buttons_row.insertWidget(recognition.buttons_row.count() - 1, button)
+
+    def _wire_import(self, models) -> None:
+        from PySide6.QtWidgets import QPushButton
+        from .importing import save_template
+        import_button = QPushButton("Nhập từ Excel…", models)
+        import_button.setToolTip("Nhập danh sách đăng ký các đơn vị gửi lên (xem trước trước khi ghi)")
+        import_button.clicked.connect(self.open_import)
+        template_button = QPushButton("Tải mẫu đăng ký…", models)
+        template_button.setToolTip("Mẫu Excel để gửi các đơn vị điền")
+        template_button.clicked.connect(lambda: save_template(self))
+        for button in (import_button, template_button):
+            models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
+
+    def open_import(self, path=None):
+        from .importing import ImportDialog
+        dialog = ImportDialog(self, self.year)
+        dialog.imported.connect(lambda _: (self.pages["models"].apply_filter(), self._models_changed()))
+        if path is not None:
+            dialog.load(path)
+            dialog.show()
+            return dialog
+        dialog.choose_file()
+        if dialog.path is not None:
+            dialog.exec()
+        return dialog
 
     def open_report(self, code: str, **options) -> None:
         self.show_page("reports")

@@ -62,6 +62,9 @@ def save_screenshots(outdir: Path) -> list[Path]:
                     if reports.preview_path is not None:
                         break
             grab(window, name)
+        import_dialog = _import_preview(window, Path(tmp), app)
+        grab(import_dialog, "09-nhap-excel")
+        import_dialog.close()
         editor = ModelEditorDialog(window, 2, 2023)
         editor.show()
         for index in range(editor.tabs.count()):
@@ -71,6 +74,35 @@ def save_screenshots(outdir: Path) -> list[Path]:
         window.close()
         database.close()
     return saved
+
+
+def _import_preview(window, folder: Path, app):
+    """The import dialog on a unit's own file: a title block, a group row, a bad field, a new unit."""
+    from openpyxl import Workbook
+
+    from .worker import wait_all
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Phụ nữ"
+    ws["A1"] = "HỘI LIÊN HIỆP PHỤ NỮ HUYỆN LÂM HÀ"
+    ws.append([])
+    ws.append(["TT", "TÊN MÔ HÌNH, ĐIỂN HÌNH", "Đơn vị đăng ký", "Lĩnh vực", "Địa bàn", "Kết quả"])
+    ws.append(["I. LĨNH VỰC KINH TẾ"])
+    ws.append([1, "Nuôi bò sinh sản giúp hội viên thoát nghèo", "Hội LHPN xã Phi Tô", "", "xã Phi Tô", "12 hộ"])
+    ws.append([2, "Tổ vay vốn xoay vòng", "Hội Liên hiệp Phụ nữ huyện Lâm Hà", "Kinh tế", "", "88 triệu đồng"])
+    ws.append([3, "V¨n hãa ®äc s¸ch", "Hội LHPN xã Phi Tô", "V¨n hãa - x· héi", "", ""])
+    ws.append([4, "Mô hình lạ", "Hội LHPN xã Phi Tô", "Thể thao", "", ""])
+    ws.append([5, "Mẹ đỡ đầu", "Hội Liên hiệp Phụ nữ xã Tân Hà", "Văn hóa - xã hội", "", ""])
+    ws.append(["", "Tổng cộng", "", "", "", ""])
+    path = folder / "đăng ký phụ nữ.xlsx"
+    wb.save(path)
+    dialog = window.open_import(path)
+    for _ in range(300):
+        wait_all(100)
+        app.processEvents()
+        if dialog.plan is not None:
+            break
+    return dialog
 
 
 if __name__ == "__main__":

@@ -1,0 +1,79 @@
+"""Nhập từ Excel through the preview: fix a mapping, create a missing unit, import."""
+from __future__ import annotations
+
+from openpyxl import Workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from desktop_app.services.models import ModelFilter, list_models
+from desktop_app.services.units import find_unit
+from ui.worker import wait_all
+
+
+def unit_file(path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Xã Tân Hà"
+    ws["A1"] = "ĐẢNG ỦY XÃ TÂN HÀ"
+    ws.append([])
+    ws.append(["STT", "Tên mô hình", "Đơn vị thực hiện", "Ngành"])  # "Ngành" is not a name the importer knows
+    ws.append([1, "Dân vận khéo trong dồn điền đổi thửa", "Hội Nông dân xã Tân Hà", "Kinh tế"])
+    ws.append([2, "Camera an ninh thôn", "Công an xã Tân Hà mới", "Quốc phòng - an ninh"])
+    ws.append([3, "Thư viện thôn", "Hội Nông dân xã Tân Hà", "Thể thao"])
+    wb.save(path)
+    return path
+
+
+def test_preview_fix_mapping_create_unit_and_import(window, qtbot, tmp_path, no_modal_messages):
+    path = unit_file(tmp_path / "đăng ký xã Tân Hà.xlsx")
+    window.set_year(2024)
+    assert any(b.text() == "Nhập từ Excel…" for b in window.pages["models"].findChildren(QPushButton))
+    dialog = open_and_wait(window, qtbot, path)
+    plan = dialog.plan
+    assert plan is not None and all(r.status == "rejected" for r in plan.rows)  # no field column yet
+    assert "Thiếu lĩnh vực" in dialog.rows_table.item(0, 6).text()
+    # The clerk tells the dialog that "Ngành" is the field.
+    row = next(r for r in range(dialog.mapping_table.rowCount()) if dialog.mapping_table.item(r, 1).text() == "Ngành")
+    combo = dialog.mapping_table.cellWidget(row, 2)
+    with qtbot.waitSignal(dialog.plan_ready, timeout=30000):
+        combo.setCurrentIndex(combo.findData("field"))
+    plan = dialog.plan
+    assert [r.status for r in plan.rows] == ["ok", "ok", "rejected"]
+    assert "«Thể thao» không có trong danh mục" in dialog.rows_table.item(2, 6).text()
+    units = [dialog.units_list.item(i).text() for i in range(dialog.units_list.count())]
+    assert set(units) == {"Hội Nông dân xã Tân Hà", "Công an xã Tân Hà mới"}
+    # Create only one of the two new units.
+    for i in range(dialog.units_list.count()):
+        item = dialog.units_list.item(i)
+        if item.text() == "Công an xã Tân Hà mới":
+            item.setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.import_button.text() == "Nhập 1 mô hình, điển hình" and dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.imported, timeout=30000) as blocker:
+        dialog.import_button.click()
+    assert blocker.args == [1]
+    wait_all()
+    rows = list_models(ModelFilter(year=2024))
+    assert [r.name for r in rows] == ["Dân vận khéo trong dồn điền đổi thửa"]
+    assert rows[0].unit == "Hội Nông dân xã Tân Hà" and find_unit("Công an xã Tân Hà mới") is None
+    assert ("info", "Đã nhập 1 mô hình, điển hình. Đã tạo 1 đơn vị mới.") in no_modal_messages
+    # The mapping is remembered: the next file of the same layout needs no fixing.
+    assert open_and_wait(window, qtbot, path).plan.sheets[0].mapping.get(3) == "field"
+
+
+def open_and_wait(window, qtbot, path):
+    """The plan arrives through the event loop, so waiting after opening cannot miss it."""
+    dialog = window.open_import(path)
+    with qtbot.waitSignal(dialog.plan_ready, timeout=30000):
+        pass
+    return dialog
+
+
+def test_unreadable_file_changes_nothing(window, qtbot, tmp_path, no_modal_messages):
+    bad = tmp_path / "cũ.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    before = len(list_models(ModelFilter()))
+    dialog = window.open_import(bad)
+    qtbot.waitUntil(lambda: any(kind == "error" for kind, _ in no_modal_messages), timeout=30000)
+    message = next(text for kind, text in no_modal_messages if kind == "error")
+    assert "Excel 97-2003" in message and "xlsx" in message
+    assert not dialog.import_button.isEnabled() and len(list_models(ModelFilter())) == before

@@ -13,6 +13,7 @@ from reportlab.platypus import Paragraph
 from .. import domain
 from ..appraisal.decision import decision_for
 from ..errors import AppError
+from ..fileio import replacing
 from ..services.models import get_model
 from ..services.settings import get_office
 from ..tasks import TaskState
@@ -38,25 +39,19 @@ def build_certificates(year: int, target: Path | str, *, style_code: str | None 
     if not items:
         raise AppError(f"Năm {year} chưa có mô hình, điển hình nào được công nhận để in giấy khen.")
     pagesize = landscape(A3 if paper.upper() == "A3" else A4)
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".tmp")
-    canvas = Canvas(str(partial), pagesize=pagesize, pageCompression=1, initialFontName=FAMILY)
-    canvas.setTitle(f"{TITLES.get(title, TITLES['giay_khen']).capitalize()} năm {year}")
-    canvas.setAuthor(office.issuing_body)
-    canvas.setCreator("Sổ Dân vận khéo")
     decision = decision_for(year)
-    try:
+    with replacing(target) as partial:
+        canvas = Canvas(str(partial), pagesize=pagesize, pageCompression=1, initialFontName=FAMILY)
+        canvas.setTitle(f"{TITLES.get(title, TITLES['giay_khen']).capitalize()} năm {year}")
+        canvas.setAuthor(office.issuing_body)
+        canvas.setCreator("Sổ Dân vận khéo")
         for index, result in enumerate(items):
             _page(canvas, pagesize, office, party, year, result, decision, TITLES.get(title, TITLES["giay_khen"]))
             canvas.showPage()
             if task:
                 task.progress(index + 1, len(items), result.name)
         canvas.save()
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return target
+    return Path(target)
 
 
 def _centered(canvas: Canvas, text: str, x: float, y: float, width: float, size: float, *, bold: bool = False,

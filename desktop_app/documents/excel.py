@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..fileio import replacing
 from ..office import OfficeInfo
 
 FONT = "Times New Roman"
@@ -39,15 +40,9 @@ def write_workbook(office: OfficeInfo, sheets: Sequence[Sheet], target: Path | s
     workbook.remove(workbook.active)
     for spec in sheets:
         _write_sheet(workbook, office, spec)
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".tmp")
-    try:
+    with replacing(target) as partial:
         workbook.save(partial)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return target
+    return Path(target)
 
 
 def _write_sheet(workbook: Workbook, office: OfficeInfo, spec: Sheet) -> None:

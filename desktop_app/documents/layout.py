@@ -18,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle)
 
+from ..fileio import replacing
 from ..office import OfficeInfo
 from ..text import place_date_line
 from .fonts import FAMILY, register_fonts
@@ -296,18 +297,12 @@ class Document:
             canvas.restoreState()
 
     def build(self, target: Path | str) -> Path:
-        target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".tmp")
-        doc = SimpleDocTemplate(str(partial), pagesize=self.pagesize, leftMargin=self.margins.left,
-                                rightMargin=self.margins.right, topMargin=self.margins.top,
-                                bottomMargin=self.margins.bottom, title=self.title,
-                                author=self.office.issuing_body, creator="Sổ Dân vận khéo",
-                                # else every page names an unembedded Helvetica as its starting font
-                                initialFontName=FAMILY, initialFontSize=12)
-        try:
+        with replacing(target) as partial:
+            doc = SimpleDocTemplate(str(partial), pagesize=self.pagesize, leftMargin=self.margins.left,
+                                    rightMargin=self.margins.right, topMargin=self.margins.top,
+                                    bottomMargin=self.margins.bottom, title=self.title,
+                                    author=self.office.issuing_body, creator="Sổ Dân vận khéo",
+                                    # else every page names an unembedded Helvetica as its starting font
+                                    initialFontName=FAMILY, initialFontSize=12)
             doc.build(self.story, onFirstPage=self._page_number, onLaterPages=self._page_number)
-            partial.replace(target)
-        finally:
-            partial.unlink(missing_ok=True)
-        return target
+        return Path(target)

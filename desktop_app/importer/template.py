@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..fileio import replacing
 from ..services import catalogues
 from ..services.settings import get_office
 
@@ -95,12 +96,6 @@ def write_template(target: Path | str) -> Path:
         cell = guide.cell(row, 1, text)
         cell.font = Font(name=FONT, size=13, bold=row == 1)
         cell.alignment = Alignment(wrap_text=True)
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".tmp")
-    try:
+    with replacing(target) as partial:
         workbook.save(partial)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return target
+    return Path(target)

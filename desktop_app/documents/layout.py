@@ -214,10 +214,7 @@ class Document:
                 continue
             st = None
             data.append([Paragraph(esc(value), st or cell_style[aligns[col]]) for col, value in enumerate(row)])
-        table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-        table.setStyle(table_style(commands))
-        self.story.append(table)
-        return table
+        return self._bordered(data, col_widths, 1, commands)
 
     def grid(self, data: list[list], widths: Sequence[float], *, header_rows: int = 1,
              commands: Sequence[tuple] = (), aligns: Sequence[str] | None = None) -> Table:
@@ -236,14 +233,46 @@ class Document:
             else:
                 body.append([v if isinstance(v, Flowable) else Paragraph(esc(v), cell_style[aligns[c]])
                              for c, v in enumerate(row)])
-        table = Table(body, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
-        table.setStyle(table_style([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                                   ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"),
-                                   ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEEEEE")),
-                                   *commands]))
+        return self._bordered(body, col_widths, header_rows, [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEEEEE")), *commands])
+
+    def _bordered(self, data: list[list], col_widths: list[float], header_rows: int,
+                  commands: list[tuple]) -> Table:
+        table = Table(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
+        table.setStyle(table_style(commands))
         self.story.append(table)
+        self._last_table = (table, data, col_widths, header_rows, list(commands))
         return table
+
+    def _attach_to_last_table(self, block: Flowable, space_before: float) -> bool:
+        """Make ``block`` (the signature) the borderless last row of a table that ends the story.
+
+        An office never lets the signature stand alone on a page: the last two rows go with it,
+        and when they move to a new page the header row is repeated there as on any other.
+        """
+        record = getattr(self, "_last_table", None)
+        if not record or not self.story or self.story[-1] is not record[0]:
+            return False
+        table, data, col_widths, header_rows, commands = record
+        n = len(data)
+        if n <= header_rows + 1:
+            return False
+        rebuilt = []
+        for name, start, stop, *rest in commands:
+            if name == "GRID" and stop[1] == -1:
+                stop = (stop[0], -2)  # no borders around the signature
+            rebuilt.append((name, start, stop, *rest))
+        rebuilt += [("SPAN", (0, n), (-1, n)), ("LEFTPADDING", (0, n), (-1, n), 0),
+                    ("RIGHTPADDING", (0, n), (-1, n), 0), ("TOPPADDING", (0, n), (-1, n), space_before),
+                    ("NOSPLIT", (0, max(header_rows, n - 2)), (-1, n))]
+        merged = Table(data + [[block] + [""] * (len(col_widths) - 1)], colWidths=col_widths,
+                       repeatRows=header_rows, hAlign="LEFT")
+        merged.setStyle(table_style(rebuilt))
+        self.story[-1] = merged
+        self._last_table = None
+        return True
 
     def bold(self, value: object, align: str = "left") -> Paragraph:
         """A bold cell for :meth:`grid` (totals, group labels)."""
@@ -285,8 +314,9 @@ class Document:
         left_width = self.width * 0.5
         table = Table([[left, right]], colWidths=[left_width, self.width - left_width])
         table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-        self.story.append(Spacer(1, space_before_mm * mm))
-        self.story.append(KeepTogether([table]))
+        if not self._attach_to_last_table(table, space_before_mm * mm):
+            self.story.append(Spacer(1, space_before_mm * mm))
+            self.story.append(KeepTogether([table]))
 
     # ------------------------------------------------------------ output
     def _page_number(self, canvas, doc) -> None:

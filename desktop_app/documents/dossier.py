@@ -59,7 +59,7 @@ def build_dossier(model_id: int, target: Path | str, *, style_code: str | None =
                      if ind.target and ind.achieved is not None else "")
             rows.append([str(index), ind.name, ind.unit_of_measure, format_number(ind.target),
                          format_number(ind.achieved), ratio])
-        doc.grid(rows, [7, 37, 14, 15, 15, 12], aligns=["center", "left", "left", "right", "right", "right"])
+        doc.grid(rows, [9, 35, 14, 15, 15, 12], aligns=["center", "left", "left", "right", "right", "right"])
     if task:
         task.progress(1, 3, "Kết quả thẩm định")
     result = next((r for r in results(row.year) if r.model_id == model_id), None)
@@ -93,7 +93,9 @@ def _photos(doc: Document, attachments) -> None:
     others = [a for a in attachments if a not in photos]
     if not attachments:
         return
-    doc.heading("Hình ảnh, tài liệu minh chứng")
+    heading = Paragraph(esc("Hình ảnh, tài liệu minh chứng"), style("h", 13, bold=True, leading=17, space_after=4))
+    if not photos:
+        doc.story.append(heading)
     caption_style = style("caption", 11, italic=True, align=1)
     for index, photo in enumerate(photos, start=1):
         path = attachment_path(photo.stored_name)
@@ -109,7 +111,10 @@ def _photos(doc: Document, attachments) -> None:
         scale = min(max_w / image.imageWidth, max_h / image.imageHeight, 1.0)
         image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
         caption = f"Ảnh {index}. {photo.caption or photo.original_name}"
-        doc.story.append(KeepTogether([image, Paragraph(esc(caption), caption_style)]))
+        block = [image, Paragraph(esc(caption), caption_style)]
+        if index == 1:  # the heading never stays behind at the foot of a page
+            block.insert(0, heading)
+        doc.story.append(KeepTogether(block))
         doc.space(4)
     for other in others:
         doc.paragraph(f"- Tài liệu: {other.caption or other.original_name}")

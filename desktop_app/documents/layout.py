@@ -177,8 +177,9 @@ class Document:
         self.story.append(Spacer(1, 3 * mm))
 
     def heading(self, text: str) -> None:
-        self.story.append(Paragraph(esc(text), style("h", 13, bold=True, leading=17, space_after=4,
-                                                     keep_with_next=True)))
+        heading = style("h", 13, bold=True, leading=17, space_after=4, keep_with_next=True)
+        heading.spaceBefore = 6  # air between a table and the next section
+        self.story.append(Paragraph(esc(text), heading))
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[float], *,
               group_rows: Iterable[int] = (), total_rows: Iterable[int] = (),

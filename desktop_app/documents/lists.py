@@ -103,6 +103,7 @@ def build_scores(year: int, target: Path | str, *, style: str | None = None,
     widths = [6, 40] + [8] * len(members) + [9, 10, 7]
     doc.table(headers, rows, widths, group_rows=group_rows,
               aligns=["center", "left"] + ["center"] * (len(members) + 3))
+    doc.space(2)
     legend = "; ".join(f"TV{i}: {m.name} ({m.role})" for i, m in enumerate(members, start=1))
     doc.paragraph(f"Thành viên hội đồng — {legend}. XĐ: không chấm do xung đột lợi ích.", italic=True)
     doc.signature((), authority="T/M HỘI ĐỒNG THẨM ĐỊNH", signer_title="CHỦ TỊCH",

@@ -60,6 +60,8 @@ def build_recognition(year: int, target: Path | str, *, style: str | None = None
             note = data.result_note(result)
             rows.append([str(count), result.name, data.unit_with_address(result), result.field,
                          data.kind_short(result.kind), data.score_text(result), note])
+        if task:
+            task.progress(number, len(groups), group.title)
     total_rows.append(len(rows))
     rows.append(["", f"Tổng cộng: {format_number(count)} mô hình, điển hình", "", "", "", "", ""])
     doc.table(["STT", "Tên mô hình, điển hình", "Đơn vị / cá nhân thực hiện (địa chỉ)", "Lĩnh vực",
@@ -89,6 +91,8 @@ def build_scores(year: int, target: Path | str, *, style: str | None = None,
     for number, field in enumerate(fields, start=1):
         group_rows.append(len(rows))
         rows.append([f"{data.roman(number)}. LĨNH VỰC {field.upper()}"])
+        if task:
+            task.progress(number, len(fields), field)
         for result in (r for r in items if r.field == field):
             count += 1
             by_member = {s.member_id: s for s in result.scores}

@@ -118,17 +118,19 @@ class MainWindow(QMainWindow):
 
     def _wire_reports(self, models, recognition) -> None:
         """Print buttons on the list and decision screens open the Báo cáo screen on their document."""
-        from PySide6.QtWidgets import QPushButton
+        from PySide6.QtWidgets import QMenu, QPushButton, QToolButton
         if models is not None:
-            print_list = QPushButton("In danh sách…", models)
-            print_list.setToolTip("Danh sách đăng ký của năm: xem trước, in, lưu PDF hoặc Excel")
-            print_list.clicked.connect(lambda: self.open_report("registrations"))
-            dossier = QPushButton("In hồ sơ…", models)
-            dossier.setToolTip("Hồ sơ đầy đủ của mô hình đang chọn, kèm hình ảnh")
-            dossier.clicked.connect(lambda: self.open_report("dossier", model_id=next(iter(models.selected_ids()),
-                                                                                        None)))
-            for button in (print_list, dossier):
-                models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
+            button = QToolButton(models)
+            button.setText("In…")
+            button.setToolTip("Xem trước, in, lưu PDF hoặc Excel")
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            menu = QMenu(button)
+            menu.addAction("Danh sách đăng ký của năm…", lambda: self.open_report("registrations"))
+            menu.addAction("Hồ sơ mô hình đang chọn (kèm hình ảnh)…", lambda: self.open_report(
+                "dossier", model_id=next(iter(models.selected_ids()), None)))
+            button.setMenu(menu)
+            models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
+            self.print_menu_button = button
         if recognition is not None and hasattr(recognition, "buttons_row"):
             for label, code, options in (("In danh sách công nhận…", "recognition", {"proposal": False}),
                                          ("In danh sách đề nghị…", "recognition", {"proposal": True}),
@@ -138,16 +140,20 @@ class MainWindow(QMainWindow):
                 recognition.buttons_row.insertWidget(recognition.buttons_row.count() - 1, button)
 
     def _wire_import(self, models) -> None:
-        from PySide6.QtWidgets import QPushButton
+        """"Nhập từ Excel…" on the list; its arrow offers the blank form to send to units."""
+        from PySide6.QtWidgets import QMenu, QToolButton
         from .importing import save_template
-        import_button = QPushButton("Nhập từ Excel…", models)
-        import_button.setToolTip("Nhập danh sách đăng ký các đơn vị gửi lên (xem trước trước khi ghi)")
-        import_button.clicked.connect(self.open_import)
-        template_button = QPushButton("Tải mẫu đăng ký…", models)
-        template_button.setToolTip("Mẫu Excel để gửi các đơn vị điền")
-        template_button.clicked.connect(lambda: save_template(self))
-        for button in (import_button, template_button):
-            models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
+        button = QToolButton(models)
+        button.setText("Nhập từ Excel…")
+        button.setToolTip("Nhập danh sách đăng ký các đơn vị gửi lên (xem trước trước khi ghi); "
+                          "mũi tên: tải mẫu đăng ký để gửi các đơn vị")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        button.clicked.connect(lambda: self.open_import())
+        menu = QMenu(button)
+        menu.addAction("Tải mẫu đăng ký (Excel) để gửi các đơn vị…", lambda: save_template(self))
+        button.setMenu(menu)
+        models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
+        self.import_button = button
 
     def open_import(self, path=None):
         from .importing import ImportDialog

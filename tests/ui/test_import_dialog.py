@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
 
 from desktop_app.services.models import ModelFilter, list_models
 from desktop_app.services.units import find_unit
@@ -27,7 +26,7 @@ def unit_file(path):
 def test_preview_fix_mapping_create_unit_and_import(window, qtbot, tmp_path, no_modal_messages):
     path = unit_file(tmp_path / "đăng ký xã Tân Hà.xlsx")
     window.set_year(2024)
-    assert any(b.text() == "Nhập từ Excel…" for b in window.pages["models"].findChildren(QPushButton))
+    assert window.import_button.text() == "Nhập từ Excel…" and window.import_button.parent() is window.pages["models"]
     dialog = open_and_wait(window, qtbot, path)
     plan = dialog.plan
     assert plan is not None and all(r.status == "rejected" for r in plan.rows)  # no field column yet
@@ -77,3 +76,21 @@ def test_unreadable_file_changes_nothing(window, qtbot, tmp_path, no_modal_messa
     message = next(text for kind, text in no_modal_messages if kind == "error")
     assert "Excel 97-2003" in message and "xlsx" in message
     assert not dialog.import_button.isEnabled() and len(list_models(ModelFilter())) == before
+
+
+def test_import_button_opens_the_file_chooser(window, monkeypatch):
+    """The button's click must not be mistaken for a file name."""
+    from PySide6.QtWidgets import QFileDialog
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: asked.append(a) or ("", ""))
+    window.import_button.click()
+    assert len(asked) == 1
+
+
+def test_template_from_the_menu(window, qtbot, tmp_path, monkeypatch, no_modal_messages):
+    from PySide6.QtWidgets import QFileDialog
+    target = tmp_path / "mẫu.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.import_button.menu().actions()[0].trigger()
+    qtbot.waitUntil(lambda: target.is_file(), timeout=30000)
+    qtbot.waitUntil(lambda: any(kind == "info" for kind, _ in no_modal_messages), timeout=5000)

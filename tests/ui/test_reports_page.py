@@ -67,14 +67,15 @@ def test_print_paints_every_page(window, qtbot, tmp_path):
 
 def test_print_buttons_on_the_list_and_decision_screens(window):
     models = window.pages["models"]
-    button = next(b for b in models.findChildren(QPushButton) if b.text() == "In danh sách…")
-    button.click()
+    menu = window.print_menu_button.menu()
+    assert window.print_menu_button.text() == "In…"
+    menu.actions()[0].trigger()
     assert window.current_page_key() == "reports" and window.pages["reports"].code() == "registrations"
     recognition = window.pages["recognition"]
     button = next(b for b in recognition.findChildren(QPushButton) if b.text() == "In giấy khen…")
     button.click()
     assert window.current_page_key() == "reports" and window.pages["reports"].code() == "certificates"
     models.table.selectRow(0)
-    next(b for b in models.findChildren(QPushButton) if b.text() == "In hồ sơ…").click()
+    menu.actions()[1].trigger()
     reports = window.pages["reports"]
     assert reports.code() == "dossier" and reports.model_box.currentData() == models.selected_ids()[0]

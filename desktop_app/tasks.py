@@ -28,6 +28,10 @@ class TaskState:
         if self._cancel.is_set():
             raise Cancelled()
 
+    def detach(self) -> None:
+        """Stop reporting progress (breaks the job ↔ callback cycle so the job dies on the GUI thread)."""
+        self._on_progress = None
+
     def progress(self, done: int, total: int, text: str = "") -> None:
         self.check()
         if self._on_progress is not None:

@@ -1,23 +1,25 @@
 """Starting the application: Qt, fonts, error handling, the database, first run, the main window."""
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from desktop_app import APP_NAME
+from desktop_app import APP_NAME, workspace
 from desktop_app.errors import AppError
 from desktop_app.logs import log_path, setup_logging
-from desktop_app.services import catalogues, settings
-from desktop_app.storage.database import open_database
+from desktop_app.services import settings
+from desktop_app.storage import database as storage
 
 from . import messages
-from .worker import run_job, show_error
+from .worker import show_error
 
 log = logging.getLogger("dvk.ui")
 
@@ -52,31 +54,61 @@ def install_excepthook() -> None:
 
 
 def run(db_path: Path | None = None) -> int:
+    """Start the program on the office database; return the exit code after an orderly shutdown."""
     setup_logging()
     app = make_application()
     install_excepthook()
     try:
-        database = open_database(db_path)
-        catalogues.ensure_defaults()
+        database = workspace.open_office(db_path)
     except AppError as exc:
         messages.error(None, str(exc), title="Không mở được tệp dữ liệu")
         return 1
+    open_demo = False
     if not settings.is_configured():
         from .setup_dialog import SetupDialog
         dialog = SetupDialog()
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            database.close()
+        result = dialog.exec()
+        open_demo = dialog.load_demo
+        if result != QDialog.DialogCode.Accepted and not dialog.try_demo:
+            shutdown(None)
             return 0
-        if dialog.load_demo:
-            from desktop_app.demo import load_demo
-            from .worker import wait_all
-            run_job(dialog, lambda task: load_demo(task), title="Dữ liệu mẫu", label="Đang nạp dữ liệu mẫu…")
-            wait_all()
-            app.processEvents()
+        dialog.deleteLater()
     from .main_window import MainWindow
     window = MainWindow()
+    # Quit explicitly: Qt's automatic quit on the last window is cancelled by any window shown after
+    # it (a job's progress dialog popping up while the close waits for the job), and the program
+    # would then run on with no window.
+    window.closed.connect(app.quit, Qt.ConnectionType.QueuedConnection)
     window.show()
     log.info("started with %s (log: %s)", database.path, log_path())
+    if open_demo:
+        # The same switch as Cài đặt › Dữ liệu mẫu: a separate file, filled on the worker.
+        window.open_demo()
     code = app.exec()
-    database.close()
+    shutdown(window)
     return code
+
+
+def shutdown(window: QWidget | None) -> None:
+    """Stop in an order that leaves nothing for Python's finalisation to tear down.
+
+    The database worker finishes (and closes its own connection) first, then the database is
+    closed, then the window and everything queued for deletion are destroyed while the
+    QApplication still exists.  Qt objects, queued job results or a worker thread outliving the
+    start of Python's finalisation are the likely cause of the one exit crash seen ("Fatal Python
+    error: bool_dealloc"): their clean-up then releases Python objects the interpreter has torn down.
+    """
+    from .worker import shutdown as stop_worker
+    stop_worker(release=workspace.close_thread_connection)
+    try:
+        storage.current().close()
+    except AppError:
+        pass  # nothing was open
+    app = QApplication.instance()
+    if window is not None:
+        window.hide()
+        shiboken6.delete(window)
+    if app is not None:
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+    gc.collect()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop_app.errors import AppError, Cancelled
@@ -75,6 +76,8 @@ class _Runnable(QRunnable):
 
 
 _running: set[Job] = set()
+# Set by shutdown(): results arriving after the window closed are dropped instead of shown.
+_closing = False
 
 
 def run_job(parent: QWidget | None, fn: Callable[..., Any], *args, title: str = "", label: str = "Đang xử lý…",
@@ -107,6 +110,9 @@ def run_job(parent: QWidget | None, fn: Callable[..., Any], *args, title: str = 
 
     def finish() -> None:
         _running.discard(job)
+        # Without this the job and its callback form a cycle that the garbage collector may
+        # free later on any thread, and a QObject must die on the thread it lives on.
+        job.task.detach()
         if dialog is not None:
             dialog.canceled.disconnect(job.cancel)
             dialog.close()
@@ -114,12 +120,14 @@ def run_job(parent: QWidget | None, fn: Callable[..., Any], *args, title: str = 
 
     def succeeded(result: Any) -> None:
         finish()
+        if _closing:
+            return
         if on_done:
             on_done(result)
 
     def failed(exc: BaseException) -> None:
         finish()
-        if isinstance(exc, Cancelled):
+        if _closing or isinstance(exc, Cancelled):
             return
         if on_error:
             on_error(exc)
@@ -147,3 +155,57 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
 def wait_all(timeout_ms: int = 30000) -> bool:
     """For tests and shutdown: wait until the database thread is idle."""
     return db_pool().waitForDone(timeout_ms)
+
+
+def _guarded(fn: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - a failing clean-up must not kill the worker thread
+            log.exception("clean-up on the database thread failed")
+    return run
+
+
+def run_on_worker(fn: Callable[[], None], timeout_ms: int = 30000) -> bool:
+    """Run a small clean-up ``fn`` on the database thread and wait for it.
+
+    Used to close the worker thread's own database connection (peewee keeps one per thread)
+    before a database file is switched, replaced or deleted.
+    """
+    pool = db_pool()
+    if not pool.waitForDone(timeout_ms):
+        return False
+    pool.start(_guarded(fn))
+    return pool.waitForDone(timeout_ms)
+
+
+def shutdown(release: Callable[[], None] | None = None, timeout_ms: int = 30000) -> bool:
+    """At exit: let the running job finish (cancel it if it takes too long), run ``release`` on the
+    database thread, deliver the jobs' last signals and stop the thread.
+
+    Nothing of ours may still run on, or be queued for, a Qt thread once Python starts
+    finalising: a job finishing then touches half-destroyed Python objects and crashes the exit.
+    """
+    global _pool, _closing
+    if _pool is None:
+        return True
+    _closing = True
+    finished = _pool.waitForDone(timeout_ms)
+    if not finished:
+        log.warning("a job was still running at exit; cancelling it")
+        for job in list(_running):
+            job.cancel()
+        finished = _pool.waitForDone(timeout_ms)
+    if finished and release is not None:
+        _pool.start(_guarded(release))
+        finished = _pool.waitForDone(timeout_ms)
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents()  # the finished jobs' queued done/failed signals
+    _running.clear()
+    if not finished:
+        return False  # never destroy a pool whose thread still runs Python code
+    pool, _pool = _pool, None
+    _closing = False  # a later start (tests) gets a fresh pool that reports results again
+    pool.clear()
+    shiboken6.delete(pool)  # joins the idle thread now, not during interpreter finalisation
+    return True

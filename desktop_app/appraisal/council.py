@@ -50,6 +50,8 @@ def update_member(member_id: int, *, name: str, title: str = "", role: str = "á»
 
 
 def remove_member(member_id: int) -> None:
+    from .scoring import ensure_unlocked  # deleting a member deletes its scores; scoring imports this module
+    ensure_unlocked(get_member(member_id).year)
     CouncilMember.delete().where(CouncilMember.id == member_id).execute()
 
 

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import json
+import threading
+import weakref
+from dataclasses import replace
+from functools import lru_cache, wraps
+from typing import Any, Callable, TypeVar
 
 from ..errors import AppError, NotFoundError, ValidationError
 from ..resources import load_json
 from ..storage.models import AuditLog, database_proxy
 from ..text import clean
-from .aggregate import GradeThreshold
+from .aggregate import GradeThreshold, check_thresholds
 from .info import CriteriaSetInfo, CriterionInfo
 from .tables import CriteriaSet, Criterion, Score
 
@@ -24,10 +29,91 @@ def _info(row: CriteriaSet) -> CriteriaSetInfo:
                            row.requires_grade, thresholds, criteria, row.trim_extremes)
 
 
+# ----------------------------------------------------------------- cache
+# Score entry, results and documents ask for a model's set once per model (hundreds of times a screen); the sets
+# change only through the editing functions below, so their answers are kept per open database and dropped on
+# every edit.  A generation number keeps a read that raced an edit (worker thread) from storing the old answer.
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_lock = threading.RLock()            # guards the cache only; never held while the database is used
+_create_lock = threading.Lock()
+_generation = 0
+_cache_db: "weakref.ref[Any] | None" = None
+_sets: dict[tuple[int, str, int | None], CriteriaSetInfo] = {}
+_complete_years: set[int] = set()   # years known to hold a set of every default kind
+
+
+def invalidate_cache() -> None:
+    """Forget every cached set (each editing function here calls it; call it after writing sets elsewhere)."""
+    global _generation
+    with _lock:
+        _generation += 1
+        _sets.clear()
+        _complete_years.clear()
+
+
+def _cache_for_current_db() -> int:
+    """The cache generation, after dropping what belongs to a database that is no longer the open one."""
+    global _cache_db
+    db = database_proxy.obj
+    with _lock:
+        if _cache_db is None or _cache_db() is not db:
+            invalidate_cache()
+            _cache_db = weakref.ref(db) if db is not None else None
+        return _generation
+
+
+def _invalidates(fn: F) -> F:
+    """Drop the cache after ``fn`` whatever happens (a rolled-back write may still have changed nothing)."""
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            invalidate_cache()
+    return wrapper  # type: ignore[return-value]
+
+
+def _copy(info: CriteriaSetInfo) -> CriteriaSetInfo:
+    """A caller's own copy, so changing it can never change what the next caller gets."""
+    return replace(info, thresholds=list(info.thresholds), criteria=[replace(c) for c in info.criteria])
+
+
+@lru_cache(maxsize=1)
+def _default_data() -> dict:
+    """The shipped defaults, read from disk once per run."""
+    return load_json("catalogues", "criteria_default.json")
+
+
+def _missing_default_kinds(year: int) -> list[str]:
+    """A read only: the default kinds ``year`` has no set for."""
+    present = {kind for (kind,) in CriteriaSet.select(CriteriaSet.kind).where(CriteriaSet.year == year)
+               .distinct().tuples()}
+    return [item["kind"] for item in _default_data()["sets"] if item["kind"] not in present]
+
+
 def ensure_default_sets(year: int) -> None:
-    """Give ``year`` the shipped default sets for each kind it lacks (copied, so edits stay per year)."""
-    data = load_json("catalogues", "criteria_default.json")
-    with database_proxy.atomic():
+    """Give ``year`` the shipped default sets for each kind it lacks (copied, so edits stay per year).
+
+    Checks with a read first: a year that has its sets (every year after its first use) costs one small query and
+    never opens a write transaction.
+    """
+    generation = _cache_for_current_db()
+    with _lock:
+        if year in _complete_years:
+            return
+    if _missing_default_kinds(year):
+        _create_default_sets(year)
+    with _lock:
+        if generation == _generation and not _in_transaction():
+            _complete_years.add(year)
+
+
+@_invalidates
+def _create_default_sets(year: int) -> None:
+    data = _default_data()
+    with _create_lock, database_proxy.atomic():   # two threads must not both add the defaults
         for item in data["sets"]:
             if CriteriaSet.select().where((CriteriaSet.year == year) & (CriteriaSet.kind == item["kind"])).exists():
                 continue
@@ -40,12 +126,40 @@ def ensure_default_sets(year: int) -> None:
 
 
 def criteria_set_for(year: int, kind: str, level_id: int | None = None) -> CriteriaSetInfo:
-    """The set for a year and kind (a level-specific one first); the default is created if none exists."""
-    ensure_default_sets(year)
+    """The set for a year and kind (a level-specific one first), from the cache after the first read.
+
+    Reading never writes, except the very first time a year is used at all: then the default sets are created
+    (:func:`ensure_default_sets`), because scores need criteria rows to point at.
+    """
+    key = (year, kind, level_id)
+    generation = _cache_for_current_db()
+    with _lock:
+        cached = _sets.get(key)
+    if cached is not None:
+        return _copy(cached)
+    row = _find_set(year, kind, level_id)
+    if row is None:
+        ensure_default_sets(year)
+        generation = _cache_for_current_db()
+        row = _find_set(year, kind, level_id)
+    if row is None:
+        raise NotFoundError(f"Năm {year} chưa có bộ tiêu chí cho loại này.")
+    info = _info(row)
+    with _lock:
+        if generation == _generation and not _in_transaction():
+            _sets[key] = info
+    return _copy(info)
+
+
+def _in_transaction() -> bool:
+    """What is read inside a caller's transaction may still be rolled back: such answers are not kept."""
+    return database_proxy.obj is not None and database_proxy.in_transaction()
+
+
+def _find_set(year: int, kind: str, level_id: int | None) -> CriteriaSet | None:
     query = CriteriaSet.select().where((CriteriaSet.year == year) & (CriteriaSet.kind == kind))
     specific = query.where(CriteriaSet.level == level_id).first() if level_id else None
-    row = specific or query.where(CriteriaSet.level.is_null()).first() or query.first()
-    return _info(row)
+    return specific or query.where(CriteriaSet.level.is_null()).first() or query.first()
 
 
 def list_sets(year: int) -> list[CriteriaSetInfo]:
@@ -86,6 +200,7 @@ def _check_criterion(text: str, max_points) -> tuple[str, float]:
     return text, points
 
 
+@_invalidates
 def add_criterion(set_id: int, text: str, max_points: float, guidance: str = "", group: str = "",
                   *, force: bool = False) -> int:
     text, points = _check_criterion(text, max_points)
@@ -95,6 +210,7 @@ def add_criterion(set_id: int, text: str, max_points: float, guidance: str = "",
                             group=clean(group), max_points=points).id
 
 
+@_invalidates
 def update_criterion(criterion_id: int, *, text: str, max_points: float, guidance: str = "", group: str = "",
                      force: bool = False) -> None:
     row = Criterion.get_or_none(Criterion.id == criterion_id)
@@ -112,6 +228,7 @@ def update_criterion(criterion_id: int, *, text: str, max_points: float, guidanc
     row.save()
 
 
+@_invalidates
 def delete_criterion(criterion_id: int, *, force: bool = False) -> None:
     row = Criterion.get_or_none(Criterion.id == criterion_id)
     if row is None:
@@ -125,6 +242,7 @@ def delete_criterion(criterion_id: int, *, force: bool = False) -> None:
             other.save()
 
 
+@_invalidates
 def update_set(set_id: int, *, name: str | None = None, requires_grade: str | None = None,
                thresholds: list[GradeThreshold] | None = None, trim_extremes: bool | None = None,
                force: bool = False) -> None:
@@ -134,8 +252,10 @@ def update_set(set_id: int, *, name: str | None = None, requires_grade: str | No
     if requires_grade is not None:
         row.requires_grade = clean(requires_grade)
     if thresholds is not None:
-        if sorted(t.min_points for t in thresholds) != sorted(set(t.min_points for t in thresholds)):
-            raise ValidationError("Ngưỡng xếp loại", "hai loại không được có cùng mức điểm.", key="thresholds")
+        try:
+            thresholds = check_thresholds(thresholds, _info(row).total_max)
+        except ValueError as exc:
+            raise ValidationError("Ngưỡng xếp loại", str(exc), key="thresholds") from None
         _guard(set_id, force, "Đổi ngưỡng xếp loại")
         row.thresholds = json.dumps([[t.name, t.min_points] for t in thresholds], ensure_ascii=False)
     if trim_extremes is not None and trim_extremes != row.trim_extremes:
@@ -145,6 +265,7 @@ def update_set(set_id: int, *, name: str | None = None, requires_grade: str | No
     row.save()
 
 
+@_invalidates
 def copy_sets_to_year(from_year: int, to_year: int) -> int:
     """Copy every set of ``from_year`` into ``to_year`` (replacing unscored sets there); returns how many."""
     copied = 0
@@ -164,3 +285,23 @@ def copy_sets_to_year(from_year: int, to_year: int) -> int:
                                  max_points=c.max_points)
             copied += 1
     return copied
+
+
+EXPECTED_TOTAL = 100.0
+
+
+def set_total_problem(set_info: CriteriaSetInfo) -> str | None:
+    """Why a set's maximum points are wrong (they must add up to 100), or None when they are right.
+
+    The grade thresholds (90/80/65 by default) are points out of 100, so a set totalling 105 or 95 grades every
+    model wrongly; it is not refused, because the clerk may be half way through editing it, but it is shown.
+    """
+    from ..text import format_number  # kept here: the top of this module is edited separately
+    if not set_info.criteria:
+        return f"Bộ tiêu chí «{set_info.name}» chưa có tiêu chí nào."
+    total = set_info.total_max
+    if abs(total - EXPECTED_TOTAL) < 1e-9:
+        return None
+    return (f"Tổng điểm tối đa của bộ tiêu chí «{set_info.name}» là {format_number(total)} điểm, không phải "
+            f"{format_number(EXPECTED_TOTAL)}: ngưỡng xếp loại tính trên thang 100 điểm nên kết quả sẽ sai. "
+            "Hãy sửa điểm tối đa của các tiêu chí cho đủ 100 điểm.")

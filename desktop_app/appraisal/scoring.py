@@ -1,17 +1,31 @@
-"""Score sheets: one per member and model, validated cell by cell; a second keying to check paper ballots."""
+"""Score sheets: one per member and model, validated cell by cell; a second keying to check paper ballots.
+
+Score entry reads a member's whole grid and the council's progress often (after every reload), so both are a few
+set-based queries whatever the number of models: one for the models, one for the member's scores, one grouped count
+for progress.  Criteria come from the cache in :mod:`.criteria`.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import peewee as pw
 
 from .. import domain
 from ..errors import AppError, ValidationError
+from ..office import decision_reference
 from ..services.models import ModelFilter, ModelRow, list_models
-from ..storage.models import MoHinh, database_proxy, now
+from ..storage.database import translated
+from ..storage.models import Field, MoHinh, Unit, database_proxy, now
 from .aggregate import check_points, sheet_total
-from .council import assigned_model_ids, conflicts, council_members, get_member
+from .council import conflicts, council_members, get_member
 from .criteria import criteria_set_for
-from .tables import Decision, Score
+from .info import CriterionInfo, MemberInfo
+from .tables import Criterion, Decision, Score
 
 SCORED_STATUSES = (domain.REGISTERED, domain.IN_PROGRESS, domain.PROPOSED, domain.RECOGNISED,
                    domain.NOT_RECOGNISED)
+
+Sheet = dict[int, float | None]   # criterion id → points (None where not scored yet)
 
 
 def models_to_score(year: int) -> list[ModelRow]:
@@ -19,14 +33,23 @@ def models_to_score(year: int) -> list[ModelRow]:
     return list_models(ModelFilter(year=year, statuses=SCORED_STATUSES), sort="field")
 
 
-def ensure_unlocked(year: int) -> None:
+def locked_decision(year: int) -> Decision | None:
     decision = Decision.get_or_none(Decision.year == year)
-    if decision is not None and decision.locked:
-        raise AppError(f"Kết quả năm {year} đã được chốt theo Quyết định số {decision.number}. "
-                       "Muốn sửa điểm, hãy mở khóa quyết định (ghi rõ lý do) ở màn hình Công nhận.")
+    return decision if decision is not None and decision.locked else None
 
 
-def sheet(year: int, member_id: int, model_id: int, keying: int = 1) -> dict[int, float | None]:
+def locked_message(year: int, decision: Decision) -> str:
+    return (f"Kết quả năm {year} đã được chốt theo Quyết định số {decision_reference(decision.number)}. "
+            "Muốn sửa điểm, hãy mở khóa quyết định (ghi rõ lý do) ở màn hình Công nhận.")
+
+
+def ensure_unlocked(year: int) -> None:
+    decision = locked_decision(year)
+    if decision is not None:
+        raise AppError(locked_message(year, decision))
+
+
+def sheet(year: int, member_id: int, model_id: int, keying: int = 1) -> Sheet:
     """Criterion id → points (None where not scored yet) for one member's sheet of one model."""
     model = MoHinh.get_by_id(model_id)
     criteria = criteria_set_for(year, model.kind, model.level_id).criteria
@@ -35,11 +58,18 @@ def sheet(year: int, member_id: int, model_id: int, keying: int = 1) -> dict[int
     return {c.id: found.get(c.id) for c in criteria}
 
 
-def save_sheet(year: int, member_id: int, model_id: int, values: dict[int, object], keying: int = 1) -> None:
-    """Validate every cell, then replace the sheet in one transaction (nothing saved if one cell is wrong)."""
-    ensure_unlocked(year)
-    model = MoHinh.get_by_id(model_id)
-    criteria = {c.id: c for c in criteria_set_for(year, model.kind, model.level_id).criteria}
+def member_sheets(year: int, member_id: int, keying: int = 1) -> dict[int, dict[int, float]]:
+    """Model id → {criterion id: points} of every sheet the member has keyed in ``year``: one query."""
+    found: dict[int, dict[int, float]] = {}
+    query = (Score.select(Score.model, Score.criterion, Score.points)
+             .join(MoHinh, on=(Score.model == MoHinh.id))
+             .where((Score.member == member_id) & (Score.keying == keying) & (MoHinh.year == year)))
+    for model_id, criterion_id, points in database_proxy.execute(query):   # raw rows: thousands, no conversion
+        found.setdefault(model_id, {})[criterion_id] = points
+    return found
+
+
+def _clean_sheet(criteria: dict[int, CriterionInfo], values: dict[int, object]) -> dict[int, float]:
     cleaned: dict[int, float] = {}
     for criterion_id, raw in values.items():
         criterion = criteria.get(criterion_id)
@@ -51,13 +81,35 @@ def save_sheet(year: int, member_id: int, model_id: int, values: dict[int, objec
             raise ValidationError(f"Tiêu chí {criterion.order}", str(exc), key=str(criterion_id)) from None
         if points is not None:
             cleaned[criterion_id] = points
+    return cleaned
+
+
+def save_sheet(year: int, member_id: int, model_id: int, values: dict[int, object], keying: int = 1) -> None:
+    """Validate every cell, then replace the sheet in one transaction (nothing saved if one cell is wrong)."""
+    save_sheets(year, member_id, {model_id: values}, keying)
+
+
+def save_sheets(year: int, member_id: int, sheets: dict[int, dict[int, object]], keying: int = 1) -> None:
+    """Several of one member's sheets (a pasted block) validated, then replaced in one transaction."""
+    ensure_unlocked(year)
+    kinds = {m_id: (kind, level_id) for m_id, kind, level_id in
+             MoHinh.select(MoHinh.id, MoHinh.kind, MoHinh.level).where(MoHinh.id.in_(list(sheets))).tuples()}
+    cleaned: dict[int, dict[int, float]] = {}
+    for model_id, values in sheets.items():
+        if model_id not in kinds:
+            raise AppError("Không tìm thấy mô hình, điển hình cần ghi điểm.")
+        kind, level_id = kinds[model_id]
+        criteria = {c.id: c for c in criteria_set_for(year, kind, level_id).criteria}
+        cleaned[model_id] = _clean_sheet(criteria, values)
     stamp = now()
-    with database_proxy.atomic():
-        Score.delete().where((Score.member == member_id) & (Score.model == model_id)
-                             & (Score.keying == keying)).execute()
-        for criterion_id, points in cleaned.items():
-            Score.create(member=member_id, model=model_id, criterion=criterion_id, keying=keying, points=points,
-                         updated_at=stamp)
+    with translated(), database_proxy.atomic():   # locked, read-only or full disk: a message, not a crash
+        for model_id, points in cleaned.items():
+            Score.delete().where((Score.member == member_id) & (Score.model == model_id)
+                                 & (Score.keying == keying)).execute()
+            rows = [{"member": member_id, "model": model_id, "criterion": criterion_id, "keying": keying,
+                     "points": value, "updated_at": stamp} for criterion_id, value in points.items()]
+            if rows:
+                Score.insert_many(rows).execute()
 
 
 def compare_keyings(year: int, member_id: int, model_id: int) -> list[int]:
@@ -74,32 +126,123 @@ def accept_second_keying(year: int, member_id: int, model_id: int) -> None:
     save_sheet(year, member_id, model_id, second, keying=1)
 
 
-def progress(year: int) -> tuple[int, int]:
-    """(complete sheets, expected sheets) over every member, their models, less conflicts."""
-    model_ids = [m.id for m in models_to_score(year)]
+# ----------------------------------------------------------------- one member's grid
+
+@dataclass(frozen=True)
+class GridModel:
+    """A row of the score entry grid: just what it shows (a full ModelRow per model costs a five-table join)."""
+    id: int
+    name: str
+    unit: str
+    field_id: int | None
+
+
+@dataclass
+class MemberGrid:
+    """What the score entry grid shows for one member, one kind and one keying."""
+    criteria: list[CriterionInfo]
+    models: list[GridModel]
+    excluded: set[int]                        # model ids the member abstains on (conflict of interest)
+    values: list[Sheet]                       # per model, this keying
+    first: list[Sheet] = field(default_factory=list)   # per model, the first keying (second keying only)
+    locked_reason: str = ""                   # non-empty when a locked decision forbids changing scores
+
+
+def member_grid(year: int, member_id: int, kind: str, keying: int = 1) -> MemberGrid:
+    """The member's models of ``kind`` with their sheets: a handful of queries, none per model."""
+    criteria = criteria_set_for(year, kind).criteria
+    member = get_member(member_id)
+    # The order of models_to_score (field, then Vietnamese name order), the member's fields as assigned_model_ids.
+    query = (MoHinh.select(MoHinh.id, MoHinh.name, Unit.name, MoHinh.field)
+             .join(Field, pw.JOIN.LEFT_OUTER, on=(MoHinh.field == Field.id))
+             .switch(MoHinh).join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id))
+             .where((MoHinh.year == year) & (MoHinh.kind == kind) & MoHinh.status.in_(list(SCORED_STATUSES)))
+             .order_by(Field.sort_order, MoHinh.name_sort, MoHinh.id))
+    fields = set(member.field_ids)
+    models = [GridModel(model_id, name, unit or "", field_id)
+              for model_id, name, unit, field_id in database_proxy.execute(query)
+              if not fields or field_id in fields]
     abstain = conflicts(year)
-    expected = complete = 0
-    for member in council_members(year):
-        for model_id in assigned_model_ids(member, model_ids):
-            if (member.id, model_id) in abstain:
+    excluded = {m.id for m in models if (member_id, m.id) in abstain}
+
+    def sheets_of(keyed: dict[int, dict[int, float]]) -> list[Sheet]:
+        return [{c.id: keyed.get(m.id, {}).get(c.id) for c in criteria} for m in models]
+
+    values = sheets_of(member_sheets(year, member_id, keying))
+    first = sheets_of(member_sheets(year, member_id, 1)) if keying == 2 else []
+    decision = locked_decision(year)
+    return MemberGrid(criteria, models, excluded, values, first,
+                      locked_message(year, decision) if decision is not None else "")
+
+
+# ----------------------------------------------------------------- progress
+
+@dataclass(frozen=True)
+class Progress:
+    member_done: int
+    member_expected: int
+    council_done: int
+    council_expected: int
+
+
+def _counts(year: int, members: list[MemberInfo]) -> dict[int, tuple[int, int]]:
+    """Member id → (complete sheets, expected sheets) of the first keying.
+
+    One query for the models, one for conflicts and one grouped count of scores per (member, model, criteria set):
+    a sheet is complete when it has points for every criterion of the model's own set.
+    """
+    models = list(database_proxy.execute(MoHinh.select(MoHinh.id, MoHinh.kind, MoHinh.level, MoHinh.field)
+                                         .where((MoHinh.year == year) & MoHinh.status.in_(list(SCORED_STATUSES)))))
+    sets: dict[tuple[str, int | None], tuple[int, int]] = {}
+    model_set: dict[int, tuple[int, int]] = {}   # model id → (criteria set id, number of criteria)
+    for model_id, kind, level_id, _field in models:
+        if (kind, level_id) not in sets:
+            info = criteria_set_for(year, kind, level_id)
+            sets[(kind, level_id)] = (info.id, len(info.criteria))
+        model_set[model_id] = sets[(kind, level_id)]
+    abstain = conflicts(year)
+    member_ids = [m.id for m in members]
+    complete: set[tuple[int, int]] = set()
+    if member_ids and models:
+        query = (Score.select(Score.member, Score.model, Criterion.criteria_set, pw.fn.COUNT(Score.id))
+                 .join(Criterion, on=(Score.criterion == Criterion.id))
+                 .switch(Score).join(MoHinh, on=(Score.model == MoHinh.id))
+                 .where((Score.keying == 1) & (MoHinh.year == year) & Score.member.in_(member_ids))
+                 .group_by(Score.member, Score.model, Criterion.criteria_set))
+        for member_id, model_id, set_id, count in database_proxy.execute(query):
+            wanted = model_set.get(model_id)
+            if wanted is not None and wanted[1] > 0 and wanted == (set_id, count):
+                complete.add((member_id, model_id))
+    result: dict[int, tuple[int, int]] = {}
+    for member in members:
+        fields = set(member.field_ids)
+        done = expected = 0
+        for model_id, _kind, _level, field_id in models:
+            if (fields and field_id not in fields) or (member.id, model_id) in abstain:
                 continue
             expected += 1
-            values = sheet(year, member.id, model_id)
-            if sheet_total(values, list(values))[1]:
-                complete += 1
-    return complete, expected
+            done += (member.id, model_id) in complete
+        result[member.id] = (done, expected)
+    return result
+
+
+def progress(year: int) -> tuple[int, int]:
+    """(complete sheets, expected sheets) over every member, their models, less conflicts."""
+    counts = _counts(year, council_members(year)).values()
+    return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
 def member_progress(year: int, member_id: int) -> tuple[int, int]:
-    member = get_member(member_id)
-    model_ids = assigned_model_ids(member, [m.id for m in models_to_score(year)])
-    abstain = conflicts(year)
-    done = 0
-    expected = 0
-    for model_id in model_ids:
-        if (member_id, model_id) in abstain:
-            continue
-        expected += 1
-        values = sheet(year, member_id, model_id)
-        done += sheet_total(values, list(values))[1]
-    return done, expected
+    return _counts(year, [get_member(member_id)])[member_id]
+
+
+def progress_summary(year: int, member_id: int | None) -> Progress:
+    """The member's and the whole council's progress from the same few queries (what score entry shows)."""
+    counts = _counts(year, council_members(year))
+    member = counts.get(member_id, (0, 0)) if member_id is not None else (0, 0)
+    return Progress(member[0], member[1], sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values()))
+
+
+def sheet_complete(values: Sheet) -> bool:
+    """Every criterion of the sheet has points (what progress counts)."""
+    return sheet_total(values, list(values))[1]

@@ -57,6 +57,24 @@ def find(catalogue: str, name: str) -> CatalogueItem | None:
     return _item(row) if row else None
 
 
+def match(catalogue: str, text: str) -> CatalogueItem:
+    """The item a person means by ``text`` (command line): the same folded name, else the only shown
+    item whose name contains it ("doan the" → "Mặt trận và đoàn thể").  Otherwise refused, listing
+    the shown names so the next attempt can be right."""
+    _, label = _table(catalogue)
+    exact = find(catalogue, text)
+    if exact is not None:
+        return exact
+    shown = list_items(catalogue)
+    key = fold(text)
+    partial = [item for item in shown if key and key in fold(item.name)]
+    if len(partial) == 1:
+        return partial[0]
+    choices = "; ".join(item.name for item in (partial or shown))
+    problem = "khớp với nhiều mục" if partial else "không có trong danh mục"
+    raise ValidationError(label, f"«{clean(text)}» {problem}. Chọn một trong: {choices}.", key=catalogue)
+
+
 def get(catalogue: str, item_id: int) -> CatalogueItem:
     table, label = _table(catalogue)
     row = table.get_or_none(table.id == item_id)
@@ -117,6 +135,10 @@ def delete(catalogue: str, item_id: int) -> None:
         raise AppError(f"Không xóa được {label.lower()} «{item.name}» vì đang được dùng ở {uses} bản ghi. "
                        "Hãy chuyển các bản ghi sang mục khác hoặc ẩn mục này.")
     table.delete_by_id(item_id)
+    if table is Level:
+        # a criteria set of that level becomes a general one: cached sets must be read again
+        from ..appraisal.criteria import invalidate_cache
+        invalidate_cache()
 
 
 def ensure_defaults() -> bool:

@@ -1,25 +1,70 @@
-"""One member's score sheets as a spreadsheet: a row per model, a column per criterion."""
+"""One member's score sheets as a spreadsheet: a row per model, a column per criterion.
+
+A typed value is validated and saved inside ``setData`` (one small write), so the view can move the cursor in the
+same event.  Progress is kept up to date incrementally: the model says by how much the member's count of complete
+sheets changed instead of anyone recounting the council on the GUI thread.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.appraisal import scoring
 from desktop_app.appraisal.aggregate import check_points, sheet_total
-from desktop_app.appraisal.council import assigned_model_ids, conflicts, get_member
 from desktop_app.appraisal.criteria import criteria_set_for
 from desktop_app.appraisal.info import CriterionInfo
-from desktop_app.errors import AppError, ValidationError
-from desktop_app.services.models import ModelRow
+from desktop_app.errors import AppError
 from desktop_app.text import format_number
 
 DIFFERENT = QBrush(QColor("#ffd2cc"))
 EXCLUDED = QBrush(QColor("#e8e8e8"))
 
+# The view asks for seven roles of every visible cell on every repaint (and an edit repaints the whole viewport
+# twice, as focus goes to the editor and back), so data() and flags() answer from plain ints and prepared text.
+_DISPLAY, _EDIT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole)
+_ALIGN, _BACKGROUND = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.BackgroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROLES = frozenset({_DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _TOOLTIP})
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
+
+
+def parse_block(text: str) -> list[list[str]]:
+    """Cells of a block copied from Excel or LibreOffice: rows end with a newline, cells are tab-separated.
+
+    The line break after the last row (which spreadsheets always add) does not make an empty row.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return [line.split("\t") for line in lines]
+
+
+@dataclass
+class PasteReport:
+    saved_cells: int = 0
+    refused: list[str] = field(default_factory=list)    # "Dòng 3, TC2: ..." per refused cell
+    skipped_rows: list[int] = field(default_factory=list)  # 1-based rows not scored (conflict of interest)
+    outside: int = 0                                      # cells beyond the last row or criterion
+
+    def message(self) -> str:
+        """What the user reads under the grid; empty when everything landed."""
+        parts = list(self.refused)
+        if self.skipped_rows:
+            rows = ", ".join(str(r) for r in self.skipped_rows)
+            parts.append(f"Bỏ qua dòng {rows}: thành viên không chấm (xung đột lợi ích).")
+        if self.outside:
+            parts.append(f"{self.outside} ô nằm ngoài bảng điểm nên không được dán.")
+        return "\n".join(parts)
+
 
 class ScoreGridModel(QAbstractTableModel):
-    refused = Signal(str)   # why a typed value was not accepted
+    refused = Signal(str)          # why a typed value was not accepted
     saved = Signal()
+    completion_changed = Signal(int)  # change in the member's number of complete sheets (first keying only)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -28,26 +73,33 @@ class ScoreGridModel(QAbstractTableModel):
         self.keying = 1
         self.kind = "tap_the"
         self.criteria: list[CriterionInfo] = []
-        self.models: list[ModelRow] = []
+        self.models: list[scoring.GridModel] = []
         self.values: list[dict[int, float | None]] = []
         self.first: list[dict[int, float | None]] = []
         self.excluded: set[int] = set()
+        self.locked_reason = ""
+        self._texts: list[list[str]] = []    # per row: each criterion's points as shown, then the total
 
     def load(self, year: int, member_id: int | None, kind: str, keying: int = 1) -> None:
+        """The member's whole grid from one service call (a few queries, none per model)."""
         self.beginResetModel()
         self.year, self.member_id, self.kind, self.keying = year, member_id, kind, keying
-        self.criteria = criteria_set_for(year, kind).criteria if year else []
-        self.models, self.values, self.first, self.excluded = [], [], [], set()
-        if member_id is not None:
-            member = get_member(member_id)
-            all_models = [m for m in scoring.models_to_score(year) if m.kind == kind]
-            allowed = set(assigned_model_ids(member, [m.id for m in all_models]))
-            self.models = [m for m in all_models if m.id in allowed]
-            abstain = conflicts(year)
-            self.excluded = {m.id for m in self.models if (member_id, m.id) in abstain}
-            self.values = [scoring.sheet(year, member_id, m.id, keying) for m in self.models]
-            self.first = [scoring.sheet(year, member_id, m.id, 1) for m in self.models] if keying == 2 else []
-        self.endResetModel()
+        self.criteria, self.models, self.values, self.first, self.excluded = [], [], [], [], set()
+        self.locked_reason = ""
+        try:
+            if year and member_id is not None:
+                grid = scoring.member_grid(year, member_id, kind, keying)
+                self.criteria, self.models, self.excluded = grid.criteria, grid.models, grid.excluded
+                self.values, self.first, self.locked_reason = grid.values, grid.first, grid.locked_reason
+            elif year:
+                self.criteria = criteria_set_for(year, kind).criteria
+        finally:
+            self._texts = [self._row_texts(values) for values in self.values]
+            self.endResetModel()
+
+    def _row_texts(self, values: dict[int, float | None]) -> list[str]:
+        total, complete = sheet_total(values, [c.id for c in self.criteria])
+        return [format_number(values.get(c.id)) for c in self.criteria] + [format_number(total) if complete else ""]
 
     # --- Qt API
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -76,51 +128,57 @@ class ScoreGridModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if 1 <= index.column() <= len(self.criteria) and self.models[index.row()].id not in self.excluded:
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+        return _EDITABLE if self.is_score_cell(index.row(), index.column()) and not self.locked_reason else _READ_ONLY
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.models):
+    def is_score_cell(self, row: int, column: int) -> bool:
+        """A criterion cell of a model the member scores (not the name, the total, or an abstention)."""
+        return (0 <= row < len(self.models) and 0 < column <= len(self.criteria)
+                and self.models[row].id not in self.excluded)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
+        if role not in _ROLES:
             return None
         row, column = index.row(), index.column()
-        model = self.models[row]
+        if not 0 <= row < len(self.models):
+            return None
         if column == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
+            model = self.models[row]
+            if role == _DISPLAY:
                 suffix = " — không chấm (xung đột lợi ích)" if model.id in self.excluded else ""
                 return f"{model.name}{suffix}"
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == _TOOLTIP:
                 return f"{model.name}\n{model.unit}"
             return None
-        if model.id in self.excluded and role == Qt.ItemDataRole.BackgroundRole:
-            return EXCLUDED
-        if column == len(self.criteria) + 1:
-            if role == Qt.ItemDataRole.DisplayRole:
-                total, complete = sheet_total(self.values[row], [c.id for c in self.criteria])
-                return format_number(total) if complete else ""
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignCenter)
+        if not 0 < column <= len(self.criteria) + 1:
             return None
-        criterion = self.criteria[column - 1]
-        value = self.values[row].get(criterion.id)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return "" if value is None else format_number(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and self.first and value is not None:
-            if self.first[row].get(criterion.id) != value:
-                return DIFFERENT
-        if role == Qt.ItemDataRole.ToolTipRole and self.first and value is not None:
-            first = self.first[row].get(criterion.id)
-            if first != value:
-                return f"Lần 1: {'' if first is None else format_number(first)} — lần 2: {format_number(value)}"
-        return None
+        if role == _DISPLAY or role == _EDIT:
+            return self._texts[row][column - 1]
+        if role == _ALIGN:
+            return _CENTER
+        excluded = self.models[row].id in self.excluded
+        if role == _BACKGROUND and excluded:
+            return EXCLUDED
+        if not self.first or column > len(self.criteria) or excluded:
+            return None
+        criterion_id = self.criteria[column - 1].id
+        value, first = self.values[row].get(criterion_id), self.first[row].get(criterion_id)
+        if value is None or first == value:
+            return None
+        if role == _BACKGROUND:
+            return DIFFERENT
+        return f"Lần 1: {format_number(first)} — lần 2: {format_number(value)}"   # the tooltip
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+        """Validate and save one cell; False (and ``refused`` with row and criterion) when it is not accepted."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
-        row, criterion = index.row(), self.criteria[index.column() - 1]
+        row, column = index.row(), index.column()
+        if self.locked_reason and self.is_score_cell(row, column):
+            self.refused.emit(self.locked_reason)
+            return False
+        if not self.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            return False
+        criterion = self.criteria[column - 1]
         try:
             points = check_points(value, criterion.max_points, f"tiêu chí {criterion.order}")
         except ValueError as exc:
@@ -128,15 +186,80 @@ class ScoreGridModel(QAbstractTableModel):
             return False
         values = dict(self.values[row])
         values[criterion.id] = points
-        try:
-            scoring.save_sheet(self.year, self.member_id, self.models[row].id, values, self.keying)
-        except (ValidationError, AppError) as exc:
-            self.refused.emit(str(exc))
+        error = self._save({row: values})
+        if error:
+            self.refused.emit(f"Dòng {row + 1}, TC{criterion.order}: {error}")
             return False
-        self.values[row] = values
-        self.dataChanged.emit(self.index(row, 1), self.index(row, self.columnCount() - 1))
+        self._apply({row: values})
         self.saved.emit()
         return True
+
+    def paste(self, top: int, left: int, block: list[list[str]]) -> PasteReport:
+        """Fill cells from (top, left) rightward and downward; each cell is validated on its own.
+
+        Valid cells of every row are saved together in one transaction; refused cells keep their value and are
+        reported with their row and criterion; rows the member abstains on are skipped.
+        """
+        report = PasteReport()
+        if self.locked_reason:
+            report.refused.append(self.locked_reason)
+            self.refused.emit(report.message())
+            return report
+        changed: dict[int, dict[int, float | None]] = {}
+        for offset, cells in enumerate(block):
+            row = top + offset
+            if row >= len(self.models):
+                report.outside += sum(1 for c in cells if c.strip())
+                continue
+            if self.models[row].id in self.excluded:
+                report.skipped_rows.append(row + 1)
+                continue
+            for shift, text in enumerate(cells):
+                column = left + shift
+                if not 1 <= column <= len(self.criteria):
+                    report.outside += 1 if text.strip() else 0
+                    continue
+                criterion = self.criteria[column - 1]
+                try:
+                    points = check_points(text, criterion.max_points, f"tiêu chí {criterion.order}")
+                except ValueError as exc:
+                    report.refused.append(f"Dòng {row + 1}, TC{criterion.order}: {exc}.")
+                    continue
+                values = changed.setdefault(row, dict(self.values[row]))
+                if values.get(criterion.id) != points:
+                    values[criterion.id] = points
+                    report.saved_cells += 1
+        changed = {row: values for row, values in changed.items() if values != self.values[row]}
+        error = self._save(changed) if changed else ""
+        if error:
+            report.saved_cells = 0
+            report.refused.insert(0, f"Chưa dán được: {error}")
+        elif changed:
+            self._apply(changed)
+            self.saved.emit()
+        if report.message():
+            self.refused.emit(report.message())
+        return report
+
+    def _save(self, rows: dict[int, dict[int, float | None]]) -> str:
+        """Write the rows' sheets in one transaction; the reason in Vietnamese when that was not possible."""
+        try:
+            scoring.save_sheets(self.year, self.member_id, {self.models[r].id: v for r, v in rows.items()},
+                                self.keying)
+        except AppError as exc:   # known: locked decision, disk full, read-only file...
+            return str(exc)
+        return ""
+
+    def _apply(self, rows: dict[int, dict[int, float | None]]) -> None:
+        """Take saved sheets into the grid; tell how the member's count of complete sheets moved."""
+        delta = 0
+        for row, values in rows.items():
+            delta += scoring.sheet_complete(values) - scoring.sheet_complete(self.values[row])
+            self.values[row] = values
+            self._texts[row] = self._row_texts(values)
+            self.dataChanged.emit(self.index(row, 1), self.index(row, self.columnCount() - 1))
+        if delta and self.keying == 1:
+            self.completion_changed.emit(delta)
 
     def differences(self) -> int:
         if not self.first:

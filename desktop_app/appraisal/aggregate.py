@@ -96,3 +96,29 @@ def ranks(means: list[float | None]) -> list[int | None]:
     for position, value in enumerate(ordered, start=1):
         first.setdefault(value, position)
     return [first[m] if m is not None else None for m in means]
+
+
+def check_thresholds(thresholds: list[GradeThreshold], total: float) -> list[GradeThreshold]:
+    """Grade thresholds as typed, best grade first, or ValueError with the reason in Vietnamese.
+
+    Names present and distinct; minimum points strictly descending (so no two grades share a floor) and within
+    0..``total``, the maximum a model can reach with the set's criteria.
+    """
+    if not thresholds:
+        raise ValueError("Phải có ít nhất một loại xếp hạng.")
+    cleaned = [GradeThreshold(clean(t.name), float(t.min_points)) for t in thresholds]
+    names = [t.name for t in cleaned]
+    if not all(names):
+        raise ValueError("Tên loại xếp hạng không được để trống.")
+    if len({n.casefold() for n in names}) != len(names):
+        raise ValueError("Hai loại không được trùng tên.")
+    for t in cleaned:
+        if t.min_points < 0 or t.min_points > total + 1e-9:
+            raise ValueError(f"Điểm tối thiểu của loại «{t.name}» phải từ 0 đến {format_number(total)} "
+                             "(tổng điểm tối đa của bộ tiêu chí).")
+    for better, worse in zip(cleaned, cleaned[1:]):
+        if worse.min_points >= better.min_points - 1e-9:
+            raise ValueError(f"Điểm tối thiểu phải giảm dần: loại «{worse.name}» "
+                             f"({format_number(worse.min_points)}) phải thấp hơn loại «{better.name}» "
+                             f"({format_number(better.min_points)}).")
+    return cleaned

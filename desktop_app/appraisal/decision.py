@@ -7,22 +7,41 @@ from datetime import date
 
 from .. import domain
 from ..errors import AppError, ValidationError
+from ..office import decision_reference
 from ..services.settings import get_office
 from ..services.status import change_status
 from ..storage.models import AuditLog, MoHinh, database_proxy
-from ..text import clean, parse_date
-from .criteria import list_sets
+from ..text import ImpossibleDate, clean, parse_date
+from .criteria import list_sets, set_total_problem
 from .info import DecisionInfo, MemberScore, ModelResult
 from .results import compute_results
 from .tables import Decision, Score
 
 
 def results_from_snapshot(snapshot: dict) -> list[ModelResult]:
+    """The results frozen with a decision, less the models deleted since.
+
+    The snapshot keeps the scores as signed, but a model the office has since deleted is no longer one of its
+    models: counting it would show one model more on every screen and list than the office has.
+    """
+    items = [dict(item) for item in snapshot.get("results", [])]
+    uuids = [item.get("model_uuid") for item in items]
+    existing: set[str] = set()
+    for start in range(0, len(uuids), 500):  # below SQLite's limit on query parameters, however old
+        chunk = uuids[start:start + 500]
+        existing.update(row.uuid for row in MoHinh.select(MoHinh.uuid).where(MoHinh.uuid.in_(chunk)))
     out = []
-    for item in snapshot.get("results", []):
+    for item in items:
+        if item.get("model_uuid") not in existing:
+            continue
         scores = [MemberScore(**s) for s in item.pop("scores", [])]
         out.append(ModelResult(scores=scores, **item))
     return out
+
+
+def criteria_warnings(year: int) -> list[str]:
+    """What is wrong with the year's criteria sets (a total other than 100), to show before results are used."""
+    return [problem for problem in (set_total_problem(s) for s in list_sets(year)) if problem]
 
 
 def _info(row: Decision) -> DecisionInfo:
@@ -39,19 +58,23 @@ def decision_for(year: int) -> DecisionInfo | None:
 def issue_decision(year: int, number: str, day: date | str, *, issuing_body: str = "", signer_name: str = "",
                    signer_title: str = "", authority: str = "") -> DecisionInfo:
     """Recognise the models that pass (status Công nhận), the others Không công nhận; freeze everything."""
-    number = clean(number)
-    if not number:
+    if not clean(number):
         raise ValidationError("Số quyết định", "không được để trống.", key="number")
+    # Stored with its symbol ("125-QĐ/HU"), so the decision is cited the same way even if the office's
+    # symbol setting changes later.
+    number = decision_reference(clean(number))
     try:
         day = parse_date(day) if isinstance(day, str) else day
+    except ImpossibleDate as exc:  # written right, but no such day: the format hint would mislead
+        raise ValidationError("Ngày quyết định", f"{exc}.", key="date") from None
     except ValueError as exc:
         raise ValidationError("Ngày quyết định", f"{exc}; ghi theo dạng dd/mm/yyyy.", key="date") from None
     if day is None:
         raise ValidationError("Ngày quyết định", "không được để trống.", key="date")
     existing = Decision.get_or_none(Decision.year == year)
     if existing is not None and existing.locked:
-        raise AppError(f"Năm {year} đã có Quyết định số {existing.number} đang khóa; hãy mở khóa trước khi ban "
-                       "hành lại.")
+        raise AppError(f"Năm {year} đã có Quyết định số {decision_reference(existing.number)} đang khóa; hãy mở "
+                       "khóa trước khi ban hành lại.")
     office = get_office()
     results = compute_results(year)
     scored = [r for r in results if r.members > 0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .. import domain
 from .aggregate import GradeThreshold
 
 
@@ -78,11 +79,17 @@ class ModelResult:
     override_reason: str
     computed_grade: str = ""
 
+    @property
+    def kind_short(self) -> str:
+        """"Tập thể" or "Cá nhân"."""
+        return domain.KIND_SHORT.get(self.kind, self.kind)
+
     def to_json(self) -> dict:
-        return {"uuid": self.model_uuid, "name": self.name, "members": self.members, "mean": self.mean,
-                "grade": self.grade, "rank": self.rank, "recognised": self.recognised,
-                "outstanding": self.outstanding, "field": self.field, "unit": self.unit,
-                "override_reason": self.override_reason}
+        # ``rank`` is the rank among results of the same ``kind``.
+        return {"uuid": self.model_uuid, "name": self.name, "kind": self.kind, "kind_label": self.kind_short,
+                "members": self.members, "mean": self.mean, "grade": self.grade, "rank": self.rank,
+                "recognised": self.recognised, "outstanding": self.outstanding, "field": self.field,
+                "unit": self.unit, "override_reason": self.override_reason}
 
 
 @dataclass

@@ -1,35 +1,52 @@
-"""Each model's result: members' totals, mean, grade, rank, spread, council overrides."""
+"""Each model's result: members' totals, mean, grade, rank, spread, council overrides.
+
+Ranks are counted separately for each kind: collective models (tập thể) compete with collective models and
+individual exemplars (cá nhân) with individual exemplars, so a year has a "Hạng 1" of each kind.  Every list that
+shows ranks therefore shows the two kinds in separate sections (:func:`by_kind`).
+"""
 from __future__ import annotations
 
 import json
 
+from .. import domain
 from ..errors import ValidationError
 from ..storage.models import MoHinh
 from ..text import clean
 from .aggregate import grade_for, mean_score, passes, ranks, sheet_total, spread
 from .council import assigned_model_ids, conflicts, council_members
 from .criteria import criteria_set_for
-from .info import MemberScore, ModelResult
-from .scoring import models_to_score
+from .info import CriteriaSetInfo, MemberScore, ModelResult
+from .scoring import ensure_unlocked, models_to_score
 from .tables import Decision, Override, Score
+
+# Collective models first, as every official list and report orders them.
+KIND_ORDER = (domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL)
 
 
 def compute_results(year: int) -> list[ModelResult]:
-    """Results computed from the scores as they are now."""
+    """Results computed from the scores as they are now, ranked within each kind."""
     models = models_to_score(year)
     members = council_members(year)
     abstain = conflicts(year)
     model_ids = [m.id for m in models]
     assigned = {member.id: set(assigned_model_ids(member, model_ids)) for member in members}
+    # Every first-keying cell of the year in one query, rather than one query per model or sheet.
     scores: dict[tuple[int, int], dict[int, float]] = {}
-    for row in Score.select().where(Score.model.in_(model_ids) & (Score.keying == 1)):
-        scores.setdefault((row.member_id, row.model_id), {})[row.criterion_id] = row.points
-    overrides = {o.model_id: o for o in Override.select().where(Override.model.in_(model_ids))}
-    address = {m.id: m.address for m in MoHinh.select(MoHinh.id, MoHinh.address).where(MoHinh.id.in_(model_ids))}
-    level = {m.id: m.level_id for m in MoHinh.select(MoHinh.id, MoHinh.level).where(MoHinh.id.in_(model_ids))}
+    query = (Score.select(Score.member, Score.model, Score.criterion, Score.points)
+             .join(MoHinh, on=(Score.model == MoHinh.id))
+             .where((MoHinh.year == year) & (Score.keying == 1)))
+    for member_id, model_id, criterion_id, points in query.tuples():
+        scores.setdefault((member_id, model_id), {})[criterion_id] = points
+    overrides = {o.model_id: o for o in Override.select().join(MoHinh, on=(Override.model == MoHinh.id))
+                 .where(MoHinh.year == year)}
+    # A year has one set per kind (and perhaps per level): look each up once, not once per model.
+    sets: dict[tuple[str, int | None], CriteriaSetInfo] = {}
     results: list[ModelResult] = []
     for model in models:
-        criteria_set = criteria_set_for(year, model.kind, level.get(model.id))
+        key = (model.kind, model.level_id)
+        if key not in sets:
+            sets[key] = criteria_set_for(year, model.kind, model.level_id)
+        criteria_set = sets[key]
         criteria_ids = [c.id for c in criteria_set.criteria]
         member_scores = []
         for member in members:
@@ -48,15 +65,20 @@ def compute_results(year: int) -> list[ModelResult]:
             recognised = override.recognised
         results.append(ModelResult(
             model_id=model.id, model_uuid=model.uuid, name=model.name, kind=model.kind, field=model.field,
-            unit=model.unit, address=address.get(model.id, ""), scores=member_scores, members=len(counted),
+            unit=model.unit, address=model.address, scores=member_scores, members=len(counted),
             mean=mean, trimmed=trimmed, grade=grade, rank=None, spread=spread(counted), recognised=recognised,
             outstanding=bool(override and override.outstanding and recognised),
             override_reason=override.reason if override else "", computed_grade=computed))
-    for kind in {r.kind for r in results}:
-        same = [r for r in results if r.kind == kind]
-        for result, rank in zip(same, ranks([r.mean for r in same])):
-            result.rank = rank
+    rank_within_kind(results)
     return results
+
+
+def rank_within_kind(items: list[ModelResult]) -> None:
+    """Set ``rank`` by mean, competition style (1, 2, 2, 4), separately for each kind."""
+    for kind in {r.kind for r in items}:
+        same_kind = [r for r in items if r.kind == kind]
+        for result, rank in zip(same_kind, ranks([r.mean for r in same_kind])):
+            result.rank = rank
 
 
 def results(year: int) -> list[ModelResult]:
@@ -72,8 +94,32 @@ def sort_for_lists(items: list[ModelResult]) -> list[ModelResult]:
     """Fields in catalogue order, then kind, then rank, as the official lists group them."""
     from ..services.catalogues import list_items
     order = {f.name: i for i, f in enumerate(list_items("field", include_inactive=True))}
-    return sorted(items, key=lambda r: (order.get(r.field, len(order)), r.kind != "tap_the",
+    return sorted(items, key=lambda r: (order.get(r.field, len(order)), _kind_position(r.kind),
                                         r.rank if r.rank is not None else 10**6, r.name))
+
+
+def by_kind(items: list[ModelResult]) -> list[tuple[str, list[ModelResult]]]:
+    """(kind code, its results best rank first): one section per kind present, collective first.
+
+    Lists that show ranks use these sections so that each "Hạng 1" sits under its own kind.  Within a kind the
+    order of ``items`` is kept among equal ranks (unranked results last).
+    """
+    kinds = sorted({r.kind for r in items}, key=_kind_position)
+    return [(kind, sorted((r for r in items if r.kind == kind),
+                          key=lambda r: r.rank if r.rank is not None else 10**6))
+            for kind in kinds]
+
+
+KIND_TITLES = {domain.KIND_COLLECTIVE: "Mô hình tập thể", domain.KIND_INDIVIDUAL: "Điển hình cá nhân"}
+
+
+def kind_title(kind: str) -> str:
+    """"Mô hình tập thể" / "Điển hình cá nhân": the heading of a kind's section."""
+    return KIND_TITLES.get(kind, domain.KINDS.get(kind, kind))
+
+
+def _kind_position(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 
 
 def set_override(model_id: int, *, grade: str = "", recognised: bool | None = None, outstanding: bool = False,
@@ -81,7 +127,6 @@ def set_override(model_id: int, *, grade: str = "", recognised: bool | None = No
     """A council decision against (or beyond) the computed result; it needs a written reason."""
     reason = clean(reason)
     year = MoHinh.get_by_id(model_id).year
-    from .scoring import ensure_unlocked
     ensure_unlocked(year)
     if not grade and recognised is None and not outstanding:
         Override.delete().where(Override.model == model_id).execute()
@@ -93,4 +138,9 @@ def set_override(model_id: int, *, grade: str = "", recognised: bool | None = No
 
 
 def clear_override(model_id: int) -> None:
+    """Back to the computed result; refused, like every change of a result, once the decision is locked."""
+    row = MoHinh.get_or_none(MoHinh.id == model_id)
+    if row is None:
+        return
+    ensure_unlocked(row.year)
     Override.delete().where(Override.model == model_id).execute()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..appraisal.results import results
+from ..appraisal.results import by_kind, kind_title, results
 from ..appraisal.workbook import export_workbook, import_workbook
 from ..text import format_number
 from .common import opened, print_json
@@ -49,13 +49,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
+    """Results one kind after the other: ranks are counted within a kind, so each kind has its own "1"."""
     with opened(args):
-        items = results(args.year)
+        sections = by_kind(results(args.year))
     if args.json:
-        print_json([r.to_json() for r in items])
+        print_json([r.to_json() for _, items in sections for r in items])
         return 0
-    for r in items:
-        mean = format_number(r.mean, 2) if r.mean is not None else "chưa đủ điểm"
-        mark = "công nhận" if r.recognised else "không công nhận"
-        print(f"{r.rank or '-':>3}. {mean:>12}  {r.grade:<10} {mark:<16} {r.name}")
+    for position, (kind, items) in enumerate(sections):
+        if position:
+            print()
+        print(f"{kind_title(kind).upper()} ({len(items)}) – xếp hạng riêng")
+        for r in items:
+            mean = format_number(r.mean, 2) if r.mean is not None else "chưa đủ điểm"
+            mark = "công nhận" if r.recognised else "không công nhận"
+            print(f"{r.rank or '-':>3}. {mean:>12}  {r.grade:<10} {mark:<16} {r.name}")
     return 0

@@ -7,6 +7,7 @@ import desktop_app.appraisal.results as appraisal_results
 from .. import domain
 from ..appraisal.decision import decision_for
 from ..appraisal.info import ModelResult
+from ..office import decision_reference
 from ..services.catalogues import list_items
 from ..services.models import ModelFilter, ModelRow, list_models
 from ..text import format_date, format_number
@@ -22,6 +23,15 @@ class Group:
 
 def roman(n: int) -> str:
     return ROMAN[n - 1] if 0 < n <= len(ROMAN) else str(n)
+
+
+PARTS = ("A", "B", "C")  # parts of a list, above its Roman-numbered field groups
+
+
+def kind_part_title(position: int, kind: str, count: int) -> str:
+    """"A. MÔ HÌNH TẬP THỂ (27) – xếp hạng riêng": the heading of a kind's part of a ranked list."""
+    letter = PARTS[position] if position < len(PARTS) else str(position + 1)
+    return f"{letter}. {appraisal_results.kind_title(kind).upper()} ({count}) – xếp hạng riêng"
 
 
 def field_order() -> dict[str, int]:
@@ -83,7 +93,7 @@ def decision_line(year: int, place: str = "") -> str:
     decision = decision_for(year)
     if decision is None:
         return "(Kèm theo Quyết định số ........., ngày ..../..../........ của ................................)"
-    return (f"(Kèm theo Quyết định số {decision.number}, ngày {format_date(decision.date)} "
+    return (f"(Kèm theo Quyết định số {decision_reference(decision.number)}, ngày {format_date(decision.date)} "
             f"của {in_sentence(decision.issuing_body, place)})")
 
 
@@ -95,7 +105,7 @@ def registration_note(row: ModelRow) -> str:
     """What a registration list notes beside a model: a person's name, or a status out of the normal flow."""
     notes = []
     if row.kind == domain.KIND_INDIVIDUAL and row.person_name and row.person_name not in row.name:
-        notes.append(row.person_name)
+        notes.append(row.person_addressed)
     if row.status in (domain.RETURNED, domain.NOT_RECOGNISED):
         notes.append(domain.STATUSES.get(row.status, row.status))
     return "; ".join(notes)

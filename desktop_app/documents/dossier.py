@@ -7,7 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, Paragraph
 
 from .. import domain
-from ..appraisal.results import results
+import desktop_app.appraisal.results as appraisal_results
 from ..services.attachments import attachment_path
 from ..services.models import TEXT_FIELDS, get_model
 from ..services.settings import get_office
@@ -31,7 +31,8 @@ def build_dossier(model_id: int, target: Path | str, *, style_code: str | None =
     pairs = [("Loại", domain.KINDS.get(row.kind, row.kind)), ("Lĩnh vực", row.field), ("Cấp", row.level),
              ("Đơn vị thực hiện", row.unit), ("Địa chỉ cụ thể", info.address)]
     if row.kind == domain.KIND_INDIVIDUAL:
-        person = info.person_name + (f" (sinh năm {info.person_birth_year})" if info.person_birth_year else "")
+        person = domain.addressed(info.person_name, info.person_honorific) + (
+            f" (sinh năm {info.person_birth_year})" if info.person_birth_year else "")
         pairs += [("Họ và tên", person), ("Chức vụ", info.person_position), ("Địa chỉ", info.person_address)]
     lead = ", ".join(p for p in (info.lead_name, info.lead_position, info.lead_phone) if p)
     pairs += [("Người phụ trách", lead)]
@@ -62,12 +63,15 @@ def build_dossier(model_id: int, target: Path | str, *, style_code: str | None =
         doc.grid(rows, [9, 35, 14, 15, 15, 12], aligns=["center", "left", "left", "right", "right", "right"])
     if task:
         task.progress(1, 3, "Kết quả thẩm định")
-    result = next((r for r in results(row.year) if r.model_id == model_id), None)
+    result = next((r for r in appraisal_results.results(row.year) if r.model_id == model_id), None)
     if result is not None and result.mean is not None:
         number += 1
         doc.heading(f"{number}. Kết quả thẩm định")
+        # Ranks are counted within a kind, so the rank says among which ones.
+        among = f"{appraisal_results.kind_title(result.kind).lower()} năm {row.year}"
         doc.paragraph(f"Điểm trung bình {format_number(result.mean, 2)} ({result.members} thành viên chấm), "
-                      f"xếp loại {result.grade}" + (f", hạng {result.rank}" if result.rank else "") + ".")
+                      f"xếp loại {result.grade}" + (f", hạng {result.rank} trong các {among}" if result.rank else "")
+                      + ".")
     if detail.history:
         number += 1
         doc.heading(f"{number}. Quá trình")

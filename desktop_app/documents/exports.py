@@ -60,6 +60,7 @@ def export_recognition(year: int, target: Path | str, *, proposal: bool = False,
 
 
 def export_scores(year: int, target: Path | str, *, task: TaskState | None = None) -> Path:
+    """The score table's twin: one section per kind (ranks are counted within a kind), best rank first."""
     members = council_members(year)
     headers = ["STT", "Tên mô hình, điển hình", "Lĩnh vực"] + [m.name for m in members] + \
         ["Điểm trung bình", "Xếp loại", "Hạng", "Công nhận"]
@@ -67,15 +68,20 @@ def export_scores(year: int, target: Path | str, *, task: TaskState | None = Non
                   f"kết quả chấm điểm mô hình, điển hình “Dân vận khéo” năm {year}", headers,
                   [6, 46, 18] + [13] * len(members) + [11, 11, 7, 11],
                   number_formats={3 + len(members): SCORE})
-    for index, result in enumerate(appraisal_results.results(year), start=1):
-        by_member = {s.member_id: s for s in result.scores}
-        cells = []
-        for member in members:
-            score = by_member.get(member.id)
-            cells.append(None if score is None else "XĐ" if score.excluded else
-                         score.total if score.complete else None)
-        sheet.rows.append([index, result.name, result.field] + cells +
-                          [result.mean, result.grade, result.rank, "Có" if result.recognised else "Không"])
+    index = 0
+    for part, (kind, items) in enumerate(appraisal_results.by_kind(appraisal_results.results(year))):
+        sheet.group_rows.add(len(sheet.rows))
+        sheet.rows.append([data.kind_part_title(part, kind, len(items))])
+        for result in items:
+            index += 1
+            by_member = {s.member_id: s for s in result.scores}
+            cells = []
+            for member in members:
+                score = by_member.get(member.id)
+                cells.append(None if score is None else "XĐ" if score.excluded else
+                             score.total if score.complete else None)
+            sheet.rows.append([index, result.name, result.field] + cells +
+                              [result.mean, result.grade, result.rank, "Có" if result.recognised else "Không"])
     return write_workbook(get_office(), [sheet], target)
 
 

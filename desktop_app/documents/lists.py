@@ -75,41 +75,48 @@ def build_recognition(year: int, target: Path | str, *, style: str | None = None
 
 def build_scores(year: int, target: Path | str, *, style: str | None = None,
                  task: TaskState | None = None) -> Path:
-    """Bảng tổng hợp kết quả chấm điểm: every member's total, mean, grade, rank."""
+    """Bảng tổng hợp kết quả chấm điểm: every member's total, mean, grade, rank.
+
+    One part per kind (A. tập thể, B. cá nhân), because ranks are counted within a kind; fields inside a part.
+    """
     from ..appraisal.council import council_members
     members = council_members(year)
     doc = Document(get_office(), style_code=style, wide=True, title=f"Bảng tổng hợp kết quả chấm điểm năm {year}")
     doc.header(year=year)
     doc.doc_title("Bảng tổng hợp", f"kết quả chấm điểm mô hình, điển hình “Dân vận khéo” năm {year}")
-    items = appraisal_results.results(year)
+    sections = appraisal_results.by_kind(appraisal_results.results(year))
     headers = ["STT", "Tên mô hình, điển hình"] + [f"TV{i}" for i in range(1, len(members) + 1)] + \
         ["Điểm TB", "Xếp loại", "Hạng"]
     rows, group_rows = [], []
     order = data.field_order()
-    fields = sorted({r.field for r in items}, key=lambda n: order.get(n, 99))
     count = 0
-    for number, field in enumerate(fields, start=1):
+    for part, (kind, items) in enumerate(sections):
         group_rows.append(len(rows))
-        rows.append([f"{data.roman(number)}. LĨNH VỰC {field.upper()}"])
+        rows.append([data.kind_part_title(part, kind, len(items))])
         if task:
-            task.progress(number, len(fields), field)
-        for result in (r for r in items if r.field == field):
-            count += 1
-            by_member = {s.member_id: s for s in result.scores}
-            cells = []
-            for member in members:
-                score = by_member.get(member.id)
-                cells.append("—" if score is None else "XĐ" if score.excluded else
-                             format_number(score.total) if score.complete else "")
-            rows.append([str(count), result.name] + cells +
-                        [format_number(result.mean, 2) if result.mean is not None else "", result.grade,
-                         str(result.rank or "")])
+            task.progress(part + 1, len(sections), appraisal_results.kind_title(kind))
+        fields = sorted({r.field for r in items}, key=lambda n: order.get(n, 99))
+        for number, field in enumerate(fields, start=1):
+            group_rows.append(len(rows))
+            rows.append([f"{data.roman(number)}. LĨNH VỰC {field.upper()}"])
+            for result in (r for r in items if r.field == field):
+                count += 1
+                by_member = {s.member_id: s for s in result.scores}
+                cells = []
+                for member in members:
+                    score = by_member.get(member.id)
+                    cells.append("—" if score is None else "XĐ" if score.excluded else
+                                 format_number(score.total) if score.complete else "")
+                rows.append([str(count), result.name] + cells +
+                            [format_number(result.mean, 2) if result.mean is not None else "", result.grade,
+                             str(result.rank or "")])
     widths = [6, 40] + [8] * len(members) + [9, 10, 7]
     doc.table(headers, rows, widths, group_rows=group_rows,
               aligns=["center", "left"] + ["center"] * (len(members) + 3))
     doc.space(2)
     legend = "; ".join(f"TV{i}: {m.name} ({m.role})" for i, m in enumerate(members, start=1))
-    doc.paragraph(f"Thành viên hội đồng — {legend}. XĐ: không chấm do xung đột lợi ích.", italic=True)
+    doc.paragraph(f"Thành viên hội đồng — {legend}. XĐ: không chấm do xung đột lợi ích. Hạng: xếp riêng trong "
+                  "các mô hình tập thể và trong các điển hình cá nhân.", italic=True)
     doc.signature((), authority="T/M HỘI ĐỒNG THẨM ĐỊNH", signer_title="CHỦ TỊCH",
                   signer_name=members[0].name if members else "")
     return doc.build(target)

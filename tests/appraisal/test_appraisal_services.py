@@ -168,3 +168,138 @@ def test_demo_has_a_council_and_every_sheet(demo_db):
     assert len(council.council_members(2023)) == 5
     items = res.results(2023)
     assert sum(r.recognised for r in items) == 30 and len(items) == 32
+
+
+# --- ranks per kind, decision reference, deleted models, criteria totals, the decision lock
+
+
+def individual_models(count: int) -> list[int]:
+    field = catalogues.find("field", "Kinh tế").id
+    return [create_model(ModelInput(name=f"Điển hình {i}", year=2024, field_id=field, kind=domain.KIND_INDIVIDUAL,
+                                    person_name=f"Nguyễn Văn {chr(65 + i)}"), status=domain.PROPOSED)
+            for i in range(count)]
+
+
+def score_individual(model_id, member_id, share):
+    criteria = crit.criteria_set_for(2024, domain.KIND_INDIVIDUAL).criteria
+    scoring.save_sheet(2024, member_id, model_id, {c.id: round(c.max_points * share * 2) / 2 for c in criteria})
+
+
+def test_ranks_are_counted_within_each_kind_with_ties(year_setup):
+    models, members, criteria = year_setup
+    people = individual_models(3)
+    for model, share in zip(models, (0.9, 0.7, 0.9)):
+        for member in members:
+            score_all(model, member, criteria, share)
+    for person, share in zip(people, (0.6, 0.8, 0.8)):
+        for member in members:
+            score_individual(person, member, share)
+    ranked = {r.model_id: r for r in res.compute_results(2024)}
+    # Collective 90, 70, 90 → 1, 3, 1; individual 60, 80, 80 → 3, 1, 1: each kind has its own "1".
+    assert [ranked[m].rank for m in models] == [1, 3, 1]
+    assert [ranked[p].rank for p in people] == [3, 1, 1]
+    sections = res.by_kind(res.results(2024))
+    assert [kind for kind, _ in sections] == [domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL]
+    assert [[r.rank for r in items] for _, items in sections] == [[1, 1, 3], [1, 1, 3]]
+    assert {r.kind for r in sections[1][1]} == {domain.KIND_INDIVIDUAL}
+    assert res.kind_title(domain.KIND_INDIVIDUAL) == "Điển hình cá nhân"
+    as_json = ranked[people[0]].to_json()
+    assert as_json["kind"] == domain.KIND_INDIVIDUAL and as_json["kind_label"] == "Cá nhân" and as_json["rank"] == 3
+
+
+def test_results_read_criteria_once_per_kind(year_setup, monkeypatch):
+    models, members, criteria = year_setup
+    individual_models(2)
+    calls = []
+    real = res.criteria_set_for
+    monkeypatch.setattr(res, "criteria_set_for", lambda *a: calls.append(a[:2]) or real(*a))
+    assert len(res.compute_results(2024)) == 5
+    assert sorted(calls) == [(2024, domain.KIND_INDIVIDUAL), (2024, domain.KIND_COLLECTIVE)]
+
+
+@pytest.mark.parametrize("style, suffix, typed, expected", [
+    ("dang", "QĐ/HU", "125", "125-QĐ/HU"),
+    ("dang", "QĐ/HU", "125-QĐ/HU", "125-QĐ/HU"),
+    ("dang", "QĐ/HU", "Số 125-QĐ/HU", "125-QĐ/HU"),
+    ("nha_nuoc", "QĐ-UBND", "125", "125/QĐ-UBND"),
+    ("nha_nuoc", "QĐ-UBND", "Số: 125/QĐ-UBND", "125/QĐ-UBND"),
+    ("nha_nuoc", "", " 7 ", "7/QĐ-UBND"),
+])
+def test_decision_reference_adds_the_symbol_once(style, suffix, typed, expected):
+    from desktop_app.office import OfficeInfo, decision_reference
+    office = OfficeInfo(document_style=style, number_suffix=suffix)
+    assert decision_reference(typed, office) == expected
+    assert office.document_number(typed) == ("Số " if style == "dang" else "Số: ") + expected
+
+
+def test_decision_is_cited_with_its_symbol_everywhere(year_setup):
+    from desktop_app.documents.data import decision_line
+    from desktop_app.services import settings
+    office = settings.get_office()
+    office.document_style, office.number_suffix, office.issuing_body = "dang", "QĐ/HU", "BAN THƯỜNG VỤ HUYỆN ỦY"
+    settings.set_value(settings.OFFICE_KEY, office.to_dict())
+    models, members, criteria = year_setup
+    for member in members:
+        score_all(models[0], member, criteria, 0.9)
+    info = decision.issue_decision(2024, "125", "15/10/2024")
+    assert info.number == "125-QĐ/HU"
+    assert [h.reason for h in MoHinh.get_by_id(models[0]).status_history][-1] == "Quyết định số 125-QĐ/HU"
+    assert decision_line(2024).startswith("(Kèm theo Quyết định số 125-QĐ/HU, ngày 15/10/2024")
+    with pytest.raises(AppError, match="Quyết định số 125-QĐ/HU đang khóa"):
+        decision.issue_decision(2024, "125", "15/10/2024")
+    # A symbol typed by the clerk is kept as typed, never doubled.
+    decision.unlock_decision(2024, "Ký lại với số mới")
+    assert decision.issue_decision(2024, "126-QĐ/HU", "16/10/2024").number == "126-QĐ/HU"
+
+
+def test_a_model_deleted_after_the_decision_is_not_counted(year_setup):
+    from desktop_app.services.models import delete_models
+    models, members, criteria = year_setup
+    for model in models:
+        for member in members:
+            score_all(model, member, criteria, 0.9)
+    decision.issue_decision(2024, "125", "15/10/2024")
+    assert len(res.results(2024)) == 3
+    delete_models([models[1]])
+    assert [r.model_id for r in res.results(2024)] == [models[0], models[2]]
+    info = decision.decision_for(2024)
+    assert sum(r.recognised for r in info.results) == 2 and models[1] not in {r.model_id for r in info.results}
+
+
+def test_criteria_total_other_than_100_is_reported(db):
+    s = crit.criteria_set_for(2024, domain.KIND_COLLECTIVE)
+    assert crit.set_total_problem(s) is None and decision.criteria_warnings(2024) == []
+    crit.add_criterion(s.id, "Ứng dụng chuyển đổi số", 5)
+    changed = crit.get_set(s.id)
+    problem = crit.set_total_problem(changed)
+    assert problem is not None and "105" in problem and "100" in problem and changed.name in problem
+    assert decision.criteria_warnings(2024) == [problem]
+
+
+def test_thresholds_are_checked_before_saving():
+    from desktop_app.appraisal.aggregate import GradeThreshold as T, check_thresholds
+    good = [T(" Xuất sắc ", 92), T("Tốt", 80), T("Đạt", 60), T("Không đạt", 0)]
+    assert check_thresholds(good, 100)[0] == T("Xuất sắc", 92.0)
+    for wrong, reason in (([T("Tốt", 80), T("Xuất sắc", 90)], "giảm dần"),
+                          ([T("Xuất sắc", 80), T("Tốt", 80)], "giảm dần"),
+                          ([T("Xuất sắc", 105), T("Đạt", 0)], "từ 0 đến 100"),
+                          ([T("Đạt", 90), T("đạt", 50)], "trùng tên"),
+                          ([T("", 90)], "không được để trống")):
+        with pytest.raises(ValueError, match=reason):
+            check_thresholds(wrong, 100)
+
+
+def test_results_cannot_change_once_the_decision_is_locked(year_setup):
+    models, members, criteria = year_setup
+    for member in members:
+        score_all(models[0], member, criteria, 0.5)
+    res.set_override(models[0], recognised=True, reason="Vùng đặc biệt khó khăn")
+    decision.issue_decision(2024, "125", "15/10/2024")
+    with pytest.raises(AppError, match="đã được chốt"):
+        res.clear_override(models[0])
+    with pytest.raises(AppError, match="đã được chốt"):
+        council.remove_member(members[0])
+    assert len(council.council_members(2024)) == 5
+    decision.unlock_decision(2024, "Hội đồng họp lại")
+    res.clear_override(models[0])
+    assert not next(r for r in res.compute_results(2024) if r.model_id == models[0]).recognised

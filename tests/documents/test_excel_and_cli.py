@@ -62,7 +62,10 @@ def test_scores_workbook_has_one_column_per_member(built):
     row = header_row(ws)
     headers = [c.value for c in ws[row]]
     assert headers[3] == "Trần Thị Hồng" and headers[-4:] == ["Điểm trung bình", "Xếp loại", "Hạng", "Công nhận"]
-    assert ws.max_row - row == 32
+    # One heading row per kind (ranks are counted within a kind), then its 32 models.
+    assert ws.max_row - row == 33
+    assert ws.cell(row + 1, 1).value == "A. MÔ HÌNH TẬP THỂ (32) – xếp hạng riêng"
+    assert ws.cell(row + 2, 1).value == 1 and ws.cell(row + 2, len(headers) - 1).value == 1
 
 
 def test_certificates_have_no_excel_twin(demo_db, tmp_path):

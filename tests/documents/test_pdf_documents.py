@@ -75,6 +75,7 @@ def test_score_table_lists_members_mean_grade_and_rank(built):
         assert header in content
     assert "TV1: Trần Thị Hồng (Chủ tịch hội đồng)" in content
     assert "96,90" in content  # the best mean of the demo council
+    assert "A. MÔ HÌNH TẬP THỂ (32) – xếp hạng riêng" in content
 
 
 def test_score_sheets_one_page_per_model_and_member(built):
@@ -116,6 +117,7 @@ def test_dossier_has_the_full_record_and_the_photo(built):
     content = text(built["dossier_dang"])
     assert "HỒ SƠ MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2023" in content
     assert "Chỉ tiêu và kết quả" in content and "Kết quả thẩm định" in content and "Quá trình" in content
+    assert re.search(r"hạng \d+ trong các mô hình tập thể năm 2023", content)
     assert "Ảnh 1. Nhà tình thương trao cho hộ nghèo" in content
 
 

@@ -1,19 +1,25 @@
-"""Công nhận: the recognition decision of the year (number, date, signer), freezing the results."""
+"""Công nhận: the recognition decision of the year (number, date, signer), freezing the results.
+
+Beside the form, the models the decision recognises: before it is issued those that pass, after it those it
+recognised, so the clerk sees exactly who is on the list.
+"""
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 import desktop_app.appraisal.results as results_service
 from desktop_app.appraisal import decision as decision_service
 from desktop_app.errors import ValidationError
+from desktop_app.office import decision_reference
 from desktop_app.services import settings
 from desktop_app.text import format_date, format_number
 
 from .. import messages
+from ..models.appraisal_tables import PassingTableModel
 from ..worker import show_error
 
 
@@ -27,10 +33,27 @@ class RecognitionPage(QWidget):
         self.state.setWordWrap(True)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        self.warning = QLabel(self)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.warning.hide()
+        self.list_title = QLabel(self)
+        self.list_title.setStyleSheet("font-weight: bold;")
+        self.passing = PassingTableModel(self)
+        self.passing_view = QTableView(self)
+        self.passing_view.setModel(self.passing)
+        self.passing_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.passing_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.passing_view.verticalHeader().hide()
+        header = self.passing_view.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 44), (3, 70), (4, 70), (5, 80), (6, 150)):
+            self.passing_view.setColumnWidth(column, width)
         box = QGroupBox("Quyết định công nhận", self)
         form = QFormLayout(box)
         self.number = QLineEdit(box)
-        self.number.setPlaceholderText("VD: 125")
+        self.number.setPlaceholderText("VD: 125 (ký hiệu theo Cài đặt) hoặc 125-QĐ/HU")
         self.day = QLineEdit(box)
         self.day.setPlaceholderText("dd/mm/yyyy, thường là 15/10")
         self.issuing_body, self.signer_name = QLineEdit(box), QLineEdit(box)
@@ -61,10 +84,12 @@ class RecognitionPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.state)
         layout.addWidget(self.summary)
+        layout.addWidget(self.warning)
         layout.addWidget(box)
         layout.addLayout(buttons)
         layout.addWidget(explain)
-        layout.addStretch(1)
+        layout.addWidget(self.list_title)
+        layout.addWidget(self.passing_view, 1)
 
     def set_year(self, year: int) -> None:
         self.year = year
@@ -75,23 +100,37 @@ class RecognitionPage(QWidget):
             return
         current = decision_service.decision_for(self.year)
         office = settings.get_office()
-        items = results_service.results(self.year)
+        # A decision carries its results (frozen when locked, less deleted models); else the live ones.
+        items = current.results if current is not None else results_service.results(self.year)
         recognised = [r for r in items if r.recognised and r.members]
         outstanding = [r for r in recognised if r.outstanding]
         unscored = [r for r in items if not r.members]
         self.summary.setText(
-            f"Năm {self.year}: {len(items)} mô hình, điển hình; đủ điều kiện công nhận {len(recognised)}"
-            f" (tiêu biểu {len(outstanding)}); chưa có điểm {len(unscored)}.")
+            f"Năm {self.year}: {format_number(len(items))} mô hình, điển hình; đủ điều kiện công nhận "
+            f"{format_number(len(recognised))} (tiêu biểu {format_number(len(outstanding))}); chưa có điểm "
+            f"{format_number(len(unscored))}.")
+        self.passing.set_items([r for _, results in results_service.by_kind(recognised) for r in results])
         if current is None:
             self.state.setText(f"<b>Năm {self.year} chưa có quyết định công nhận.</b>")
             values = ("", "", office.issuing_body, office.signer_name, office.signer_title, office.signing_authority)
         else:
             lock = "đã chốt kết quả" if current.locked else "đang mở khóa để sửa"
-            self.state.setText(f"<b>Quyết định số {current.number} ngày {format_date(current.date)}</b> — {lock}; "
-                               f"công nhận {format_number(sum(r.recognised for r in current.results))} mô hình, "
-                               "điển hình.")
+            self.state.setText(f"<b>Quyết định số {decision_reference(current.number, office)} ngày "
+                               f"{format_date(current.date)}</b> — {lock}; công nhận "
+                               f"{format_number(sum(r.recognised for r in current.results))} mô hình, điển hình.")
             values = (current.number, format_date(current.date), current.issuing_body, current.signer_name,
                       current.signer_title, current.authority)
+        if current is not None and current.locked:
+            self.list_title.setText(f"Được công nhận theo Quyết định số {decision_reference(current.number, office)}"
+                                    f": {format_number(len(recognised))} mô hình, điển hình")
+            problems: list[str] = []  # the criteria no longer matter: the results are frozen
+        else:
+            when = "quyết định chưa ban hành" if current is None else "quyết định đang mở khóa để sửa"
+            self.list_title.setText(f"Đủ điều kiện công nhận ({when}): {format_number(len(recognised))} mô hình, "
+                                    "điển hình")
+            problems = decision_service.criteria_warnings(self.year)
+        self.warning.setText("\n".join(problems))
+        self.warning.setVisible(bool(problems))
         for edit, value in zip((self.number, self.day, self.issuing_body, self.signer_name, self.signer_title,
                                 self.authority), values):
             edit.setText(value)
@@ -103,8 +142,11 @@ class RecognitionPage(QWidget):
 
     def issue(self) -> None:
         self.error.clear()
-        if not messages.confirm(self, "Ban hành quyết định công nhận và chốt kết quả chấm điểm của năm "
-                                      f"{self.year}?", yes="Ban hành", no="Chưa"):
+        question = f"Ban hành quyết định công nhận và chốt kết quả chấm điểm của năm {self.year}?"
+        problems = decision_service.criteria_warnings(self.year)
+        if problems:
+            question = "Lưu ý: " + " ".join(problems) + "\n\n" + question
+        if not messages.confirm(self, question, yes="Ban hành", no="Chưa", danger=bool(problems)):
             return
         try:
             decision_service.issue_decision(

@@ -5,6 +5,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableView, QVBoxLayout, QWidget)
 
 import desktop_app.appraisal.results as results_service
+from desktop_app.appraisal.decision import criteria_warnings
 from desktop_app.text import format_number
 
 from ... import messages
@@ -29,6 +30,11 @@ class ResultsTab(QWidget):
         for column, width in ((0, 50), (2, 140), (3, 210), (4, 64), (5, 70), (6, 76), (7, 76), (8, 76), (9, 120)):
             self.view.setColumnWidth(column, width)
         self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.warning = QLabel(self)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.warning.hide()
         buttons = QHBoxLayout()
         override = QPushButton("Hội đồng quyết định khác…", self)
         override.clicked.connect(self.override)
@@ -40,13 +46,15 @@ class ResultsTab(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         note = QLabel("Điểm TB là trung bình tổng điểm của các thành viên chấm đủ phiếu (không tính thành viên có xung "
-                      "đột lợi ích). Ô «Chênh lệch» tô đỏ khi các thành viên chấm lệch nhau từ 15 điểm; dòng tô vàng "
-                      "là kết quả do hội đồng quyết định khác, có ghi lý do.", self)
+                      "đột lợi ích). Hạng xếp riêng cho mô hình tập thể và cho điển hình cá nhân. Ô «Chênh lệch» tô đỏ "
+                      "khi các thành viên chấm lệch nhau từ 15 điểm; dòng tô vàng là kết quả do hội đồng quyết định "
+                      "khác, có ghi lý do.", self)
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
+        layout.addWidget(self.warning)
         layout.addWidget(self.view, 1)
         layout.addWidget(note)
 
@@ -57,14 +65,21 @@ class ResultsTab(QWidget):
     def refresh(self) -> None:
         items = results_service.results(self.year) if self.year else []
         self.model.set_items(items)
-        scored = [r for r in items if r.members]
-        recognised = sum(r.recognised for r in scored)
-        self.summary.setText(f"Đã có điểm: {len(scored)}/{len(items)} — đủ điều kiện công nhận: "
-                             f"{format_number(recognised)}")
+        self.view.clearSpans()
+        for row in self.model.section_rows():
+            self.view.setSpan(row, 0, 1, self.model.columnCount())
+        parts = []
+        for kind, results in results_service.by_kind(items):
+            scored = [r for r in results if r.members]
+            parts.append(f"{results_service.kind_title(kind)}: đã có điểm {len(scored)}/{len(results)}, đủ điều kiện "
+                         f"công nhận {format_number(sum(r.recognised for r in scored))}")
+        self.summary.setText("; ".join(parts) if parts else "Chưa có mô hình, điển hình nào để chấm điểm.")
+        problems = criteria_warnings(self.year) if self.year else []
+        self.warning.setText("\n".join(problems))
+        self.warning.setVisible(bool(problems))
 
     def _current(self):
-        row = self.view.currentIndex().row()
-        return self.model.items[row] if 0 <= row < len(self.model.items) else None
+        return self.model.item_at(self.view.currentIndex().row())
 
     def override(self) -> None:
         item = self._current()
@@ -87,9 +102,13 @@ class ResultsTab(QWidget):
 
     def clear_override(self) -> None:
         item = self._current()
-        if item is not None:
+        if item is None:
+            return
+        try:
             results_service.clear_override(item.model_id)
-            self.refresh()
+        except Exception as exc:  # noqa: BLE001 - a locked decision refuses it with its own message
+            show_error(self, exc)
+        self.refresh()
 
 
 class AppraisalPage(QTabWidget):
@@ -103,6 +122,12 @@ class AppraisalPage(QTabWidget):
         self.addTab(self.results, "Kết quả")
         self.addTab(self.council, "Hội đồng")
         self.addTab(self.criteria, "Bộ tiêu chí")
+        # Beside the tabs, so it is seen while scoring too: a criteria set whose points do not add up to 100.
+        self.criteria_alert = QLabel(self)
+        self.criteria_alert.setStyleSheet("color: #b00020; font-weight: bold; padding: 0 8px;")
+        self.criteria_alert.hide()
+        self.setCornerWidget(self.criteria_alert)
+        self.criteria.reloaded.connect(self._update_alert)
         self.currentChanged.connect(lambda _: self.refresh())
         self.year = 0
 
@@ -113,10 +138,18 @@ class AppraisalPage(QTabWidget):
                 tab.set_year(year)
             except Exception as exc:  # noqa: BLE001 - one failing tab must not hide the others
                 show_error(self, exc)
+        self._update_alert()
+
+    def _update_alert(self) -> None:
+        problems = criteria_warnings(self.year) if self.year else []
+        self.criteria_alert.setText("Bộ tiêu chí cần xem lại: tổng điểm tối đa phải là 100" if problems else "")
+        self.criteria_alert.setToolTip("\n".join(problems))
+        self.criteria_alert.setVisible(bool(problems))
 
     def refresh(self) -> None:
         if not self.year:
             return
+        self._update_alert()
         widget = self.currentWidget()
         if widget is self.scoring:
             self.scoring.set_year(self.year)

@@ -4,13 +4,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 
 from desktop_app import domain
 from desktop_app.appraisal import council, criteria as crit
+from desktop_app.appraisal.aggregate import GradeThreshold, check_thresholds
 from desktop_app.appraisal.scoring import models_to_score
 from desktop_app.services import catalogues
-from desktop_app.text import format_number
+from desktop_app.text import clean, format_number
 
 from ... import messages
 from ...messages import translate_buttons
@@ -54,6 +55,101 @@ class CriterionDialog(QDialog):
         self.resize(620, 360)
 
 
+class ThresholdsDialog(QDialog):
+    """The grades of a set, best first, each with its minimum points, and the grade recognition needs.
+
+    Checked before it closes (names distinct, points descending, within 0..the set's total), so a wrong scale
+    never reaches the database; the error stays beside the rows.
+    """
+
+    def __init__(self, parent, thresholds: list[GradeThreshold], requires_grade: str, total: float) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Ngưỡng xếp loại")
+        self.total = total
+        self.names: list[QLineEdit] = []
+        self.points: list[QDoubleSpinBox] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Xếp loại theo điểm trung bình, loại cao nhất ở trên (thang "
+                                f"{format_number(total)} điểm). Mỗi loại: tên và điểm tối thiểu.", self))
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        for threshold in sorted(thresholds, key=lambda t: -t.min_points):
+            self._add_row(threshold.name, threshold.min_points)
+        rows = QHBoxLayout()
+        more, fewer = QPushButton("Thêm loại", self), QPushButton("Bớt loại cuối", self)
+        more.clicked.connect(lambda: (self._add_row("", 0), self._names_changed()))
+        fewer.clicked.connect(self._remove_last)
+        rows.addWidget(more)
+        rows.addWidget(fewer)
+        rows.addStretch(1)
+        layout.addLayout(rows)
+        self.required = QComboBox(self)
+        required_row = QFormLayout()
+        required_row.addRow("Được công nhận khi đạt từ loại", self.required)
+        layout.addLayout(required_row)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.error)
+        self.buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                                          QDialogButtonBox.StandardButton.Cancel, parent=self))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._names_changed()
+        index = self.required.findText(requires_grade)
+        self.required.setCurrentIndex(index if index >= 0 else 0)
+        self.resize(460, 320)
+
+    def _add_row(self, name: str, points: float) -> None:
+        edit = QLineEdit(name, self)
+        edit.textChanged.connect(self._names_changed)
+        spin = QDoubleSpinBox(self)
+        spin.setRange(0, max(self.total, 0))
+        spin.setSingleStep(0.5)
+        spin.setDecimals(1)
+        spin.setValue(points)
+        spin.setSuffix(" điểm")
+        row = QHBoxLayout()
+        row.addWidget(edit, 1)
+        row.addWidget(QLabel("từ", self))
+        row.addWidget(spin)
+        self.form.addRow(f"Loại {len(self.names) + 1}", row)
+        self.names.append(edit)
+        self.points.append(spin)
+
+    def _remove_last(self) -> None:
+        if len(self.names) <= 1:
+            return
+        self.form.removeRow(self.form.rowCount() - 1)
+        self.names.pop()
+        self.points.pop()
+        self._names_changed()
+
+    def _names_changed(self) -> None:
+        """Keep the "recognised from" choice on the same row while grade names are typed."""
+        position = self.required.currentIndex()
+        self.required.blockSignals(True)
+        self.required.clear()
+        self.required.addItems([edit.text().strip() or f"Loại {i}" for i, edit in enumerate(self.names, start=1)])
+        self.required.setCurrentIndex(min(max(position, 0), self.required.count() - 1))
+        self.required.blockSignals(False)
+
+    def thresholds(self) -> list[GradeThreshold]:
+        return [GradeThreshold(clean(edit.text()), spin.value()) for edit, spin in zip(self.names, self.points)]
+
+    def requires_grade(self) -> str:
+        return clean(self.names[self.required.currentIndex()].text()) if self.names else ""
+
+    def accept(self) -> None:
+        try:
+            check_thresholds(self.thresholds(), self.total)
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
 def _guarded(parent, action) -> bool:
     """Run a criteria change; if scores exist, ask, then run it again with ``force=True``."""
     try:
@@ -73,6 +169,8 @@ def _guarded(parent, action) -> bool:
 
 
 class CriteriaTab(QWidget):
+    reloaded = Signal()  # after every change: the screen updates its "total ≠ 100" alert
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.year = 0
@@ -83,6 +181,8 @@ class CriteriaTab(QWidget):
         self.title = QLabel(self)
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: bold;")
+        self.total = QLabel(self)
+        self.total.setWordWrap(True)
         self.rule = QLabel(self)
         self.rule.setWordWrap(True)
         self.trim = QCheckBox("Bỏ một điểm cao nhất và một điểm thấp nhất khi có từ 5 thành viên chấm", self)
@@ -98,6 +198,7 @@ class CriteriaTab(QWidget):
         buttons.addWidget(QLabel("Bộ tiêu chí cho:", self))
         buttons.addWidget(self.kind_combo)
         for text, slot in (("Thêm tiêu chí", self.add), ("Sửa", self.edit), ("Xóa", self.delete),
+                           ("Ngưỡng xếp loại…", self.edit_thresholds),
                            ("Chép bộ tiêu chí sang năm sau", self.copy_next)):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
@@ -107,6 +208,7 @@ class CriteriaTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.title)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.total)
         layout.addWidget(self.rule)
         layout.addWidget(self.trim)
 
@@ -125,9 +227,13 @@ class CriteriaTab(QWidget):
         self.model.set_items(s.criteria)
         self.view.resizeRowsToContents()
         self.title.setText(f"{s.name} — tổng {format_number(s.total_max)} điểm")
+        problem = crit.set_total_problem(s)
+        self.total.setText(problem or f"Tổng điểm tối đa: {format_number(s.total_max)} điểm.")
+        self.total.setStyleSheet("color: #b00020; font-weight: bold;" if problem else "color: #555;")
         thresholds = "; ".join(f"{t.name}: từ {format_number(t.min_points)} điểm" for t in s.thresholds)
         self.rule.setText(f"Xếp loại: {thresholds}. Được công nhận khi đạt loại «{s.requires_grade}» trở lên.")
         self.trim.setChecked(s.trim_extremes)
+        self.reloaded.emit()
 
     def add(self) -> None:
         dialog = CriterionDialog(self)
@@ -156,6 +262,20 @@ class CriteriaTab(QWidget):
         if messages.confirm(self, f"Xóa tiêu chí {item.order}: «{item.text}»?", danger=True, yes="Xóa",
                             no="Không xóa") and _guarded(self, lambda force: crit.delete_criterion(item.id,
                                                                                                  force=force)):
+            self.reload()
+
+    def edit_thresholds(self) -> ThresholdsDialog:
+        """Open the grade scale of the shown set (window-modal); it is saved when the dialog is accepted."""
+        s = self.current_set()
+        dialog = ThresholdsDialog(self, s.thresholds, s.requires_grade, s.total_max)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._save_thresholds(s.id, dialog.thresholds(), dialog.requires_grade()))
+        dialog.open()
+        return dialog
+
+    def _save_thresholds(self, set_id: int, thresholds: list[GradeThreshold], requires_grade: str) -> None:
+        if _guarded(self, lambda force: crit.update_set(set_id, thresholds=thresholds, requires_grade=requires_grade,
+                                                        force=force)):
             self.reload()
 
     def toggle_trim(self, checked: bool) -> None:
@@ -267,7 +387,10 @@ class CouncilTab(QWidget):
         member = self._current()
         if member and messages.confirm(self, f"Xóa «{member.name}» khỏi hội đồng cùng mọi điểm đã chấm?",
                                        danger=True, yes="Xóa", no="Không xóa"):
-            council.remove_member(member.id)
+            try:
+                council.remove_member(member.id)
+            except Exception as exc:  # noqa: BLE001 - refused while the year's decision is locked
+                show_error(self, exc)
             self.reload()
 
     def conflict(self) -> None:

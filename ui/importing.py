@@ -67,9 +67,16 @@ class ImportDialog(QDialog):
         self.rows_table.verticalHeader().setVisible(False)
         self.rows_table.setWordWrap(True)
         header = self.rows_table.horizontalHeader()
-        for column, width in ((0, 90), (1, 50), (2, 300), (3, 130), (4, 200), (5, 125)):
-            self.rows_table.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
+        # Widths from the fonts in use, never below the usual ones: a larger system font must not cut the headers
+        # or the check results.
+        for column, least in ((0, 90), (1, 50), (2, 300), (3, 130), (4, 200), (5, 125)):
+            texts = list(STATUS_LABELS.values()) if column == 5 else []
+            need = max([header.fontMetrics().horizontalAdvance(self.rows_table.horizontalHeaderItem(column).text())]
+                       + [self.rows_table.fontMetrics().horizontalAdvance(text) for text in texts]) + 24
+            self.rows_table.setColumnWidth(column, max(least, need))
+        # The name and the problem to fix share what is left, so neither is squeezed into a tall thin column.
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
 
@@ -81,7 +88,11 @@ class ImportDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(upper)
         splitter.addWidget(self.rows_table)
-        splitter.setSizes([220, 420])
+        # Room for six mapped columns (a unit's form has about that many) at the size the font gives a row.
+        rows = self.mapping_table.horizontalHeader().sizeHint().height() + 7 * max(
+            self.mapping_table.verticalHeader().defaultSectionSize(), QComboBox().sizeHint().height())
+        upper_height = rows + mapping_box.sizeHint().height() - self.mapping_table.sizeHint().height() + 8
+        splitter.setSizes([upper_height, max(300, 640 - upper_height)])
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
@@ -153,7 +164,9 @@ class ImportDialog(QDialog):
                     lambda _=0, s=sheet.name, i=index, c=combo: self.set_mapping(s, i, c.currentData()))
                 self.mapping_table.setCellWidget(row, 2, combo)
         self.mapping_table.resizeColumnToContents(0)
-        self.mapping_table.setColumnWidth(2, 200)
+        combos = [self.mapping_table.cellWidget(row, 2) for row in range(self.mapping_table.rowCount())]
+        # As wide as the longest choice («Loại (tập thể / cá nhân)»), whatever the font.
+        self.mapping_table.setColumnWidth(2, max([200] + [combo.sizeHint().width() + 4 for combo in combos]))
 
     def set_mapping(self, sheet_name: str, index: int, target: str) -> None:
         """The user says column ``index`` holds ``target``; another column claiming it lets go."""
@@ -245,5 +258,5 @@ def save_template(parent: QWidget | None) -> None:
         return
     target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
     run_job(parent, lambda task: write_template(target), title="Mẫu đăng ký", progress=False,
-            on_done=lambda result: messages.info(parent, f"Đã lưu mẫu đăng ký:\n{result}\nGửi tệp này cho các "
-                                                         "đơn vị điền rồi nhập lại bằng «Nhập từ Excel…»."))
+            on_done=lambda result: messages.saved(parent, result, "Gửi tệp này cho các đơn vị điền rồi nhập lại "
+                                                                  "bằng «Nhập từ Excel…»."))

@@ -1,6 +1,10 @@
 """Vietnamese message boxes.  Tests monkeypatch these functions so nothing blocks on a modal."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 
 from desktop_app import APP_NAME
@@ -93,3 +97,35 @@ def ask_item(parent: QWidget | None, title: str, label: str, items: list[str], c
     if dialog.exec():
         return items.index(dialog.textValue())
     return None
+
+
+def open_local(parent: QWidget | None, path: Path | str) -> bool:
+    """Open a file or folder with the program the system associates with it; say so when nothing can."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    warning(parent, f"Không mở được «{Path(path).name or path}».",
+            detail=f"{path}\nMáy chưa có chương trình nào mở được loại tệp này, hoặc tệp đã bị chuyển đi.")
+    return False
+
+
+def saved_box(parent: QWidget | None, path: Path | str, detail: str = "") -> QMessageBox:
+    """The «Đã lưu» message, built but not shown (tests and screenshots look at it without blocking)."""
+    path = Path(path)
+    box = _box(parent, QMessageBox.Icon.Information, "Đã lưu", f"Đã lưu «{path.name}»",
+               f"Trong thư mục: {path.parent}" + (f"\n\n{detail}" if detail else ""))
+    open_file = box.addButton("Mở tệp", QMessageBox.ButtonRole.ActionRole)
+    open_folder = box.addButton("Mở thư mục", QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton("Đóng", QMessageBox.ButtonRole.RejectRole)
+    # Any button closes a QMessageBox; the two actions open what was just saved on their way out.
+    open_file.clicked.connect(lambda: open_local(parent, path))
+    open_folder.clicked.connect(lambda: open_local(parent, path.parent))
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+    return box
+
+
+def saved(parent: QWidget | None, path: Path | str, detail: str = "") -> None:
+    """After every successful save: say where the file went and offer to open it or its folder."""
+    box = saved_box(parent, path, detail)
+    box.exec()
+    box.deleteLater()  # a child of a long-lived window otherwise

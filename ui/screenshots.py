@@ -1,6 +1,7 @@
 """Screenshots of the main screens on demo data: ``python -m ui.screenshots OUTDIR``.
 
-Used to look at what the clerk sees (clipped text, English words, empty panes).
+Used to look at what the clerk sees (clipped text, English words, empty panes); texts found cut are also
+listed on stderr (see :func:`clipped_texts`).
 """
 from __future__ import annotations
 
@@ -8,6 +9,60 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+
+
+def clipped_texts(root) -> list[str]:
+    """Texts that do not fit their widget on screen now: labels, buttons, boxes, list rows, group titles, headers.
+
+    What the eye looks for in a screenshot, in a form a test can assert.  A combo box that is deliberately
+    narrower than its longest item (``AdjustToMinimumContentsLength…``, the whole text in its tooltip) is allowed.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QGroupBox, QHeaderView, QLabel, QListView,
+                                   QWidget)
+
+    found: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible() or widget.visibleRegion().isEmpty():
+            continue
+        if isinstance(widget, QLabel) and widget.text():
+            if widget.wordWrap():
+                need = widget.heightForWidth(widget.width())
+                if widget.height() < need:
+                    found.append(f"QLabel «{widget.text()}»: cao {widget.height()} < {need}")
+            elif widget.width() < widget.sizeHint().width():
+                found.append(f"QLabel «{widget.text()}»: rộng {widget.width()} < {widget.sizeHint().width()}")
+        elif isinstance(widget, QAbstractButton) and widget.text():
+            if widget.width() < widget.sizeHint().width():
+                found.append(f"{type(widget).__name__} «{widget.text()}»: rộng {widget.width()} < "
+                             f"{widget.sizeHint().width()}")
+        elif isinstance(widget, QComboBox) and widget.count():
+            deliberate = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            metrics = widget.fontMetrics()
+            widest = max(metrics.horizontalAdvance(widget.itemText(i)) for i in range(widget.count()))
+            # The text shown must fit; the frame and arrow take what the size hint adds to the widest item.
+            need = metrics.horizontalAdvance(widget.currentText()) + widget.sizeHint().width() - widest
+            if widget.sizeAdjustPolicy() != deliberate and widget.width() < need:
+                found.append(f"QComboBox «{widget.currentText()}»: rộng {widget.width()} < {need}")
+        elif isinstance(widget, QListView) and widget.model() is not None and not widget.wordWrap():
+            for row in range(widget.model().rowCount()):
+                index = widget.model().index(row, widget.modelColumn())
+                need = widget.sizeHintForIndex(index).width()
+                if widget.viewport().width() < need:
+                    found.append(f"dòng «{index.data()}»: rộng {widget.viewport().width()} < {need}")
+        elif isinstance(widget, QGroupBox) and widget.title():
+            need = widget.fontMetrics().horizontalAdvance(widget.title()) + 16
+            if widget.width() < need:
+                found.append(f"QGroupBox «{widget.title()}»: rộng {widget.width()} < {need}")
+        elif isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal and widget.model():
+            for section in range(widget.count()):
+                text = widget.model().headerData(section, Qt.Orientation.Horizontal)
+                if widget.isSectionHidden(section) or not isinstance(text, str) or not text:
+                    continue
+                need = widget.fontMetrics().horizontalAdvance(text) + 8
+                if widget.sectionSize(section) < need:
+                    found.append(f"cột «{text}»: rộng {widget.sectionSize(section)} < {need}")
+    return found
 
 
 def save_screenshots(outdir: Path) -> list[Path]:
@@ -26,10 +81,13 @@ def save_screenshots(outdir: Path) -> list[Path]:
     saved: list[Path] = []
 
     def grab(widget, name: str) -> None:
-        app.processEvents()
+        for _ in range(5):  # a widget added to a shown layout appears, then the layout settles: one round each
+            app.processEvents()
         path = outdir / f"{name}.png"
         widget.grab().save(str(path))
         saved.append(path)
+        for problem in clipped_texts(widget):
+            print(f"{path.name}: chữ bị cắt: {problem}", file=sys.stderr)
 
     with tempfile.TemporaryDirectory() as tmp:
         database = open_database(Path(tmp) / "Nguyễn Văn A" / "dữ liệu.db")
@@ -52,16 +110,16 @@ def save_screenshots(outdir: Path) -> list[Path]:
                 window.pages["models"].search.setText("da don")
                 window.pages["models"].apply_filter()
             if key == "reports":
-                from .worker import wait_all
                 reports = window.pages["reports"]
                 reports.select("recognition", proposal=True)
-                reports.preview()
-                for _ in range(600):  # the preview is built on the worker
-                    wait_all(100)
-                    app.processEvents()
-                    if reports.preview_path is not None:
-                        break
+                _wait(app, lambda: reports.preview_path is not None)  # the preview is built on the worker
             grab(window, name)
+            if key == "reports":
+                from . import messages
+                box = messages.saved_box(window, Path.home() / "Tài liệu" / "Danh sách công nhận năm 2023.pdf")
+                box.show()
+                grab(box, "10-da-luu")
+                box.close()
         import_dialog = _import_preview(window, Path(tmp), app)
         grab(import_dialog, "09-nhap-excel")
         import_dialog.close()
@@ -80,7 +138,6 @@ def _import_preview(window, folder: Path, app):
     """The import dialog on a unit's own file: a title block, a group row, a bad field, a new unit."""
     from openpyxl import Workbook
 
-    from .worker import wait_all
     wb = Workbook()
     ws = wb.active
     ws.title = "Phụ nữ"
@@ -97,12 +154,18 @@ def _import_preview(window, folder: Path, app):
     path = folder / "đăng ký phụ nữ.xlsx"
     wb.save(path)
     dialog = window.open_import(path)
-    for _ in range(300):
+    _wait(app, lambda: dialog.plan is not None)
+    return dialog
+
+
+def _wait(app, done, seconds: float = 60) -> None:
+    """Let the worker's job finish and its answer reach the window."""
+    from .worker import wait_all
+    for _ in range(int(seconds * 10)):
         wait_all(100)
         app.processEvents()
-        if dialog.plan is not None:
-            break
-    return dialog
+        if done():
+            return
 
 
 if __name__ == "__main__":

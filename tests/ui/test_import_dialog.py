@@ -1,7 +1,7 @@
 """Nhập từ Excel through the preview: fix a mapping, create a missing unit, import."""
 from __future__ import annotations
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import Qt
 
 from desktop_app.services.models import ModelFilter, list_models
@@ -93,4 +93,42 @@ def test_template_from_the_menu(window, qtbot, tmp_path, monkeypatch, no_modal_m
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.import_button.menu().actions()[0].trigger()
     qtbot.waitUntil(lambda: target.is_file(), timeout=30000)
-    qtbot.waitUntil(lambda: any(kind == "info" for kind, _ in no_modal_messages), timeout=5000)
+    qtbot.waitUntil(lambda: ("saved", target) in no_modal_messages, timeout=30000)
+    assert load_workbook(target).active["A2"].value.startswith("DANH SÁCH ĐĂNG KÝ") and len(no_modal_messages) == 1
+
+
+def cut_texts(widget, qtbot) -> list[str]:
+    """Texts cut in ``widget`` once its layouts have settled."""
+    from ui.screenshots import clipped_texts
+    try:
+        qtbot.waitUntil(lambda: not clipped_texts(widget), timeout=5000)
+    except qtbot.TimeoutError:
+        pass
+    return clipped_texts(widget)
+
+
+def test_no_text_is_cut_in_the_dialog(window, qtbot, tmp_path, qapp_font):
+    """At the usual font and at «make text bigger» (×1.5): headers, choices and check results stay whole."""
+    from PySide6.QtGui import QFont
+
+    from ui.importing import ImportDialog
+    path = unit_file(tmp_path / "đăng ký.xlsx")
+    window.show()
+    dialog = open_and_wait(window, qtbot, path)
+    qtbot.waitExposed(dialog)
+    assert cut_texts(dialog, qtbot) == []
+    normal = QFont(qapp_font.font())
+    larger = QFont(normal)
+    larger.setPointSizeF(normal.pointSizeF() * 1.5)
+    qapp_font.setFont(larger)
+    try:
+        dialog = ImportDialog(window, 2024)
+        with qtbot.waitSignal(dialog.plan_ready, timeout=30000):
+            dialog.load(path)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert cut_texts(dialog, qtbot) == []
+        combo = dialog.mapping_table.cellWidget(0, 2)
+        assert dialog.mapping_table.columnWidth(2) >= combo.sizeHint().width()  # «Loại (tập thể / cá nhân)» fits
+    finally:
+        qapp_font.setFont(normal)

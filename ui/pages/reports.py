@@ -1,29 +1,42 @@
-"""Báo cáo: choose a document and its options, preview it, print it, save it as PDF or Excel."""
+"""Báo cáo: choose a document and its options, see its preview, print it, save it as PDF or Excel.
+
+The preview follows the choice: every change of document or option asks the worker for a new one, and a newer
+request supersedes the older (cancelled if it has not finished, its result ignored if it has), so the pages shown
+are always those of the document chosen.  Printing builds (or reuses) the PDF, asks for the printer, then renders
+and paints the chosen pages on the worker with progress and «Hủy».
+"""
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator, Sequence
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPixmap
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+import shiboken6
+from PySide6.QtCore import QRectF, QSettings, QSizeF, Qt, Signal
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
-                               QWidget)
+                               QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSizePolicy, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from desktop_app.documents import DOCUMENTS, Options, build_excel, build_pdf
-from desktop_app.documents.preview import PageImage, page_count, render_pages
+from desktop_app.documents.preview import PageImage, PageSize, page_count, page_sizes, render_pages
+from desktop_app.errors import AppError, Cancelled
 from desktop_app.services.models import ModelFilter, list_models
 from desktop_app.tasks import TaskState
 from desktop_app.text import sort_key
 
 from .. import messages
-from ..worker import run_job
+from ..worker import Job, run_job, show_error
 
 PREVIEW_PAGES = 12
 PREVIEW_DPI = 100
 PRINT_DPI = 300
+
+Key = tuple[str, Options]  # what a preview is of: the document and its options
 
 
 def to_qimage(page: PageImage) -> QImage:
@@ -31,42 +44,107 @@ def to_qimage(page: PageImage) -> QImage:
     return image.copy()  # own the pixels: the bytes object goes away
 
 
-def print_pdf(task: TaskState, printer: QPrinter, path: Path) -> int:
-    """Paint every page of ``path`` on ``printer`` (QPainter may paint on a QPrinter off the GUI thread)."""
-    total = page_count(path)
+def pages_to_print(total: int, printer: QPrinter) -> list[int]:
+    """The 0-based pages to paint, in order: the range the user chose, and the copies the printer cannot make."""
+    chosen = list(range(total))
+    if printer.printRange() == QPrinter.PrintRange.PageRange:
+        ranges = printer.pageRanges()
+        chosen = [index for index in chosen if ranges.contains(index + 1)]
+    # A real (CUPS, Windows) printer makes the copies itself; a PDF file or a bare driver needs them painted.
+    copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
+    if printer.collateCopies():
+        return chosen * copies
+    return [index for index in chosen for _ in range(copies)]
+
+
+def _orientation(size: PageSize) -> QPageLayout.Orientation:
+    return QPageLayout.Orientation.Landscape if size.landscape else QPageLayout.Orientation.Portrait
+
+
+def print_pdf(task: TaskState, printer: QPrinter, path: Path, pages: Sequence[int], sizes: Sequence[PageSize]) -> int:
+    """Paint ``pages`` (0-based) of ``path`` on ``printer``; returns how many sheets were painted.
+
+    Runs on the worker: QPainter may paint on a QPrinter off the GUI thread.  Each sheet takes the orientation of
+    its page (a list may mix portrait and landscape), and the page image fills the paper exactly, so the document's
+    own official margins are the margins printed.
+    """
+    if not pages:
+        return 0
     dpi = min(PRINT_DPI, max(printer.resolution(), 150))
+    printer.setFullPage(True)
+    printer.setPageOrientation(_orientation(sizes[pages[0]]))
     painter = QPainter()
     if not painter.begin(printer):
-        raise RuntimeError("printer refused to start")
+        raise AppError("Máy in không nhận lệnh in. Hãy kiểm tra máy in đã bật và được chọn đúng, rồi in lại.")
+    images = render_pages(path, dpi=dpi, pages=pages)
     try:
-        for index, page in enumerate(render_pages(path, dpi=dpi, task=task)):
-            if index:
-                printer.newPage()
-            image = to_qimage(page)
-            target = painter.viewport()
-            size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.setViewport(target.x(), target.y(), size.width(), size.height())
-            painter.setWindow(image.rect())
-            painter.drawImage(0, 0, image)
-            painter.setViewport(target)
-            task.progress(index + 1, total, f"Đang in trang {index + 1}/{total}")
+        for number, index in enumerate(pages):
+            task.progress(number, len(pages), f"Đang in trang {index + 1} ({number + 1}/{len(pages)})")
+            image = to_qimage(next(images))
+            if number:
+                printer.setPageOrientation(_orientation(sizes[index]))  # applies to the page newPage starts
+                if not printer.newPage():
+                    raise AppError("Máy in ngừng nhận trang mới; bản in có thể chưa đủ trang.")
+            target = QRectF(painter.viewport())
+            size = QSizeF(image.size()).scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(QRectF(target.x() + (target.width() - size.width()) / 2,
+                                     target.y() + (target.height() - size.height()) / 2, size.width(), size.height()),
+                              image)
+        task.progress(len(pages), len(pages), "Đã gửi hết các trang")
+    except Cancelled:
+        printer.abort()  # the spooler drops what it has, rather than printing half a document
+        raise
     finally:
+        images.close()  # closes the PDF here, on the worker, not whenever the generator is collected
         painter.end()
-    return total
+    return len(pages)
+
+
+def build_preview(task: TaskState, code: str, options: Options, target: Path) -> tuple[Path, int, list[PageImage]]:
+    """The worker's half of a preview: the PDF, its page count and the images of its first pages."""
+    task.check()  # superseded while waiting in the queue: stop before building anything
+    path = build_pdf(code, options, target, task)
+    return path, page_count(path), list(render_pages(path, dpi=PREVIEW_DPI, limit=PREVIEW_PAGES, task=task))
+
+
+class _PreviewState:
+    """Plain Python, so the worker's late answers can be checked even after the page's widget is gone."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.pending: Job | None = None
+        self.wanted: Key | None = None  # the preview shown, or being built
+
+    def supersede(self) -> int:
+        self.generation += 1
+        if self.pending is not None:
+            self.pending.cancel()
+            self.pending = None
+        self.wanted = None
+        return self.generation
 
 
 class ReportsPage(QWidget):
     """Left: the documents and their options; right: the preview of the pages."""
 
-    preview_ready = Signal(int)  # number of pages of the document previewed
+    preview_ready = Signal(int)  # number of pages of the document now previewed
+    preview_failed = Signal(str)  # why the chosen document has no preview (nothing to print yet, an error)
+    printed = Signal(int)  # sheets sent to the printer
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.year = 0
         self.preview_path: Path | None = None
-        self.preview_options: tuple | None = None
+        self.preview_options: Key | None = None
+        self._images: list[QImage] = []
+        self._printer: QPrinter | None = None
+        self._hold = False
+        self._state = _PreviewState()
         self._tempdir = Path(tempfile.mkdtemp(prefix="dvk-xem-truoc-"))
-        self.destroyed.connect(lambda *_: shutil.rmtree(self._tempdir, ignore_errors=True))
+        self._names = itertools.count(1)
+        state, tempdir = self._state, self._tempdir
+        self.destroyed.connect(lambda *_: (state.supersede(), shutil.rmtree(tempdir, ignore_errors=True)))
 
         self.documents = QListWidget(self)
         for code, kind in DOCUMENTS.items():
@@ -81,6 +159,9 @@ class ReportsPage(QWidget):
 
         box = QGroupBox("Tùy chọn", self)
         form = QFormLayout(box)
+        # Long option texts wrap under their label instead of being cut at the pane's edge.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.style_box = QComboBox(box)
         for label, code in (("Theo cài đặt của cơ quan", None), ("Thể thức văn bản của Đảng", "dang"),
                             ("Thể thức văn bản hành chính (Nhà nước)", "nha_nuoc")):
@@ -97,9 +178,13 @@ class ReportsPage(QWidget):
         self.title_box.addItem("Giấy khen", "giay_khen")
         self.title_box.addItem("Giấy chứng nhận", "chung_nhan")
         self.model_box = QComboBox(box)
-        self.model_box.setMinimumContentsLength(30)
+        # A model's name can be 200 characters: the box takes the pane's width and shows the whole name as a tip.
         self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.rows = {}
+        self.model_box.setMinimumContentsLength(20)
+        self.model_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.model_box.currentIndexChanged.connect(
+            lambda _: self.model_box.setToolTip(self.model_box.currentData(Qt.ItemDataRole.ToolTipRole) or ""))
+        self.rows: dict[str, QWidget] = {}
         for key, label, widget in (("style", "Thể thức", self.style_box), ("group", "Nhóm", self.group_box),
                                    ("proposal", "", self.proposal_box), ("blank", "", self.blank_box),
                                    ("paper", "Khổ giấy", self.paper_box), ("title", "Tên giấy", self.title_box),
@@ -111,17 +196,21 @@ class ReportsPage(QWidget):
         for widget in (self.proposal_box, self.blank_box):
             widget.toggled.connect(self._options_changed)
 
-        self.preview_button = QPushButton("Xem trước", self)
-        self.preview_button.clicked.connect(self.preview)
+        self.preview_button = QPushButton("Làm mới", self)
+        self.preview_button.setToolTip("Tạo lại bản xem trước theo dữ liệu mới nhất")
+        self.preview_button.clicked.connect(self.preview)  # takes no argument: clicked(bool) cannot reach it
         self.print_button = QPushButton("In…", self)
-        self.print_button.clicked.connect(self.print_document)
+        # clicked(bool) would land in the optional parameter (a printer, a path): never connect these directly.
+        self.print_button.clicked.connect(lambda: self.print_document())
         self.pdf_button = QPushButton("Lưu PDF…", self)
-        self.pdf_button.clicked.connect(self.save_pdf)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
         self.excel_button = QPushButton("Lưu Excel…", self)
-        self.excel_button.clicked.connect(self.save_excel)
+        self.excel_button.clicked.connect(lambda: self.save_excel())
         buttons = QHBoxLayout()
         for button in (self.preview_button, self.print_button, self.pdf_button, self.excel_button):
             buttons.addWidget(button)
+        self.status = QLabel(self)  # the outcome of the last print
+        self.status.setWordWrap(True)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -131,9 +220,15 @@ class ReportsPage(QWidget):
         left_layout.addWidget(self.description)
         left_layout.addWidget(box)
         left_layout.addLayout(buttons)
+        left_layout.addWidget(self.status)
         left_layout.addStretch(1)
-        left.setMaximumWidth(460)
-        self.documents.setMaximumHeight(self.documents.sizeHintForRow(0) * (len(DOCUMENTS) + 1) + 8)
+        # Every document's name on one line and no scroll bar, in whatever font the system gives.
+        frame = 2 * self.documents.frameWidth()
+        self.documents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.documents.setMinimumWidth(self.documents.sizeHintForColumn(0) + frame + 8)
+        self.documents.setFixedHeight(sum(self.documents.sizeHintForRow(r) for r in range(len(DOCUMENTS))) + frame)
+        # The options pane keeps to the left; it gives way to the preview, but never so far that texts are cut.
+        left.setMaximumWidth(max(460, left.minimumSizeHint().width()))
 
         self.pages_widget = QWidget(self)
         self.pages_layout = QVBoxLayout(self.pages_widget)
@@ -157,6 +252,7 @@ class ReportsPage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.documents.setCurrentRow(0)
@@ -164,25 +260,31 @@ class ReportsPage(QWidget):
     # ------------------------------------------------------------ state
     def set_year(self, year: int) -> None:
         self.year = year
-        self.model_box.blockSignals(True)
-        self.model_box.clear()
-        rows = sorted(list_models(ModelFilter(year=year)), key=lambda r: sort_key(r.name)) if year else []
-        for row in rows:
-            self.model_box.addItem(row.name if len(row.name) < 90 else row.name[:87] + "…", row.id)
-        self.model_box.blockSignals(False)
+        with self._holding():
+            self.model_box.clear()
+            rows = sorted(list_models(ModelFilter(year=year)), key=lambda r: sort_key(r.name)) if year else []
+            for row in rows:
+                self.model_box.addItem(row.name if len(row.name) < 90 else row.name[:87] + "…", row.id)
+                self.model_box.setItemData(self.model_box.count() - 1, row.name, Qt.ItemDataRole.ToolTipRole)
+            # The closed box is as wide as the pane; its list opens wide enough to read whole names.
+            view = self.model_box.view()
+            view.setMinimumWidth(min(900, view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24))
         self._options_changed()
 
     def select(self, code: str, **options) -> None:
-        """Open a document from another screen (the list, the decision), with some options set."""
-        for row in range(self.documents.count()):
-            if self.documents.item(row).data(Qt.ItemDataRole.UserRole) == code:
-                self.documents.setCurrentRow(row)
-        if "proposal" in options:
-            self.proposal_box.setChecked(bool(options["proposal"]))
-        if options.get("model_id") is not None:
-            index = self.model_box.findData(options["model_id"])
-            if index >= 0:
-                self.model_box.setCurrentIndex(index)
+        """Open a document from another screen (the list, the decision), with some options set, and preview it."""
+        with self._holding():
+            for row in range(self.documents.count()):
+                if self.documents.item(row).data(Qt.ItemDataRole.UserRole) == code:
+                    self.documents.setCurrentRow(row)
+            if "proposal" in options:
+                self.proposal_box.setChecked(bool(options["proposal"]))
+            if options.get("model_id") is not None:
+                index = self.model_box.findData(options["model_id"])
+                if index >= 0:
+                    self.model_box.setCurrentIndex(index)
+        # Always built afresh: the jump comes from a screen where the data may just have changed.
+        self._request_preview(force=True)
 
     def code(self) -> str:
         item = self.documents.currentItem()
@@ -195,6 +297,18 @@ class ReportsPage(QWidget):
                        proposal=self.proposal_box.isChecked(), filled=not self.blank_box.isChecked(),
                        paper=self.paper_box.currentData(), certificate_title=self.title_box.currentData(),
                        model_id=model_id)
+
+    def key(self) -> Key:
+        return self.code(), self.options()
+
+    @contextmanager
+    def _holding(self) -> Iterator[None]:
+        """Several options set in a row make one preview request, not one each."""
+        held, self._hold = self._hold, True
+        try:
+            yield
+        finally:
+            self._hold = held
 
     def _document_changed(self, row: int) -> None:
         code = self.code()
@@ -211,48 +325,102 @@ class ReportsPage(QWidget):
         self._options_changed()
 
     def _options_changed(self, *_) -> None:
-        """Options changed: the preview shown is of another document now."""
-        if self.preview_path is not None and self.preview_options != (self.code(), self.options()):
-            self._clear_pages()
-            self.preview_note.setText("Tùy chọn đã thay đổi; bấm «Xem trước» để xem lại.")
-            self.preview_path = None
+        """Another document or option: preview it now if the page is seen, else when it is shown."""
+        if self._hold:
+            return
+        if self.isVisible():
+            self._request_preview()
+        elif self._state.wanted != self.key():
+            self._state.supersede()
+            self._show_nothing("")
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not event.spontaneous():  # not a window restored from the task bar
+            self._request_preview(force=True)  # records may have changed on the other screens
+
+    def _preview_problem(self) -> str | None:
+        if not self.year:
+            return "Hãy chọn năm làm việc trước."
+        if self.code() == "dossier" and self.model_box.currentData() is None:
+            return f"Năm {self.year} chưa có mô hình, điển hình nào để in hồ sơ."
+        return None
+
+    def _ready(self) -> bool:
+        problem = self._preview_problem()
+        if problem:
+            messages.warning(self, problem)
+        return problem is None
+
+    def _temp_pdf(self, code: str) -> Path:
+        return self._tempdir / f"{code}-{next(self._names)}.pdf"
+
+    # ------------------------------------------------------------ preview
+    def preview(self) -> None:
+        """Build the preview again (the data may have changed on another screen)."""
+        if self._ready():
+            self._request_preview(force=True)
+
+    def _request_preview(self, force: bool = False) -> None:
+        key = self.key()
+        if not force and key == self._state.wanted:
+            return  # shown already, or on its way
+        generation = self._state.supersede()
+        problem = self._preview_problem()
+        if problem:
+            self._show_nothing(problem)
+            self.preview_failed.emit(problem)
+            return
+        code, options = key
+        self._show_nothing(f"Đang tạo bản xem trước «{DOCUMENTS[code].label}»…")
+        self._state.wanted = key
+        # No progress dialog: it would be modal, and the clerk must stay free to pick another document meanwhile.
+        self._state.pending = run_job(
+            self, build_preview, code, options, self._temp_pdf(code), progress=False,
+            on_done=lambda result: self._preview_done(generation, key, result),
+            on_error=lambda exc: self._preview_failed(generation, exc))
+
+    def _current(self, generation: int) -> bool:
+        return generation == self._state.generation and shiboken6.isValid(self)
+
+    def _preview_done(self, generation: int, key: Key, result: tuple[Path, int, list[PageImage]]) -> None:
+        if not self._current(generation):
+            return  # an older request: its document is no longer the one chosen
+        self._state.pending = None
+        path, total, images = result
+        self.preview_path, self.preview_options = path, key
+        self._show_pages(images, total, key[0])
+        self.preview_ready.emit(total)
+
+    def _preview_failed(self, generation: int, exc: BaseException) -> None:
+        if not self._current(generation):
+            return
+        self._state.pending = None
+        self._state.wanted = None  # the next change, or «Làm mới», tries again
+        if isinstance(exc, AppError):  # nothing to print yet (no council, nothing recognised…): say so in place
+            text = f"Chưa xem trước được: {exc}"
+            self._show_nothing(text)
+        else:
+            text = "Không tạo được bản xem trước."
+            self._show_nothing(text)
+            show_error(self, exc)
+        self.preview_failed.emit(text)
+
+    def _show_nothing(self, note: str) -> None:
+        """No pages, never those of a document that is no longer chosen."""
+        self.preview_path = self.preview_options = None
+        self._clear_pages()
+        self.preview_note.setText(note)
 
     def _clear_pages(self) -> None:
         self._images = []
         while self.pages_layout.count():
-            item = self.pages_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = self.pages_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()  # gone from sight now; deleteLater frees it only when the event loop comes round
+                widget.deleteLater()
 
-    def _ready(self) -> bool:
-        if not self.year:
-            messages.warning(self, "Hãy chọn năm làm việc trước.")
-            return False
-        if self.code() == "dossier" and self.model_box.currentData() is None:
-            messages.warning(self, f"Năm {self.year} chưa có mô hình, điển hình nào để in hồ sơ.")
-            return False
-        return True
-
-    # ------------------------------------------------------------ actions
-    def preview(self) -> None:
-        if not self._ready():
-            return
-        code, options = self.code(), self.options()
-        target = self._tempdir / f"{code}-{len(list(self._tempdir.iterdir()))}.pdf"
-
-        def work(task: TaskState) -> tuple[Path, int, list[PageImage]]:
-            path = build_pdf(code, options, target, task)
-            return path, page_count(path), list(render_pages(path, dpi=PREVIEW_DPI, limit=PREVIEW_PAGES))
-
-        def done(result) -> None:
-            path, total, images = result
-            self.preview_path, self.preview_options = path, (code, options)
-            self._show_pages(images, total)
-            self.preview_ready.emit(total)
-
-        run_job(self, work, title="Xem trước", label=f"Đang tạo «{DOCUMENTS[code].label}»…", on_done=done)
-
-    def _show_pages(self, images: list[PageImage], total: int) -> None:
+    def _show_pages(self, images: list[PageImage], total: int, code: str) -> None:
         self._clear_pages()
         self._images = [to_qimage(image) for image in images]
         for _ in self._images:
@@ -260,8 +428,9 @@ class ReportsPage(QWidget):
             label.setStyleSheet("background: white; border: 1px solid #444;")
             self.pages_layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
         self._fit_pages()
+        self.scroll.verticalScrollBar().setValue(0)  # a new document opens at its first page
         shown = len(images)
-        note = f"{DOCUMENTS[self.code()].label}: {total} trang."
+        note = f"{DOCUMENTS[code].label}: {total} trang."
         if shown < total:
             note += f" Đang xem trước {shown} trang đầu; bản in và tệp lưu có đủ {total} trang."
         self.preview_note.setText(note)
@@ -269,7 +438,7 @@ class ReportsPage(QWidget):
     def _fit_pages(self) -> None:
         """Pages as wide as the preview pane allows (never enlarged beyond their rendering)."""
         width = max(200, self.scroll.viewport().width() - 40)
-        for index, image in enumerate(getattr(self, "_images", [])):
+        for index, image in enumerate(self._images):
             item = self.pages_layout.itemAt(index)
             if item is None or not isinstance(item.widget(), QLabel):
                 continue
@@ -281,6 +450,7 @@ class ReportsPage(QWidget):
         super().resizeEvent(event)
         self._fit_pages()
 
+    # ------------------------------------------------------------ saving
     def _ask_path(self, suffix: str, title: str) -> Path | None:
         store = QSettings("SoDanVanKheo", "SoDanVanKheo")
         folder = store.value("reports/folder", str(Path.home()))
@@ -296,6 +466,7 @@ class ReportsPage(QWidget):
         return path
 
     def save_pdf(self, path: Path | None = None) -> None:
+        """Save the chosen document as PDF to ``path`` (asked for when not given)."""
         if not self._ready():
             return
         path = path or self._ask_path(".pdf", "Lưu PDF")
@@ -303,10 +474,10 @@ class ReportsPage(QWidget):
             return
         code, options = self.code(), self.options()
         run_job(self, lambda task: build_pdf(code, options, path, task), title="Lưu PDF",
-                label=f"Đang tạo «{DOCUMENTS[code].label}»…",
-                on_done=lambda result: messages.info(self, f"Đã lưu tệp PDF:\n{result}"))
+                label=f"Đang tạo «{DOCUMENTS[code].label}»…", on_done=lambda result: messages.saved(self, result))
 
     def save_excel(self, path: Path | None = None) -> None:
+        """Save the chosen list as an Excel workbook to ``path`` (asked for when not given)."""
         if not self._ready():
             return
         if DOCUMENTS[self.code()].excel is None:
@@ -317,29 +488,63 @@ class ReportsPage(QWidget):
             return
         code, options = self.code(), self.options()
         run_job(self, lambda task: build_excel(code, options, path, task), title="Lưu Excel",
-                label=f"Đang xuất «{DOCUMENTS[code].label}»…",
-                on_done=lambda result: messages.info(self, f"Đã lưu sổ tính Excel:\n{result}"))
+                label=f"Đang xuất «{DOCUMENTS[code].label}»…", on_done=lambda result: messages.saved(self, result))
 
+    # ------------------------------------------------------------ printing
     def print_document(self, printer: QPrinter | None = None) -> None:
-        """Build (or reuse the preview), ask for the printer, then paint the pages on a worker."""
+        """Print the chosen document: on ``printer`` as it is set up, or on the one the print dialog gives.
+
+        The PDF (the preview's when it is of this document) and its page sizes are read on the worker; pdfium
+        never runs on the GUI thread while the worker uses it.
+        """
         if not self._ready():
             return
         code, options = self.code(), self.options()
-        if self.preview_path is not None and self.preview_options == (code, options):
-            self._print(self.preview_path, printer)
-            return
-        target = self._tempdir / f"{code}-in-{len(list(self._tempdir.iterdir()))}.pdf"
-        run_job(self, lambda task: build_pdf(code, options, target, task), title="In",
-                label=f"Đang tạo «{DOCUMENTS[code].label}»…", on_done=lambda path: self._print(path, printer))
+        reuse = self.preview_path if self.preview_options == (code, options) else None
+        target = self._temp_pdf(code)
 
-    def _print(self, path: Path, printer: QPrinter | None) -> None:
+        def prepare(task: TaskState) -> tuple[Path, list[PageSize]]:
+            path = reuse if reuse is not None and reuse.is_file() else build_pdf(code, options, target, task)
+            return path, page_sizes(path)
+
+        run_job(self, prepare, title="In", label=f"Đang tạo «{DOCUMENTS[code].label}»…",
+                on_done=lambda result: self._print(code, result[0], result[1], printer))
+
+    def _print(self, code: str, path: Path, sizes: list[PageSize], printer: QPrinter | None) -> None:
+        label = DOCUMENTS[code].label
         if printer is None:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            printer.setDocName(path.stem)
+            printer.setDocName(f"{label} năm {self.year}")
+            first = sizes[0]
+            # The paper the document was laid out on, as the dialog's starting choice (A4, or A3 certificates).
+            printer.setPageSize(QPageSize(QSizeF(min(first.width, first.height), max(first.width, first.height)),
+                                          QPageSize.Unit.Point))
+            printer.setPageOrientation(_orientation(first))
             dialog = QPrintDialog(printer, self)
-            dialog.setWindowTitle("In văn bản")
-            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            dialog.setWindowTitle(f"In «{label}»")
+            dialog.setOptions(QAbstractPrintDialog.PrintDialogOption.PrintPageRange
+                              | QAbstractPrintDialog.PrintDialogOption.PrintCollateCopies
+                              | QAbstractPrintDialog.PrintDialogOption.PrintToFile
+                              | QAbstractPrintDialog.PrintDialogOption.PrintShowPageSize)
+            dialog.setMinMax(1, len(sizes))
+            accepted = dialog.exec() == QPrintDialog.DialogCode.Accepted
+            dialog.deleteLater()
+            if not accepted:
                 return
+        pages = pages_to_print(len(sizes), printer)
+        if not pages:
+            messages.warning(self, f"Khoảng trang đã chọn không có trang nào; «{label}» có {len(sizes)} trang.")
+            return
         self._printer = printer  # alive until the worker has finished with it
-        run_job(self, print_pdf, printer, path, title="In", label="Đang gửi trang in…",
-                on_done=lambda pages: self.preview_note.setText(f"Đã gửi {pages} trang tới máy in."))
+        output = printer.outputFileName() if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat else ""
+
+        def done(sheets: int) -> None:
+            where = f"máy in «{printer.printerName()}»" if printer.printerName() and not output else "máy in"
+            self.status.setText(f"Đã gửi {sheets} trang «{label}» tới {where}.")
+            self.printed.emit(sheets)
+            if output:  # printed to a file: it is a saved file like any other
+                messages.saved(self, Path(output))
+
+        self.status.setText("")
+        run_job(self, print_pdf, printer, path, pages, sizes, title="In", label=f"Đang in «{label}»…",
+                on_done=done)

@@ -102,7 +102,7 @@ def load_demo(task: TaskState | None = None) -> DemoResult:
 def _model_input(item: dict, year: int, unit_ids: dict[str, int], model_ids: dict[str, int]) -> ModelInput:
     text_keys = ("address", "situation", "objectives", "content", "area", "forces", "resources", "milestones",
                  "outputs", "sustainability", "result_text", "lead_name", "lead_position", "lead_phone",
-                 "person_name", "person_position", "person_address", "note")
+                 "person_name", "person_honorific", "person_position", "person_address", "note")
     return ModelInput(
         name=item["name"], year=year, kind=item.get("kind", domain.KIND_COLLECTIVE),
         field_id=_catalogue_id("field", item["field"]), level_id=_catalogue_id("level", item.get("level", "")),

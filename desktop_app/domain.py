@@ -24,8 +24,8 @@ STATUSES = {
     WITHDRAWN: "Hủy đăng ký",
 }
 
-# Which status may follow which.  Recognition outcomes normally come from a decision,
-# but a clerk entering past years' results sets them by hand.
+# Which status may follow which in the workflow.  Not every arrow may be taken by hand:
+# see DECISION_ONLY below.
 TRANSITIONS: dict[str, set[str]] = {
     REGISTERED: {IN_PROGRESS, PROPOSED, RETURNED, WITHDRAWN},
     IN_PROGRESS: {PROPOSED, RECOGNISED, NOT_RECOGNISED, RETURNED, WITHDRAWN, REGISTERED},
@@ -37,6 +37,24 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 NEEDS_REASON = {RETURNED, WITHDRAWN}
 
+# The recognition outcomes are written only by the year's decision (Công nhận page), which
+# rests on the council's appraisal.  Setting them by hand would bypass the appraisal, so the
+# list's status menu and the editor never offer them and the status service refuses them.
+# Past years are entered the same way: scores, then a decision.
+DECISION_ONLY = frozenset({RECOGNISED, NOT_RECOGNISED})
+MANUAL_STATUSES: tuple[str, ...] = tuple(code for code in STATUSES if code not in DECISION_ONLY)
+# Where the user is sent when they try to set a decision-only status by hand.
+DECISION_PAGE = "Công nhận"
+
+# How an individual exemplar is addressed on certificates ("Tặng Ông Nguyễn Văn Tám").
+HONORIFICS: tuple[str, ...] = ("Ông", "Bà")
+
+
+def manual_next(status: str) -> list[str]:
+    """Statuses a clerk may move a model to by hand from ``status``, in display order."""
+    allowed = TRANSITIONS.get(status, set())
+    return [code for code in MANUAL_STATUSES if code in allowed]
+
 
 def kind_label(code: str) -> str:
     return KINDS.get(code, code)
@@ -44,3 +62,8 @@ def kind_label(code: str) -> str:
 
 def status_label(code: str) -> str:
     return STATUSES.get(code, code)
+
+
+def addressed(name: str, honorific: str = "") -> str:
+    """A person as a certificate names them: ``"Ông Nguyễn Văn Tám"``; the bare name without an honorific."""
+    return f"{honorific} {name}" if honorific and name else name

@@ -6,6 +6,7 @@ inner whitespace collapsed).  Searchable text is stored a second time as
 """
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from datetime import date, datetime
@@ -200,10 +201,34 @@ def format_money(value: float | int | None) -> str:
 _DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})")
 
 
+class ImpossibleDate(ValueError):
+    """Written correctly (dd/mm/yyyy) but no such day, like 31/02/2023.
+
+    Its text is Vietnamese and says what is wrong, without a final full stop, so that a
+    caller may append a hint; it starts lower case and reads well after "Label: ".
+    """
+
+
+def _real_date(year: int, month: int, day: int) -> date:
+    """``date(year, month, day)`` with a Vietnamese explanation instead of Python's English one."""
+    shown = f"{day:02d}/{month:02d}/{year:04d}"
+    if not 1 <= year <= 9999:
+        raise ImpossibleDate(f"ngày {shown} không có thật: năm phải từ 1 đến 9999")
+    if not 1 <= month <= 12:
+        raise ImpossibleDate(f"ngày {shown} không có thật: tháng chỉ từ 1 đến 12")
+    if day < 1:
+        raise ImpossibleDate(f"ngày {shown} không có thật: ngày trong tháng bắt đầu từ 01")
+    last = calendar.monthrange(year, month)[1]
+    if day > last:
+        raise ImpossibleDate(f"ngày {shown} không có thật: tháng {month} năm {year} chỉ có {last} ngày")
+    return date(year, month, day)
+
+
 def parse_date(value: object) -> date | None:
     """``"15/10/2024"``, ``"5-2-24"``, a ``date`` or ``datetime`` → ``date``; None if empty.
 
-    Raises ValueError for text that is not a valid day.
+    Raises :class:`ImpossibleDate` (a ValueError) for a well-written day that does not exist
+    and ValueError for text that is not a date; both messages are Vietnamese.
     """
     if value in (None, ""):
         return None
@@ -216,13 +241,13 @@ def parse_date(value: object) -> date | None:
         return None
     iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?", text)
     if iso:
-        return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        return _real_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
     match = _DATE.search(text)
     if match:
         day, month, year = (int(g) for g in match.groups())
         if year < 100:
             year += 2000
-        return date(year, month, day)
+        return _real_date(year, month, day)
     raise ValueError(f"không đọc được ngày «{text}»")
 
 

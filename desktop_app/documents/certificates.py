@@ -100,7 +100,8 @@ def _page(canvas: Canvas, pagesize, office, party: bool, year: int, result, deci
     detail = get_model(result.model_id).data
     y = _centered(canvas, "Tặng", left, y, inner, 15 * k, italic=True)
     if individual and detail.person_name:
-        y = _centered(canvas, detail.person_name, left, y - 1 * mm * k, inner, 22 * k, bold=True, color=NAVY)
+        person = domain.addressed(detail.person_name, detail.person_honorific)  # "Tặng Ông Nguyễn Văn Tám"
+        y = _centered(canvas, person, left, y - 1 * mm * k, inner, 22 * k, bold=True, color=NAVY)
         who = ", ".join(p for p in (detail.person_position, result.unit) if p)
         if who:
             y = _centered(canvas, who, left, y - 1 * mm * k, inner, 15 * k)
@@ -114,7 +115,7 @@ def _page(canvas: Canvas, pagesize, office, party: bool, year: int, result, deci
 
     bottom = 62 * mm * k
     if decision is not None:
-        line = f"Quyết định số {decision.number}, ngày {format_date(decision.date)}"
+        line = f"Quyết định số {office.decision_reference(decision.number)}, ngày {format_date(decision.date)}"
         day = decision.date
         authority, signer_title, signer = decision.authority, decision.signer_title, decision.signer_name
     else:

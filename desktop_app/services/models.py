@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field as dc_field, fields as dc_fields
 from datetime import date, datetime
 
@@ -11,7 +12,7 @@ from .. import domain
 from ..errors import NotFoundError, ValidationError
 from ..storage.models import (Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind,
                               database_proxy, now)
-from ..text import clean, clean_multiline, fold, parse_number, sort_key_text
+from ..text import clean, clean_multiline, fold, format_number, parse_number, sort_key_text
 
 # Free-text registration fields, in the order of the registration form, with their labels.
 TEXT_FIELDS: dict[str, str] = {
@@ -74,6 +75,7 @@ class ModelInput:
     lead_position: str = ""
     lead_phone: str = ""
     person_name: str = ""
+    person_honorific: str = ""   # "Ông" / "Bà" (domain.HONORIFICS); individuals only
     person_birth_year: int | None = None
     person_position: str = ""
     person_address: str = ""
@@ -102,6 +104,12 @@ class ModelRow:
     address: str
     person_name: str
     updated_at: datetime | None
+    person_honorific: str = ""
+
+    @property
+    def person_addressed(self) -> str:
+        """"Ông Nguyễn Văn Tám" — the exemplar as certificates and lists name them."""
+        return domain.addressed(self.person_name, self.person_honorific)
 
     @property
     def kind_label(self) -> str:
@@ -177,9 +185,70 @@ def _int_or_none(value, label: str, key: str) -> int | None:
     if value in (None, ""):
         return None
     number = parse_number(value)
-    if number is None or number != int(number):
+    # A run of digits too long for a float parses to infinity; int() of it would raise in English.
+    if number is None or not math.isfinite(number) or number != int(number):
         raise ValidationError(label, f"«{value}» không phải là số nguyên.", key=key)
     return int(number)
+
+
+# ----------------------------------------------------------------- indicator amounts
+# The one rule for an indicator's target / achieved value.  The editor applies it as a cell is
+# typed, the save applies it again to every row, and any importer of indicators calls it too.
+INDICATOR_COLUMNS: dict[str, str] = {"target": "Kế hoạch", "achieved": "Đạt được"}
+MAX_AMOUNT = 1e15   # a thousand trillion đồng: anything larger is a typing slip
+_MINUS_SIGNS = ("-", "\u2212", "\u2013")  # hyphen, minus sign, en dash (pasted from Word)
+
+
+def is_percent_unit(unit_of_measure: object) -> bool:
+    """True for "%" or "phần trăm": such a value is a share, 0 to 100."""
+    return fold(unit_of_measure) in ("%", "phan tram")
+
+
+def indicator_amount(value: object, unit_of_measure: object = "", *, column: str = "achieved") -> float | None:
+    """Read one indicator amount the Vietnamese way and check it; None when empty.
+
+    Counts and money cannot be negative; a percentage (unit "%", or a value written with "%")
+    lies between 0 and 100.  Raises :class:`ValidationError` keyed by ``column`` with a
+    Vietnamese message that names the value typed.
+    """
+    word = INDICATOR_COLUMNS.get(column, column)
+    if value is None or (isinstance(value, str) and not clean(value)):
+        return None
+    number = parse_number(value)
+    if number is None:
+        raise ValidationError(word, f"«{clean(value)}» không phải là số (ví dụ hợp lệ: 1.234,5 — 88 triệu — "
+                                    "1,4 tỷ).", key=column)
+    shown = clean(value) if isinstance(value, str) else format_number(number)
+    if isinstance(value, str) and clean(value).startswith(_MINUS_SIGNS) and number > 0:
+        number = -number  # "− 5" or "- 5": parse_number reads only the digits
+    if not math.isfinite(number) or abs(number) > MAX_AMOUNT:
+        raise ValidationError(word, f"«{shown}» quá lớn; hãy kiểm tra lại số đã gõ.", key=column)
+    if number < 0:
+        raise ValidationError(word, f"«{shown}» là số âm; số lượng, số tiền, tỷ lệ không được âm.", key=column)
+    percent = is_percent_unit(unit_of_measure) or (isinstance(value, str) and "%" in value)
+    if percent and number > 100:
+        raise ValidationError(word, f"«{shown}» vượt quá 100%; tỷ lệ phần trăm chỉ từ 0 đến 100.", key=column)
+    return number
+
+
+class IndicatorError(ValidationError):
+    """A bad indicator cell: ``row`` counts from 0, ``column`` is "name", "target" or "achieved"."""
+
+    def __init__(self, row: int, column: str, message: str) -> None:
+        super().__init__(f"Chỉ tiêu dòng {row + 1}", message, key="indicators")
+        self.row = row
+        self.column = column
+
+
+def _honorific(value: object, kind: str) -> str:
+    """"Ông" or "Bà" for an individual (typed in any case, with or without marks); "" otherwise."""
+    text = clean(value)
+    if kind != domain.KIND_INDIVIDUAL or not text:
+        return ""  # a collective model has nobody to address; a hidden leftover is dropped
+    for honorific in domain.HONORIFICS:
+        if fold(text) == fold(honorific):
+            return honorific
+    raise ValidationError("Danh xưng", "chỉ chọn «Ông» hoặc «Bà», hoặc để trống.", key="person_honorific")
 
 
 def _validated(data: ModelInput, model_id: int | None = None) -> dict:
@@ -219,6 +288,7 @@ def _validated(data: ModelInput, model_id: int | None = None) -> dict:
     if birth is not None and not 1900 <= birth <= year:
         raise ValidationError("Năm sinh", f"«{birth}» không hợp lệ.", key="person_birth_year")
     values["person_birth_year"] = birth
+    values["person_honorific"] = _honorific(data.person_honorific, data.kind)
     for key, label in (("continues_id", "Tiếp nối mô hình"), ("replicates_id", "Nhân rộng từ mô hình")):
         linked = getattr(data, key)
         if linked:
@@ -233,25 +303,20 @@ def _validated(data: ModelInput, model_id: int | None = None) -> dict:
 
 def _validated_indicators(items: list[IndicatorData]) -> list[dict]:
     rows = []
-    for position, item in enumerate(items, start=1):
+    for position, item in enumerate(items):
         name = clean(item.name)
-        if not name and item.achieved is None and item.target is None:
+        if not name and item.achieved in (None, "") and item.target in (None, ""):
             continue
-        label = f"Chỉ tiêu dòng {position}"
         if not name:
-            raise ValidationError(label, "chưa nhập tên chỉ tiêu.", key="indicators")
+            raise IndicatorError(position, "name", "chưa nhập tên chỉ tiêu.")
         numbers = {}
-        for attr, word in (("target", "Kế hoạch"), ("achieved", "Đạt được")):
-            value = getattr(item, attr)
-            if value in (None, ""):
-                numbers[attr] = None
-                continue
-            number = parse_number(value)
-            if number is None:
-                raise ValidationError(label, f"cột «{word}»: «{value}» không phải là số.", key="indicators")
-            numbers[attr] = number
+        for attr, word in INDICATOR_COLUMNS.items():
+            try:
+                numbers[attr] = indicator_amount(getattr(item, attr), item.unit_of_measure, column=attr)
+            except ValidationError as err:
+                raise IndicatorError(position, attr, f"cột «{word}»: {err.message}") from None
         rows.append({"name": name, "unit_of_measure": clean(item.unit_of_measure), "note": clean(item.note),
-                     "sort_order": position, **numbers})
+                     "sort_order": position + 1, **numbers})
     return rows
 
 
@@ -384,6 +449,7 @@ def _row(r: MoHinh) -> ModelRow:
         unit_id=r.unit_id, unit=unit.name if unit else "",
         unit_kind=unit.kind.name if unit and unit.kind_id else "",
         status=r.status, address=r.address, person_name=r.person_name, updated_at=r.updated_at,
+        person_honorific=r.person_honorific,
     )
 
 
@@ -420,6 +486,7 @@ def get_model(model_id: int) -> ModelDetail:
     data = ModelInput(
         name=r.name, year=r.year, field_id=r.field_id, kind=r.kind, level_id=r.level_id, unit_id=r.unit_id,
         start_date=r.start_date, end_date=r.end_date, person_birth_year=r.person_birth_year,
+        person_honorific=r.person_honorific,
         continues_id=r.continues_id, replicates_id=r.replicates_id,
         **{k: getattr(r, k) for k in list(TEXT_FIELDS) + list(LINE_FIELDS)},
     )

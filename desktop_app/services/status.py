@@ -8,7 +8,23 @@ from ..text import clean
 
 
 def allowed_next(status: str) -> list[str]:
-    return sorted(domain.TRANSITIONS.get(status, set()), key=list(domain.STATUSES).index)
+    """What the editor's status tab offers: the manual moves from ``status``."""
+    return domain.manual_next(status)
+
+
+def manual_statuses() -> list[str]:
+    """What the list's bulk status menu offers: every status a clerk may set by hand."""
+    return list(domain.MANUAL_STATUSES)
+
+
+def check_manual(new_status: str) -> None:
+    """Refuse a status that only a decision may write, saying where the decision is made."""
+    if new_status in domain.DECISION_ONLY:
+        raise ValidationError(
+            "Trạng thái",
+            f"«{domain.status_label(new_status)}» chỉ được ghi theo quyết định công nhận, sau khi hội đồng "
+            f"thẩm định chấm điểm; không đặt bằng tay được. Hãy vào mục «{domain.DECISION_PAGE}» để ban hành "
+            "quyết định của năm.", key="status")
 
 
 def change_status(model_ids: list[int], new_status: str, reason: str = "", *, force: bool = False) -> int:
@@ -16,10 +32,12 @@ def change_status(model_ids: list[int], new_status: str, reason: str = "", *, fo
 
     Models already in ``new_status`` are left alone.  A change the workflow does not allow
     is refused for the whole batch, naming the first model concerned.  ``force`` is for
-    decisions, which may move any model.
+    decisions, which may move any model and are the only way to a recognition outcome.
     """
     if new_status not in domain.STATUSES:
         raise ValidationError("Trạng thái", f"«{new_status}» không hợp lệ.", key="status")
+    if not force:
+        check_manual(new_status)
     reason = clean(reason)
     if new_status in domain.NEEDS_REASON and not reason:
         raise ValidationError("Lý do", f"cần ghi lý do khi chuyển sang «{domain.status_label(new_status)}».",

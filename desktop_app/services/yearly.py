@@ -7,9 +7,10 @@ from .models import ModelFilter, ModelRow, list_models
 
 # Withdrawn, returned or failed models do not continue by default.
 _ENDED = (domain.WITHDRAWN, domain.RETURNED, domain.NOT_RECOGNISED)
-_COPIED = ("name", "name_fold", "name_sort", "kind", "field", "level", "unit", "address", "situation", "objectives", "content",
-           "area", "forces", "resources", "milestones", "outputs", "sustainability", "lead_name", "lead_position",
-           "lead_phone", "person_name", "person_birth_year", "person_position", "person_address", "search_fold")
+_COPIED = ("name", "name_fold", "name_sort", "kind", "field", "level", "unit", "address", "situation",
+           "objectives", "content", "area", "forces", "resources", "milestones", "outputs", "sustainability",
+           "lead_name", "lead_position", "lead_phone", "person_name", "person_honorific", "person_birth_year",
+           "person_position", "person_address", "search_fold")
 
 
 def continuing_candidates(from_year: int) -> list[ModelRow]:

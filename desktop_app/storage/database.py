@@ -11,11 +11,12 @@ from typing import Callable, Iterator
 
 import peewee as pw
 from platformdirs import user_data_dir
+from playhouse.migrate import SqliteMigrator, migrate
 
 from .. import APP_ID
 from ..text import compare, fold
 from . import errors
-from .models import CORE_TABLES, database_proxy
+from .models import CORE_TABLES, MoHinh, database_proxy
 
 log = logging.getLogger("dvk.storage")
 
@@ -44,7 +45,24 @@ def _v1_core(db: pw.SqliteDatabase) -> None:
     db.create_tables(CORE_TABLES)
 
 
-MIGRATIONS: dict[int, Migration] = {1: _v1_core}
+def _v3_person_honorific(db: pw.SqliteDatabase) -> None:
+    """Add ``mo_hinh.person_honorific`` ("Ông" / "Bà").
+
+    Step 1 creates tables from today's declarations, so a fresh database already has the
+    column; only a file created before this version lacks it.  ``allow_not_null`` with the
+    column's SQL default adds it in place: the migrator's other path rebuilds the table, and
+    dropping the old table would cascade-delete indicators and history.
+    """
+    table = MoHinh._meta.table_name
+    if any(column.name == "person_honorific" for column in db.get_columns(table)):
+        return
+    # Declared here, not taken from MoHinh, so that this step stays what it was when written.
+    field = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
+    migrate(SqliteMigrator(db).add_column(table, "person_honorific", field, allow_not_null=True))
+
+
+# Version 2 (appraisal tables) is registered by ``desktop_app.appraisal.tables`` on import.
+MIGRATIONS: dict[int, Migration] = {1: _v1_core, 3: _v3_person_honorific}
 
 
 def register_migration(version: int, step: Migration) -> None:
@@ -57,7 +75,11 @@ def register_migration(version: int, step: Migration) -> None:
 def latest_version() -> int:
     # The appraisal part of the core owns schema version 2 and registers it on import.
     from ..appraisal import tables  # noqa: F401
-    return max(MIGRATIONS)
+    latest = max(MIGRATIONS)
+    missing = [v for v in range(1, latest + 1) if v not in MIGRATIONS]
+    if missing:  # a gap would migrate a file half-way and stamp it as done
+        raise RuntimeError(f"schema migrations {missing} are not registered")
+    return latest
 
 
 # ----------------------------------------------------------------- opening

@@ -115,6 +115,9 @@ class MoHinh(BaseModel):
     lead_position = pw.CharField(default="")
     lead_phone = pw.CharField(default="")
     person_name = pw.CharField(default="")        # điển hình cá nhân
+    # "Ông" / "Bà" for certificates (schema 3).  The SQL default lets ALTER TABLE add the column
+    # NOT NULL to a filled table without rebuilding it.
+    person_honorific = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
     person_birth_year = pw.IntegerField(null=True)
     person_position = pw.CharField(default="")
     person_address = pw.CharField(default="")

@@ -130,7 +130,7 @@ def test_status_changes_are_checked_and_kept(db):
         status.change_status([a], domain.RETURNED)
     status.change_status([a], domain.RETURNED, "Thiếu kế hoạch")
     with pytest.raises(ValidationError, match="không chuyển thẳng"):
-        status.change_status([a, b], domain.RECOGNISED)
+        status.change_status([a, b], domain.PROPOSED)  # Trả lại → Đề nghị công nhận is not a workflow step
     assert MoHinh.get_by_id(b).status == domain.IN_PROGRESS  # nothing half-done
     history = get_model(a).history
     assert [(h.from_status, h.to_status) for h in history] == [
@@ -202,7 +202,7 @@ def test_statistics_add_up(db):
            indicators=[IndicatorData("Tiền", "Đồng", None, 500_000)])
     c = _model("C")
     status.change_status([c], domain.PROPOSED)
-    status.change_status([c], domain.RECOGNISED)
+    status.change_status([c], domain.RECOGNISED, "Quyết định số 1", force=True)  # as a decision does
     stats = statistics.year_stats(2023)
     assert stats.total == 3
     assert stats.by_field == {"Kinh tế": 2, "Văn hóa - xã hội": 1, "Quốc phòng - an ninh": 0,

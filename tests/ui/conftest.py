@@ -10,6 +10,10 @@ def no_modal_messages(monkeypatch):
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: shown.append(("confirm", a[1])) or True)
     for name in ("info", "warning", "error"):
         monkeypatch.setattr(messages, name, lambda *a, _n=name, **k: shown.append((_n, a[1])))
+    monkeypatch.setattr(messages, "saved", lambda *a, **k: shown.append(("saved", a[1])))
+    from ui.editor import dialog as editor_dialog
+    monkeypatch.setattr(editor_dialog, "ask_unsaved_changes",
+                        lambda *a, **k: shown.append(("unsaved", "")) or editor_dialog.DISCARD)
     return shown
 
 

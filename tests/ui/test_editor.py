@@ -1,5 +1,6 @@
 import unicodedata
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app import domain
@@ -8,6 +9,13 @@ from desktop_app.services.models import get_model
 from desktop_app.storage.models import MoHinh
 from ui.editor import ModelEditorDialog
 from ui.editor.indicators import IndicatorTableModel
+
+
+@pytest.fixture(autouse=True)
+def _unsaved_question_answers_discard(monkeypatch):
+    """The editor's own save/discard/continue box must not block a test (qtbot closes dirty dialogs)."""
+    from ui.editor import dialog as dialog_module
+    monkeypatch.setattr(dialog_module, "ask_unsaved_changes", lambda parent: dialog_module.DISCARD)
 
 
 def _editor(qtbot, model_id=None, year=2023):
@@ -77,7 +85,11 @@ def test_bad_date_is_reported_on_the_content_tab(db, qtbot):
     dialog.field.setCurrentIndex(1)
     dialog.start_date.setText("31/02/2023")
     assert dialog.save() is False
-    assert dialog.tabs.currentIndex() == 1
+    assert dialog.tabs.currentIndex() == 1 and dialog.start_date.hasFocus()
+    assert dialog.errors["start_date"].text() == "Ngày 31/02/2023 không có thật: tháng 2 năm 2023 chỉ có 28 ngày."
+    dialog.end_date.setText("ngày mai")
+    dialog.start_date.setText("01/02/2023")
+    assert dialog.save() is False
     assert "dd/mm/yyyy" in dialog.errors["end_date"].text()
 
 
@@ -133,13 +145,14 @@ def test_status_change_with_reason_shows_in_history(demo_db, qtbot):
 
 
 def test_escape_with_changes_asks(db, qtbot, monkeypatch):
-    from ui import messages
+    from ui.editor import dialog as dialog_module
     asked = []
-    monkeypatch.setattr(messages, "confirm", lambda *a, **k: asked.append(a[1]) or False)
+    monkeypatch.setattr(dialog_module, "ask_unsaved_changes",
+                        lambda parent: asked.append(parent) or dialog_module.CONTINUE)
     dialog = _editor(qtbot)
     qtbot.keyClicks(dialog.name, "abc")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked == ["Bỏ các thay đổi chưa lưu?"] and dialog.isVisible()
+    assert asked == [dialog] and dialog.isVisible()
 
 
 def test_individual_shows_person_fields(db, qtbot):

@@ -1,23 +1,26 @@
 """The model editor: every registration field, results, evidence, status and links, keyboard first."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from datetime import date
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QScrollArea, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from desktop_app import domain
 from desktop_app.errors import ValidationError
 from desktop_app.services import catalogues, units
-from desktop_app.services.models import (LINE_FIELDS, TEXT_FIELDS, ModelDetail, ModelInput, create_model, get_model,
-                                         similar_names, update_model)
-from desktop_app.text import format_date, parse_date
+from desktop_app.services.models import (LINE_FIELDS, TEXT_FIELDS, IndicatorError, ModelDetail, ModelInput,
+                                         create_model, get_model, similar_names, update_model)
+from desktop_app.text import ImpossibleDate, format_date, parse_date
 
-from .. import messages
 from ..worker import show_error
-from .indicators import IndicatorTableModel
+from .fold_completer import install_fold_completer
+from .indicators import COLUMN_OF, IndicatorTableModel
 from .side_tabs import AttachmentsTab, LinksTab, StatusTab
+from .unsaved import CONTINUE, DISCARD, SAVE, ask_unsaved_changes  # noqa: F401 - tests patch it here
 
 CONTENT_KEYS = ("situation", "objectives", "content", "area", "forces", "resources", "milestones", "outputs",
                 "sustainability")
@@ -41,6 +44,7 @@ class ModelEditorDialog(QDialog):
         self.year = year
         self.dirty = False
         self.errors: dict[str, QLabel] = {}
+        self._shown: dict[QLabel, str] = {}  # error label → key of the field whose error it shows
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._general_tab(), "Thông tin chung")
         self.tabs.addTab(self._content_tab(), "Nội dung đăng ký")
@@ -53,6 +57,7 @@ class ModelEditorDialog(QDialog):
         self.tabs.addTab(self.status_tab, "Trạng thái")
         self.links = LinksTab(self)
         self.links.edited.connect(self._mark_dirty)
+        self.links.edited.connect(lambda: (self._clear_error("continues_id"), self._clear_error("replicates_id")))
         self.tabs.addTab(self.links, "Liên kết")
 
         buttons = QDialogButtonBox(self)
@@ -105,11 +110,8 @@ class ModelEditorDialog(QDialog):
         self.unit = QComboBox(page)
         self.unit.setEditable(True)
         self.unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = QCompleter(self.unit.model(), self.unit)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.unit.setCompleter(completer)
-        self.unit.lineEdit().setPlaceholderText("Gõ để tìm đơn vị…")
+        self.unit_completer = install_fold_completer(self.unit)
+        self.unit.lineEdit().setPlaceholderText("Gõ vài chữ để tìm đơn vị (không dấu cũng được)…")
         form.addRow("Đơn vị thực hiện", self.unit)
         self._add_error(form, "unit")
         self.address = QLineEdit(page)
@@ -118,12 +120,25 @@ class ModelEditorDialog(QDialog):
         self.person_box = QGroupBox("Cá nhân điển hình", page)
         person_form = QFormLayout(self.person_box)
         self.person: dict[str, QLineEdit] = {}
+        # Ông / Bà beside the name: a certificate reads "Tặng Ông Nguyễn Văn Tám".
+        self.honorific = QComboBox(self.person_box)
+        self.honorific.addItem("(chưa chọn)", "")
+        for honorific in domain.HONORIFICS:
+            self.honorific.addItem(honorific, honorific)
+        self.honorific.setToolTip("Danh xưng in trên giấy khen: «Tặng Ông …» / «Tặng Bà …»")
         for key, label in (("person_name", "Họ và tên"), ("person_birth_year", "Năm sinh"),
                            ("person_position", "Chức vụ"), ("person_address", "Địa chỉ")):
             self.person[key] = QLineEdit(self.person_box)
-            person_form.addRow(label, self.person[key])
+            if key == "person_name":
+                name_row = QHBoxLayout()
+                name_row.addWidget(self.honorific)
+                name_row.addWidget(self.person[key], 1)
+                person_form.addRow(label, name_row)
+            else:
+                person_form.addRow(label, self.person[key])
         self.person_errors = _error_label(self.person_box)
         self.errors["person_birth_year"] = self.person_errors
+        self.errors["person_honorific"] = self.person_errors
         person_form.addRow("", self.person_errors)
         form.addRow(self.person_box)
         self.lead: dict[str, QLineEdit] = {}
@@ -132,8 +147,16 @@ class ModelEditorDialog(QDialog):
             form.addRow(LINE_FIELDS[key], self.lead[key])
         for widget in [self.name, self.year_edit, self.address, *self.person.values(), *self.lead.values()]:
             widget.textEdited.connect(self._mark_dirty)
-        for combo in (self.kind, self.field, self.level, self.unit):
+        for combo in (self.kind, self.field, self.level, self.unit, self.honorific):
             combo.currentIndexChanged.connect(self._mark_dirty)
+        # Correcting a field takes its error away at once (not only at the next save).
+        for key, signal in (("name", self.name.textEdited), ("year", self.year_edit.textEdited),
+                            ("field", self.field.currentIndexChanged), ("level", self.level.currentIndexChanged),
+                            ("unit", self.unit.currentIndexChanged), ("unit", self.unit.lineEdit().textEdited),
+                            ("kind", self.kind.currentIndexChanged),
+                            ("person_birth_year", self.person["person_birth_year"].textEdited),
+                            ("person_honorific", self.honorific.currentIndexChanged)):
+            signal.connect(lambda *_args, k=key: self._clear_error(k))
         return page
 
     def _content_tab(self) -> QWidget:
@@ -149,10 +172,11 @@ class ModelEditorDialog(QDialog):
             form.addRow(TEXT_FIELDS[key], edit)
             if key == "resources":
                 self.start_date, self.end_date = QLineEdit(inner), QLineEdit(inner)
-                for date_edit in (self.start_date, self.end_date):
+                for date_edit, date_key in ((self.start_date, "start_date"), (self.end_date, "end_date")):
                     date_edit.setPlaceholderText("dd/mm/yyyy")
                     date_edit.setMaximumWidth(140)
                     date_edit.textEdited.connect(self._mark_dirty)
+                    date_edit.textEdited.connect(lambda *_args, k=date_key: self._clear_error(k))
                 dates = QHBoxLayout()
                 dates.addWidget(QLabel("Từ ngày"))
                 dates.addWidget(self.start_date)
@@ -179,6 +203,7 @@ class ModelEditorDialog(QDialog):
         layout.addWidget(QLabel("Chỉ tiêu, kết quả đo được (số tiền ghi bằng đồng, có thể gõ «88 triệu»):", page))
         self.indicators = IndicatorTableModel(self)
         self.indicators.edited.connect(self._mark_dirty)
+        self.indicators.edited.connect(lambda: self._clear_error("indicators"))
         self.indicator_view = QTableView(page)
         self.indicator_view.setModel(self.indicators)
         self.indicator_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -188,7 +213,7 @@ class ModelEditorDialog(QDialog):
         layout.addWidget(self.indicator_view, 1)
         self.indicator_error = _error_label(page)
         self.errors["indicators"] = self.indicator_error
-        self.indicators.invalid.connect(lambda text: self._show_error("indicators", text))
+        self.indicators.invalid.connect(self._indicator_refused)
         layout.addWidget(self.indicator_error)
         row = QHBoxLayout()
         add, remove = QPushButton("Thêm chỉ tiêu", page), QPushButton("Xóa chỉ tiêu", page)
@@ -232,6 +257,7 @@ class ModelEditorDialog(QDialog):
         for key, edit in self.person.items():
             value = getattr(data, key)
             edit.setText("" if value is None else str(value))
+        self.honorific.setCurrentIndex(max(self.honorific.findData(data.person_honorific), 0))
         for key, edit in self.lead.items():
             edit.setText(getattr(data, key))
         for key, edit in self.texts.items():
@@ -242,6 +268,7 @@ class ModelEditorDialog(QDialog):
         self.indicators.set_rows(detail.indicators if detail else [])
         self._load_side_tabs(detail)
         self._kind_changed()
+        self._clear_errors()
         self.dirty = False
         self.name.setFocus()
 
@@ -284,15 +311,25 @@ class ModelEditorDialog(QDialog):
                                                                      for h in hits))
         self.duplicates.setVisible(bool(hits))
 
-    def collect(self) -> ModelInput:
+    @staticmethod
+    def _date(edit: QLineEdit, label: str, key: str) -> date | None:
+        """The typed day, or a Vietnamese message naming what is wrong with it."""
         try:
-            start, end = parse_date(self.start_date.text()), parse_date(self.end_date.text())
+            return parse_date(edit.text())
+        except ImpossibleDate as exc:  # written right, but no such day: say why, not how to write
+            raise ValidationError(label, f"{exc}.", key=key) from None
         except ValueError as exc:
-            raise ValidationError("Thời gian thực hiện", f"{exc}; hãy ghi theo dạng dd/mm/yyyy.",
-                                  key="end_date") from None
+            raise ValidationError(label, f"{exc}; hãy ghi theo dạng dd/mm/yyyy, ví dụ 15/10/2024.",
+                                  key=key) from None
+
+    def collect(self) -> ModelInput:
+        start = self._date(self.start_date, "Từ ngày", "start_date")
+        end = self._date(self.end_date, "Đến ngày", "end_date")
         year_text = self.year_edit.text().strip()
         return ModelInput(
-            name=self.name.text(), year=int(year_text) if year_text.isdigit() else year_text or 0,
+            # Anything but plain digits goes to the core as typed, which answers in Vietnamese
+            # (int() would answer in English).
+            name=self.name.text(), year=int(year_text) if year_text.isdecimal() else year_text or 0,
             kind=self.kind.currentData(), field_id=self.field.currentData(), level_id=self.level.currentData(),
             unit_id=self._unit_id(), address=self.address.text(),
             start_date=start, end_date=end, result_text=self.result_text.toPlainText(),
@@ -302,6 +339,7 @@ class ModelEditorDialog(QDialog):
             **{key: edit.text() for key, edit in self.lead.items()},
             **{key: edit.text() for key, edit in self.person.items() if key != "person_birth_year"},
             person_birth_year=self.person["person_birth_year"].text() or None,
+            person_honorific=self.honorific.currentData() or "",
         )
 
     def _unit_id(self) -> int | None:
@@ -321,10 +359,25 @@ class ModelEditorDialog(QDialog):
         label = self.errors.get(key) or self.errors["name"]
         label.setText(text)
         label.show()
+        self._shown[label] = key
+
+    def _clear_error(self, key: str) -> None:
+        """Hide the error shown for ``key`` (the user is correcting that field)."""
+        for label, shown_for in list(self._shown.items()):
+            if shown_for == key:
+                label.hide()
+                label.clear()
+                del self._shown[label]
 
     def _clear_errors(self) -> None:
         for label in self.errors.values():
             label.hide()
+            label.clear()
+        self._shown.clear()
+
+    def _indicator_refused(self, text: str, row: int, column: int) -> None:
+        self._show_error("indicators", text)
+        self.indicator_view.setCurrentIndex(self.indicators.index(row, column))
 
     def save(self) -> bool:
         self._clear_errors()
@@ -349,11 +402,20 @@ class ModelEditorDialog(QDialog):
 
     def _focus_error(self, err: ValidationError) -> None:
         key = err.key
-        message = err.message[:1].upper() + err.message[1:]
-        self._show_error(key if key in self.errors else "name", message if key in self.errors else str(err))
+        if isinstance(err, IndicatorError):  # the row and column matter: name them and go to the cell
+            message = str(err)
+            index = self.indicators.index(err.row, COLUMN_OF.get(err.column, 0))
+            self.indicator_view.setCurrentIndex(index)
+            self.indicator_view.scrollTo(index)
+        elif key in self.errors:
+            message = err.message[:1].upper() + err.message[1:]
+        else:
+            message = str(err)
+        self._show_error(key, message)
         widget = {"name": self.name, "year": self.year_edit, "field": self.field, "unit": self.unit,
+                  "level": self.level, "kind": self.kind,
                   "end_date": self.end_date, "start_date": self.start_date,
-                  "person_birth_year": self.person["person_birth_year"],
+                  "person_birth_year": self.person["person_birth_year"], "person_honorific": self.honorific,
                   "indicators": self.indicator_view}.get(key, self.name)
         page = widget
         while page is not None and self.tabs.indexOf(page) < 0:
@@ -370,9 +432,13 @@ class ModelEditorDialog(QDialog):
         self.save()
 
     def reject(self) -> None:
-        if self.dirty and not messages.confirm(self, "Bỏ các thay đổi chưa lưu?", title="Đóng cửa sổ",
-                                               yes="Bỏ thay đổi", no="Tiếp tục sửa"):
-            return
-        if self.model_id and self.result() != QDialog.DialogCode.Accepted and not self.dirty:
-            self.setResult(QDialog.DialogCode.Accepted)
+        """Esc, «Đóng» or the window's close box.  Unsaved work is never lost by a key press."""
+        if self.dirty:
+            answer = ask_unsaved_changes(self)
+            if answer == CONTINUE:
+                return
+            if answer == SAVE:
+                if self.save():
+                    super().accept()
+                return  # a refused save shows its error at the field and keeps the dialog open
         super().reject()

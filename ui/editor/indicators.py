@@ -3,17 +3,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from desktop_app.services.models import IndicatorData
-from desktop_app.text import clean, format_number, parse_number
+from desktop_app.errors import ValidationError
+from desktop_app.services.models import INDICATOR_COLUMNS, IndicatorData, indicator_amount
+from desktop_app.text import clean, format_number
 
 COLUMNS = ("Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Đạt được", "Ghi chú")
 _ATTRS = ("name", "unit_of_measure", "target", "achieved", "note")
 _NUMERIC = {2, 3}
+# Columns by the attribute a core IndicatorError names.
+COLUMN_OF = {attr: position for position, attr in enumerate(_ATTRS)}
 
 
 class IndicatorTableModel(QAbstractTableModel):
     edited = Signal()
-    invalid = Signal(str)  # a Vietnamese message when a typed number cannot be read
+    # A Vietnamese message, with the row and column of the refused cell, when a typed amount
+    # breaks the core's rule (not a number, negative, a percentage above 100).
+    invalid = Signal(str, int, int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -63,12 +68,14 @@ class IndicatorTableModel(QAbstractTableModel):
             return False
         row = self._rows[index.row()]
         if index.column() in _NUMERIC:
-            text = clean(value)
-            number = parse_number(text) if text else None
-            if text and number is None:
-                self.invalid.emit(f"«{text}» không phải là số (ví dụ hợp lệ: 1.234,5 — 88 triệu — 1,4 tỷ).")
+            attr = _ATTRS[index.column()]
+            try:
+                number = indicator_amount(clean(value), row.unit_of_measure, column=attr)
+            except ValidationError as err:
+                self.invalid.emit(f"Dòng {index.row() + 1}, cột «{INDICATOR_COLUMNS[attr]}»: {err.message}",
+                                  index.row(), index.column())
                 return False
-            setattr(row, _ATTRS[index.column()], number)
+            setattr(row, attr, number)
         else:
             setattr(row, _ATTRS[index.column()], clean(value))
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])

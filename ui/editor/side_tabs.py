@@ -178,6 +178,12 @@ class StatusTab(QWidget):
         form.addRow("Chuyển sang:", self.next_combo)
         form.addRow("Lý do:", self.reason)
         form.addRow("", self.apply_button)
+        outcomes = " và ".join(f"«{domain.status_label(c)}»" for c in domain.STATUSES if c in domain.DECISION_ONLY)
+        decision_hint = QLabel(f"{outcomes} được ghi theo quyết định công nhận, ở mục «{domain.DECISION_PAGE}».",
+                               self)
+        decision_hint.setWordWrap(True)
+        decision_hint.setStyleSheet("color: #555;")
+        form.addRow("", decision_hint)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("Lịch sử trạng thái:", self))

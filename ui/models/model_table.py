@@ -16,6 +16,7 @@ COLUMNS = (
 )
 BLOCK = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_LONG_TEXT = {"name", "field", "unit", "level"}
 
 
 class ModelTableModel(QAbstractTableModel):
@@ -89,8 +90,8 @@ class ModelTableModel(QAbstractTableModel):
             "name": row.name, "kind": row.kind_label, "field": row.field, "unit": row.unit, "level": row.level,
             "status": row.status_label, "year": str(row.year),
         }[key]
-        if role == Qt.ItemDataRole.ToolTipRole and key != "name":
-            return None
+        if role == Qt.ItemDataRole.ToolTipRole and (key not in _LONG_TEXT or not value):
+            return None  # the long names may be elided in their columns; the tooltip shows them whole
         return value
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

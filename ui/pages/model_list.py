@@ -1,6 +1,8 @@
 """Mô hình - điển hình: the filtered, searchable list with bulk actions."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
@@ -14,6 +16,16 @@ from desktop_app.text import format_number
 from .. import messages
 from ..models.model_table import ModelTableModel
 from ..worker import show_error
+
+
+def _on_click(button: QPushButton, action: Callable[[], None]) -> None:
+    """Connect a button to an action taking no arguments.
+
+    ``clicked`` carries a ``checked`` flag that PySide passes to any slot able to take it,
+    so ``clicked.connect(self.method)`` hands ``False`` to a method whose first parameter is
+    optional.  Every button here goes through this lambda, which drops the flag.
+    """
+    button.clicked.connect(lambda _checked=False: action())
 
 
 def _combo(placeholder: str) -> QComboBox:
@@ -36,7 +48,12 @@ class ModelListPage(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Tìm theo tên, đơn vị, địa chỉ… (gõ không dấu cũng được)")
+        self.search.setToolTip("Gõ vài chữ của tên mô hình, đơn vị, địa chỉ hoặc họ tên; không cần dấu, "
+                               "không phân biệt chữ hoa")
         self.search.setClearButtonEnabled(True)
+        # Wide enough for its whole hint, clear button included, so the hint is never cut.
+        hint_width = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(hint_width + 48)
         self.search.textChanged.connect(lambda: self._debounce.start())
         self.field_combo = _combo("Mọi lĩnh vực")
         self.level_combo = _combo("Mọi cấp")
@@ -50,13 +67,16 @@ class ModelListPage(QWidget):
         for combo in (self.field_combo, self.level_combo, self.unit_combo, self.kind_combo, self.status_combo):
             combo.currentIndexChanged.connect(self.apply_filter)
         clear = QPushButton("Bỏ lọc", self)
-        clear.clicked.connect(self.clear_filters)
+        _on_click(clear, self.clear_filters)
 
+        # The search on its own row with the reset; the five filters share the next row, so
+        # that neither the search hint nor a level such as "Cơ sở (xã, phường)" is cut off.
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(clear)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
         for combo in (self.field_combo, self.level_combo, self.unit_combo, self.kind_combo, self.status_combo):
             filters.addWidget(combo, 1)
-        filters.addWidget(clear)
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -69,7 +89,7 @@ class ModelListPage(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 70), (2, 160), (3, 230), (4, 90), (5, 140), (6, 50)):
+        for column, width in ((1, 70), (2, 170), (3, 220), (4, 90), (5, 140), (6, 50)):
             self.table.setColumnWidth(column, width)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.doubleClicked.connect(lambda _: self.edit_current())
@@ -77,22 +97,29 @@ class ModelListPage(QWidget):
 
         self.new_button = QPushButton("Thêm mới", self)
         self.new_button.setShortcut(QKeySequence.StandardKey.New)
-        self.new_button.clicked.connect(self.add_model)
+        _on_click(self.new_button, self.add_model)
         self.edit_button = QPushButton("Sửa", self)
-        self.edit_button.clicked.connect(self.edit_current)
+        _on_click(self.edit_button, self.edit_current)
         self.status_button = QToolButton(self)
         self.status_button.setText("Đổi trạng thái")
         self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.status_button)
-        for code, label in domain.STATUSES.items():
-            action = menu.addAction(label)
-            action.triggered.connect(lambda _=False, c=code: self.change_status(c))
-        self.status_button.setMenu(menu)
+        self.status_menu = QMenu(self.status_button)
+        # Only what a clerk may set by hand (the core decides which); recognition comes from the
+        # decision, so the menu says where to find it instead of offering it.
+        for code in status_service.manual_statuses():
+            action = self.status_menu.addAction(domain.status_label(code))
+            action.setData(code)
+            action.triggered.connect(lambda _checked=False, c=code: self.change_status(c))
+        self.status_menu.addSeparator()
+        outcomes = " / ".join(f"«{domain.status_label(c)}»" for c in domain.STATUSES if c in domain.DECISION_ONLY)
+        hint = self.status_menu.addAction(f"{outcomes}: theo quyết định ở mục «{domain.DECISION_PAGE}»")
+        hint.setEnabled(False)
+        self.status_button.setMenu(self.status_menu)
         self.delete_button = QPushButton("Xóa", self)
-        self.delete_button.clicked.connect(self.delete_selected)
+        _on_click(self.delete_button, self.delete_selected)
         self.new_year_button = QPushButton("Chuyển sang năm sau…", self)
         self.new_year_button.setToolTip("Chép các mô hình duy trì sang năm sau, liên kết với bản ghi năm nay")
-        self.new_year_button.clicked.connect(self.copy_to_next_year)
+        _on_click(self.new_year_button, self.copy_to_next_year)
         self.count_label = QLabel(self)
 
         actions = QHBoxLayout()
@@ -104,6 +131,7 @@ class ModelListPage(QWidget):
         actions.addWidget(self.count_label)
 
         layout = QVBoxLayout(self)
+        layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
@@ -111,7 +139,7 @@ class ModelListPage(QWidget):
         delete_action = QAction(self)
         delete_action.setShortcut(QKeySequence.StandardKey.Delete)
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        delete_action.triggered.connect(self.delete_selected)
+        delete_action.triggered.connect(lambda _checked=False: self.delete_selected())
         self.table.addAction(delete_action)
         self.reload_catalogues()
         self._update_actions()
@@ -122,6 +150,21 @@ class ModelListPage(QWidget):
                              (self.level_combo, catalogues.list_items("level"))):
             self._fill(combo, [(i.name, i.id) for i in items])
         self._fill(self.unit_combo, [(u.name, u.id) for u in units.list_units(include_inactive=False)])
+        self._fit_catalogue_columns()
+
+    def _fit_catalogue_columns(self) -> None:
+        """The level and status columns as wide as their longest name ("Cơ sở (xã, phường)")."""
+        metrics = self.table.fontMetrics()
+        padding = 18  # cell margins and the grid line
+        for column, names in ((4, [self.level_combo.itemText(i) for i in range(1, self.level_combo.count())]),
+                              (5, list(domain.STATUSES.values()))):
+            header = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            widest = max([metrics.horizontalAdvance(n) for n in names] + [metrics.horizontalAdvance(header)])
+            self.table.setColumnWidth(column, min(widest + padding, 220))
+        for combo in (self.field_combo, self.level_combo, self.unit_combo):
+            # The closed combo may elide a long unit name; its list shows every name whole.
+            longest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+            combo.view().setMinimumWidth(min(longest + 40, 560))
 
     @staticmethod
     def _fill(combo: QComboBox, items: list[tuple[str, int]]) -> None:
@@ -217,6 +260,11 @@ class ModelListPage(QWidget):
         if not ids:
             return
         label = domain.status_label(new_status)
+        try:
+            status_service.check_manual(new_status)  # before asking: a refused move needs no confirmation
+        except Exception as exc:  # noqa: BLE001 - a Vietnamese message saying where to do it
+            show_error(self, exc)
+            return
         reason = ""
         if new_status in domain.NEEDS_REASON:
             reason = messages.ask_text(self, "Lý do", f"Lý do chuyển {len(ids)} mô hình sang «{label}»:")

@@ -1,4 +1,9 @@
-"""The main window: navigation bar, a year selector that applies everywhere, a status bar."""
+"""The main window: navigation bar, a year selector that applies everywhere, a status bar.
+
+It also owns switching between the office's database and the separate demo file: the core
+(:mod:`desktop_app.workspace`) closes one and opens the other, the window reloads every page and
+shows a banner for as long as the demo is open.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,13 +11,15 @@ from typing import Callable
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QComboBox, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter,
-                               QStackedWidget, QToolBar, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QPushButton, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
 
-from desktop_app import APP_NAME
+from desktop_app import APP_NAME, workspace
+from desktop_app.errors import Cancelled
 from desktop_app.services import settings
-from desktop_app.services.models import years as model_years
 from desktop_app.storage import database as storage
+
+DEMO_BANNER_TEXT = "Đang xem DỮ LIỆU MẪU — không phải dữ liệu của cơ quan"
 
 
 @dataclass
@@ -42,8 +49,28 @@ def default_pages() -> list[PageSpec]:
     ]
 
 
+class DemoBanner(QFrame):
+    """The strip across the top while the demo file is open: the user must never mistake it for real data."""
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("demo_banner")
+        self.setStyleSheet("#demo_banner { background: #fff3c4; border-bottom: 2px solid #e0a800; }"
+                           "#demo_banner QLabel { color: #5c4400; font-weight: bold; font-size: 11pt; }")
+        self.label = QLabel(DEMO_BANNER_TEXT, self)
+        self.back_button = QPushButton("Quay về dữ liệu của cơ quan", self)
+        self.back_button.clicked.connect(self.back_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.back_button)
+
+
 class MainWindow(QMainWindow):
     year_changed = Signal(int)
+    database_switched = Signal()  # the office database or the demo file was opened in place of the other
+    closed = Signal()             # the user closed the window: the program ends
 
     def __init__(self, pages: list[PageSpec] | None = None) -> None:
         super().__init__()
@@ -87,9 +114,21 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([190, 1000])
-        self.setCentralWidget(self.splitter)
-        self.statusBar().showMessage(f"Tệp dữ liệu: {storage.current().path}")
+        self.demo_banner = DemoBanner(self)
+        self.demo_banner.back_requested.connect(self.switch_to_office)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.demo_banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.toolbar = toolbar
+        self.file_label = QLabel(self)
+        self.file_label.setStyleSheet("color: #555; padding: 0 6px;")
+        self.statusBar().addPermanentWidget(self.file_label)
         self._wire_pages()
+        self._show_workspace()
         self.reload_years()
         self._restore_state()
 
@@ -99,6 +138,8 @@ class MainWindow(QMainWindow):
         if dashboard is not None and models is not None:
             dashboard.open_list.connect(self.show_filtered_list)
             models.changed.connect(self._models_changed)
+        if dashboard is not None and hasattr(dashboard, "step_requested"):
+            dashboard.step_requested.connect(self.go_to_step)
         recognition = self.pages.get("recognition")
         if recognition is not None:
             recognition.changed.connect(self._models_changed)
@@ -115,6 +156,9 @@ class MainWindow(QMainWindow):
         if settings_page is not None:
             settings_page.office_saved.connect(self._office_changed)
             settings_page.restore_requested.connect(self.restore_backup)
+            if hasattr(settings_page, "demo_requested"):
+                settings_page.demo_requested.connect(self.open_demo)
+                settings_page.office_requested.connect(self.switch_to_office)
 
     def _wire_reports(self, models, recognition) -> None:
         """Print buttons on the list and decision screens open the Báo cáo screen on their document."""
@@ -136,8 +180,15 @@ class MainWindow(QMainWindow):
                                          ("In danh sách đề nghị…", "recognition", {"proposal": True}),
                                          ("In giấy khen…", "certificates", {})):
                 button = QPushButton(label, recognition)
-                button.clicked.connect(lambda _=False, c=code, o=options: self.open_report(c, **o))
+                button.clicked.connect(self._report_opener(code, options))
                 recognition.buttons_row.insertWidget(recognition.buttons_row.count() - 1, button)
+
+    def _report_opener(self, code: str, options: dict) -> Callable[[], None]:
+        # A slot without parameters: PySide then calls it without clicked()'s bool, so no bool
+        # object travels through the connection (a suspect in the one exit crash seen).
+        def open_it() -> None:
+            self.open_report(code, **options)
+        return open_it
 
     def _wire_import(self, models) -> None:
         """"Nhập từ Excel…" on the list; its arrow offers the blank form to send to units."""
@@ -148,12 +199,15 @@ class MainWindow(QMainWindow):
         button.setToolTip("Nhập danh sách đăng ký các đơn vị gửi lên (xem trước trước khi ghi); "
                           "mũi tên: tải mẫu đăng ký để gửi các đơn vị")
         button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        button.clicked.connect(lambda: self.open_import())
+        button.clicked.connect(self._open_import_clicked)
         menu = QMenu(button)
         menu.addAction("Tải mẫu đăng ký (Excel) để gửi các đơn vị…", lambda: save_template(self))
         button.setMenu(menu)
         models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
         self.import_button = button
+
+    def _open_import_clicked(self) -> None:
+        self.open_import()
 
     def open_import(self, path=None):
         from .importing import ImportDialog
@@ -176,23 +230,129 @@ class MainWindow(QMainWindow):
         """Close the database, put the backup in its place, reopen it and refresh every page."""
         from desktop_app.services.backup import restore_backup
         from . import messages
-        from .worker import show_error, wait_all
-        wait_all()
+        from .worker import show_error
+        if workspace.is_demo_open():  # the backup is the office's: never restore it over the demo file
+            messages.warning(self, "Đang xem dữ liệu mẫu. Hãy quay về dữ liệu của cơ quan rồi mới phục hồi.")
+            return
+        self._release_worker_connection()
         database = storage.current()
         path = database.path
         database.close()
+        restored = False
         try:
             restore_backup(source, path)
+            restored = True
         except Exception as exc:  # noqa: BLE001 - the previous state was put back
             show_error(self, exc)
         finally:
             storage.open_database(path)
+        self._reload_pages(keep_year=self.year)
+        if restored:
+            messages.info(self, "Đã phục hồi dữ liệu từ bản sao lưu.")
+
+    # --- office database / demo file
+    def _release_worker_connection(self) -> None:
+        """Wait for the worker and close its own connection, so the file can be closed, replaced or deleted."""
+        from .worker import run_on_worker
+        run_on_worker(workspace.close_thread_connection)
+
+    def open_demo(self):
+        """Open the demo file in place of the office database; fill it on the worker the first time.
+
+        Returns the filling job (None when nothing had to be loaded or the demo is already open).
+        """
+        from .worker import run_job, show_error
+        if workspace.is_demo_open():
+            return None
+        self._release_worker_connection()
+        try:
+            workspace.switch_to_demo()
+        except Exception as exc:  # noqa: BLE001 - the office database is reopened, the user told why
+            show_error(self, exc)
+            workspace.switch_to_office()
+            self._after_switch()
+            return None
+        if not workspace.demo_needs_filling():
+            self._after_switch()
+            return None
+        # Until the demo is loaded the pages must not query or write (the appraisal page creates the
+        # year's criteria sets): they stay as they were, disabled, and are reloaded once it is done.
+        self._set_busy(True)
+        self._show_workspace()
+
+        def fill(task):
+            try:
+                return workspace.fill_demo(task)
+            except Cancelled:
+                return False
+
+        def done(result) -> None:
+            self._set_busy(False)
+            if result is False:  # cancelled: nothing half-loaded stays on screen
+                self.switch_to_office()
+                return
+            self._after_switch()
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            show_error(self, exc)
+            self.switch_to_office()
+
+        return run_job(self, fill, title="Dữ liệu mẫu", label="Đang tạo dữ liệu mẫu (tệp riêng)…",
+                       on_done=done, on_error=failed)
+
+    def switch_to_office(self) -> None:
+        """Close the demo and reopen the office database; a never configured office is set up now."""
+        from .worker import show_error
+        if not workspace.is_demo_open():
+            return
+        self._release_worker_connection()
+        try:
+            workspace.switch_to_office()
+        except Exception as exc:  # noqa: BLE001 - shown; the demo stays open so the window keeps working
+            show_error(self, exc)
+            return
+        self._after_switch()
+        if not settings.is_configured():
+            self._first_setup()
+
+    def _first_setup(self) -> None:
+        """The user looked at the demo before entering the office's details: ask for them now."""
+        from .setup_dialog import SetupDialog
+        dialog = SetupDialog(self, offer_demo=False)
+        if dialog.exec():
+            self._reload_pages()
+        else:
+            self.show_page("settings")
+            self.statusBar().showMessage("Hãy nhập thông tin cơ quan trong mục Cài đặt.", 10000)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.centralWidget().setEnabled(not busy)
+        self.toolbar.setEnabled(not busy)
+
+    def _after_switch(self) -> None:
+        self._show_workspace()
+        self.year = 0  # the other file has its own years: start from its current year
+        self._reload_pages()
+        self.database_switched.emit()
+
+    def _show_workspace(self) -> None:
+        demo = workspace.is_demo_open()
+        self.demo_banner.setVisible(demo)
+        self.setWindowTitle(f"{APP_NAME} — DỮ LIỆU MẪU" if demo else APP_NAME)
+        path = storage.current().path
+        self.file_label.setText(f"Dữ liệu mẫu: {path}" if demo else f"Tệp dữ liệu: {path}")
+
+    def _reload_pages(self, keep_year: int | None = None) -> None:
+        """Every page rereads the open database (after a restore or a switch of file)."""
         for page in self.pages.values():
             for name in ("reload_catalogues", "reload"):
                 if hasattr(page, name):
                     getattr(page, name)()
-        self.reload_years()
-        messages.info(self, "Đã phục hồi dữ liệu từ bản sao lưu.")
+        self.reload_years(keep=keep_year)
+        current = self.stack.currentWidget()
+        if hasattr(current, "refresh"):
+            current.refresh()
 
     def show_filtered_list(self, field_id, kind, status) -> None:
         self.show_page("models")
@@ -205,22 +365,26 @@ class MainWindow(QMainWindow):
 
     def _office_changed(self) -> None:
         self.office_label.setText(settings.get_office().issuing_body)
+        self.reload_years(keep=self.year)  # the office's current year may be a new one
 
     # --- year
     def reload_years(self, keep: int | None = None) -> None:
+        """Rebuild the year list from the core; the selection stays if that year still has data."""
         office = settings.get_office()
         self.office_label.setText(office.issuing_body)
-        years = set(model_years())
-        if office.current_year:
-            years.add(office.current_year)
-        target = keep or self.year or office.current_year or (max(years) if years else 0)
-        years.update({target, target + 1} if target else set())
+        years = workspace.available_years()
+        wanted = keep or self.year
+        if wanted not in years:
+            wanted = office.current_year if office.current_year in years else years[0]
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
-        for year in sorted(years, reverse=True):
+        for year in years:
             self.year_combo.addItem(str(year), year)
         self.year_combo.blockSignals(False)
-        self.set_year(target)
+        self.set_year(wanted)
+
+    def year_choices(self) -> list[int]:
+        return [self.year_combo.itemData(i) for i in range(self.year_combo.count())]
 
     def set_year(self, year: int) -> None:
         index = self.year_combo.findData(year)
@@ -244,6 +408,23 @@ class MainWindow(QMainWindow):
         self.year_changed.emit(year)
 
     # --- pages
+    def go_to_step(self, step: str) -> None:
+        """The first screen's "where to start" buttons."""
+        if step == "units" and "catalogues" in self.pages:
+            self.show_page("catalogues")
+            catalogues = self.pages["catalogues"]
+            catalogues.setCurrentWidget(catalogues.units_tab)
+        elif step == "add_model" and "models" in self.pages:
+            self.show_page("models")
+            self.pages["models"].add_model()
+        elif step == "import" and "models" in self.pages:
+            self.show_page("models")
+            self.open_import()
+        elif step == "demo":
+            self.open_demo()
+        elif step in self.pages:
+            self.show_page(step)
+
     def show_page(self, key: str) -> None:
         for row in range(self.nav.count()):
             if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
@@ -280,5 +461,14 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("window/page", self.current_page_key())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from .worker import wait_all
         self.save_state()
+        # A job still writing must finish before the program goes on to close the database.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            wait_all()
+        finally:
+            QApplication.restoreOverrideCursor()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()

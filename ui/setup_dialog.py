@@ -1,4 +1,8 @@
-"""First run: the office's details, and an offer to load the demo data."""
+"""First run: the office's details, and an offer to look at the demo first.
+
+The demo never goes into the office's database: "Xem thử với dữ liệu mẫu" opens the separate demo
+file (see :mod:`desktop_app.workspace`), through the same switch as the Cài đặt page.
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -15,8 +19,11 @@ from .office_form import OfficeForm
 
 
 class SetupDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    TRY_DEMO = 2  # exec() result: look at the demo now, enter the office's details later
+
+    def __init__(self, parent: QWidget | None = None, *, offer_demo: bool = True) -> None:
         super().__init__(parent)
+        self.try_demo = False
         self.setWindowTitle(f"{APP_NAME} — Thiết lập lần đầu")
         layout = QVBoxLayout(self)
         intro = QLabel("Chào mừng anh/chị đến với <b>Sổ Dân vận khéo</b>. Hãy nhập thông tin của cơ quan; "
@@ -28,13 +35,20 @@ class SetupDialog(QDialog):
         self.form.set_office(OfficeInfo(current_year=date.today().year))
         self.form.apply_style_suggestions()
         layout.addWidget(self.form)
-        self.demo_check = QCheckBox("Nạp dữ liệu mẫu (32 mô hình của huyện Lâm Hà năm 2023) để làm quen", self)
+        self.demo_check = QCheckBox("Sau đó mở dữ liệu mẫu (tệp riêng, không lẫn vào dữ liệu của cơ quan) "
+                                    "để làm quen", self)
+        self.demo_check.setVisible(offer_demo)
         layout.addWidget(self.demo_check)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                    parent=self)
         translate_buttons(buttons)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Bắt đầu sử dụng")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát" if parent is None else "Để sau")
+        self.demo_button = buttons.addButton("Xem thử với dữ liệu mẫu", QDialogButtonBox.ButtonRole.ActionRole)
+        self.demo_button.setToolTip("Mở ngay dữ liệu mẫu của huyện Lâm Hà năm 2023 (tệp riêng); thông tin cơ "
+                                    "quan nhập sau, khi quay về dữ liệu của cơ quan.")
+        self.demo_button.setVisible(offer_demo)
+        self.demo_button.clicked.connect(self.choose_demo)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -43,7 +57,13 @@ class SetupDialog(QDialog):
 
     @property
     def load_demo(self) -> bool:
-        return self.demo_check.isChecked()
+        """Whether the demo file should be opened once the dialog closes."""
+        return self.try_demo or (not self.demo_check.isHidden() and self.demo_check.isChecked())
+
+    def choose_demo(self) -> None:
+        """Look at the demo first; nothing is saved in the office's database."""
+        self.try_demo = True
+        self.done(self.TRY_DEMO)
 
     def accept(self) -> None:
         try:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from .. import domain
+from .. import domain, workspace
 from ..demo import load_demo
 from ..services import statistics
 from ..services.models import ModelFilter, list_models
@@ -15,7 +16,10 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("init", help="tạo hoặc nâng cấp tệp dữ liệu, in đường dẫn")
     p.set_defaults(handler=cmd_init)
 
-    p = subparsers.add_parser("demo", help="nạp dữ liệu mẫu (huyện Lâm Hà năm 2023)")
+    p = subparsers.add_parser("demo", help="nạp dữ liệu mẫu (huyện Lâm Hà năm 2023) vào tệp --db")
+    p.add_argument("--demo-db", action="store_true",
+                   help=f"nạp vào tệp dữ liệu mẫu riêng ({workspace.DEMO_FILENAME}) bên cạnh tệp dữ liệu, "
+                        "như nút «Mở dữ liệu mẫu» của giao diện; tệp dữ liệu của cơ quan không bị đụng đến")
     p.set_defaults(handler=cmd_demo)
 
     p = subparsers.add_parser("models", help="liệt kê mô hình, điển hình")
@@ -38,10 +42,26 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if getattr(args, "demo_db", False):
+        return _demo_file(args)
     with opened(args):
         result = load_demo()
     print(f"Đã nạp dữ liệu mẫu năm {result.year}: thêm {result.models_added} mô hình, "
           f"{result.units_added} đơn vị (năm {result.year} có {result.models_total} mô hình).")
+    return 0
+
+
+def _demo_file(args: argparse.Namespace) -> int:
+    database = workspace.switch_to_demo(Path(args.db) if args.db else None)
+    try:
+        result = workspace.fill_demo()
+    finally:
+        database.close()
+    if result is None:
+        print(f"Tệp dữ liệu mẫu đã có sẵn: {database.path}")
+    else:
+        print(f"Đã tạo tệp dữ liệu mẫu {database.path}: {result.models_added} mô hình, "
+              f"{result.units_added} đơn vị (năm {result.year}).")
     return 0
 
 

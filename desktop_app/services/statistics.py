@@ -94,3 +94,52 @@ def indicator_totals(year: int, statuses: tuple[str, ...] | None = None) -> dict
         if label:
             totals[label] += ind.achieved
     return totals
+
+
+@dataclass
+class YearProgress:
+    """How far the office has gone through the yearly cycle; the first screen ticks its steps from this."""
+    year: int
+    units: int = 0          # registering units in the catalogue (any year)
+    models: int = 0         # models of the year, withdrawn ones included
+    registered: int = 0     # models of the year still in the running (not withdrawn)
+    scored: int = 0         # models of the year with at least one council member's score
+    recognised: int = 0
+    decision_issued: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to show charts of yet: no units, or no model registered for the year."""
+        return self.units == 0 or self.models == 0
+
+    @property
+    def units_done(self) -> bool:
+        return self.units > 0
+
+    @property
+    def models_done(self) -> bool:
+        return self.registered > 0
+
+    @property
+    def scoring_done(self) -> bool:
+        return self.registered > 0 and self.scored >= self.registered
+
+    @property
+    def recognition_done(self) -> bool:
+        return self.decision_issued or self.recognised > 0
+
+
+def year_progress(year: int) -> YearProgress:
+    from ..appraisal.tables import Decision, Score
+    models = MoHinh.select().where(MoHinh.year == year)
+    scored = (Score.select(Score.model).join(MoHinh)
+              .where((MoHinh.year == year) & (MoHinh.status != domain.WITHDRAWN)).distinct())
+    return YearProgress(
+        year=year,
+        units=Unit.select().count(),
+        models=models.count(),
+        registered=models.where(MoHinh.status != domain.WITHDRAWN).count(),
+        scored=scored.count(),
+        recognised=models.where(MoHinh.status == domain.RECOGNISED).count(),
+        decision_issued=Decision.select().where(Decision.year == year).exists(),
+    )

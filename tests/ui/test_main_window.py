@@ -70,10 +70,12 @@ def test_bulk_status_change(window, no_modal_messages):
                                        | page.table.selectionModel().SelectionFlag.Rows)
     ids = page.selected_ids()
     assert len(ids) == 2
-    page.change_status(domain.RECOGNISED)
-    assert {MoHinh.get_by_id(i).status for i in ids} == {domain.RECOGNISED}
-    assert page.model.index(0, 5).data() == "Công nhận"
-    assert window.pages["dashboard"].cards[domain.RECOGNISED].value.text() == "2"
+    before = statistics.year_stats(2023).by_status[domain.IN_PROGRESS]
+    # Recognition is written only by the decision, so the bulk menu moves models back to "in progress".
+    page.change_status(domain.IN_PROGRESS)
+    assert {MoHinh.get_by_id(i).status for i in ids} == {domain.IN_PROGRESS}
+    assert page.model.index(0, 5).data() == "Đang thực hiện"
+    assert window.pages["dashboard"].cards[domain.IN_PROGRESS].value.text() == str(before + 2)
 
 
 def test_refused_status_change_is_a_message_not_a_crash(window, no_modal_messages):

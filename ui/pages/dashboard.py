@@ -1,13 +1,20 @@
-"""Tổng quan: the year at a glance, with charts and the numbers beside them."""
+"""Tổng quan: the year at a glance, with charts and the numbers beside them.
+
+A new office (no units, or no model in the year) sees instead where to start: the yearly cycle as
+numbered steps, each ticked once done, each with a button that goes there.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries,
                               QValueAxis)
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
-from desktop_app import domain
+from desktop_app import domain, workspace
 from desktop_app.services import catalogues, statistics
 from desktop_app.text import format_money, format_number
 
@@ -18,6 +25,204 @@ CARDS = (
     (domain.RECOGNISED, "Công nhận", domain.RECOGNISED),
 )
 BLUE, GREEN = QColor("#2f6db5"), QColor("#2e8b57")
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    short: str                                # in the small strip above the charts
+    help: str
+    actions: tuple[tuple[str, str], ...]      # (button text, what MainWindow.go_to_step opens)
+
+
+STEPS = (
+    Step("units", "Thêm đơn vị", "Đơn vị",
+         "Khai báo các đơn vị đăng ký: chi bộ, chính quyền, Mặt trận và đoàn thể, thôn, tổ dân phố, trường học…",
+         (("Thêm đơn vị", "units"),)),
+    Step("models", "Đăng ký mô hình, điển hình", "Đăng ký",
+         "Nhập từng mô hình (tập thể) và điển hình (cá nhân), hoặc nhập cả danh sách các đơn vị gửi lên bằng Excel.",
+         (("Đăng ký mô hình", "add_model"), ("Nhập từ Excel…", "import"))),
+    Step("appraisal", "Thẩm định, chấm điểm", "Chấm điểm",
+         "Lập hội đồng thẩm định, xem lại bộ tiêu chí, nhập điểm của từng thành viên.",
+         (("Thẩm định", "appraisal"),)),
+    Step("recognition", "Công nhận", "Công nhận",
+         "Ban hành quyết định công nhận kèm danh sách mô hình, điển hình đạt yêu cầu.",
+         (("Công nhận", "recognition"),)),
+    Step("reports", "In báo cáo", "Báo cáo",
+         "In danh sách, phiếu chấm, quyết định, giấy khen, báo cáo thống kê (PDF) hoặc xuất Excel.",
+         (("In báo cáo", "reports"),)),
+)
+
+
+def step_states(progress: statistics.YearProgress) -> dict[str, tuple[bool, str]]:
+    """Each step: done or not, and the line saying how far it has gone (counts from the core)."""
+    year = progress.year
+    if progress.scored:
+        scoring = f"Đã chấm {format_number(progress.scored)}/{format_number(progress.registered)} mô hình."
+    else:
+        scoring = "Chưa chấm điểm mô hình nào."
+    if progress.decision_issued:
+        recognition = f"Đã ban hành quyết định; {format_number(progress.recognised)} được công nhận."
+    elif progress.recognised:
+        recognition = f"{format_number(progress.recognised)} mô hình, điển hình được công nhận."
+    else:
+        recognition = "Chưa công nhận."
+    return {
+        "units": (progress.units_done, f"Đã có {format_number(progress.units)} đơn vị."
+                  if progress.units else "Chưa có đơn vị nào."),
+        "models": (progress.models_done, f"Năm {year}: {format_number(progress.registered)} mô hình, điển hình."
+                   if progress.registered else f"Năm {year} chưa có mô hình, điển hình nào."),
+        "appraisal": (progress.scoring_done, scoring),
+        "recognition": (progress.recognition_done, recognition),
+        # Printing leaves no trace in the database, so this step is never ticked.
+        "reports": (False, "Sau khi công nhận, hoặc bất cứ lúc nào cần."),
+    }
+
+
+class _StepRow(QFrame):
+    """One numbered step of the start guide: a number (a tick once done), what to do, buttons."""
+
+    def __init__(self, number: int, step: Step, guide: "StartGuide") -> None:
+        super().__init__(guide)
+        self.number = number
+        self.setObjectName("step_row")
+        self.setStyleSheet("#step_row { background: white; border: 1px solid #c9d3e0; border-radius: 6px; }")
+        self.badge = QLabel(self)
+        self.badge.setFixedSize(34, 34)
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title = QLabel(f"{number}. {step.title}", self)
+        font = QFont(title.font())
+        font.setPointSize(font.pointSize() + 2)
+        font.setBold(True)
+        title.setFont(font)
+        explain = QLabel(step.help, self)
+        explain.setWordWrap(True)
+        explain.setStyleSheet("color: #444;")
+        self.state = QLabel(self)
+        self.state.setWordWrap(True)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(title)
+        text.addWidget(explain)
+        text.addWidget(self.state)
+        self.buttons: dict[str, QPushButton] = {}
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        for label, action in step.actions:
+            button = QPushButton(label, self)
+            button.setMinimumWidth(button.sizeHint().width() + 16)
+            button.clicked.connect(guide.action_emitter(action))
+            self.buttons[action] = button
+            buttons.addWidget(button)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(text, 1)
+        layout.addLayout(buttons)
+        self.done = False
+
+    def set_state(self, done: bool, text: str) -> None:
+        self.done = done
+        self.badge.setText("✓" if done else str(self.number))
+        colour = "#2e8b57" if done else "#1f4e8c"
+        self.badge.setStyleSheet(f"background: {colour}; color: white; border-radius: 17px; font-weight: bold;"
+                                 "font-size: 13pt;")
+        self.state.setText(text)
+        self.state.setStyleSheet(f"color: {'#2e8b57' if done else '#8a5a00'};")
+
+
+class StartGuide(QWidget):
+    """Where to start, for a year without data."""
+    step_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        font = QFont(self.heading.font())
+        font.setPointSize(font.pointSize() + 2)
+        self.heading.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(self.heading)
+        self.rows: dict[str, _StepRow] = {}
+        for number, step in enumerate(STEPS, start=1):
+            row = _StepRow(number, step, self)
+            self.rows[step.key] = row
+            layout.addWidget(row)
+        self.demo_row = QWidget(self)
+        demo_layout = QHBoxLayout(self.demo_row)
+        demo_layout.setContentsMargins(0, 6, 0, 0)
+        demo_hint = QLabel("Muốn xem trước một năm đã làm xong trông thế nào? Mở dữ liệu mẫu (tệp riêng, không "
+                           "lẫn vào dữ liệu của cơ quan).", self.demo_row)
+        demo_hint.setWordWrap(True)
+        demo_hint.setStyleSheet("color: #444;")
+        self.demo_button = QPushButton("Xem thử với dữ liệu mẫu", self.demo_row)
+        self.demo_button.clicked.connect(self.action_emitter("demo"))
+        demo_layout.addWidget(demo_hint, 1)
+        demo_layout.addWidget(self.demo_button)
+        layout.addWidget(self.demo_row)
+        layout.addStretch(1)
+
+    def action_emitter(self, action: str):
+        def emit() -> None:  # no parameters: clicked()'s bool is not passed on
+            self.step_requested.emit(action)
+        return emit
+
+    def button(self, action: str) -> QPushButton:
+        for row in self.rows.values():
+            if action in row.buttons:
+                return row.buttons[action]
+        raise KeyError(action)
+
+    def update_steps(self, progress: statistics.YearProgress) -> None:
+        states = step_states(progress)
+        for key, row in self.rows.items():
+            row.set_state(*states[key])
+        self.demo_row.setVisible(not workspace.is_demo_open())
+        if progress.units:
+            self.heading.setText(f"Năm {progress.year} chưa có mô hình, điển hình nào. Các bước của một năm thi đua:")
+        else:
+            self.heading.setText("Chào mừng! Sổ chưa có dữ liệu. Hãy bắt đầu theo thứ tự các bước dưới đây:")
+
+
+class StepStrip(QFrame):
+    """The same steps, one line, above the charts of a year that has data."""
+    step_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel("Các bước:", self)
+        caption.setStyleSheet("color: #666;")
+        layout.addWidget(caption)
+        self.buttons: dict[str, QPushButton] = {}
+        for number, step in enumerate(STEPS, start=1):
+            button = QPushButton(self)
+            button.setFlat(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(self._emitter(step.actions[0][1]))
+            button.setProperty("number", number)
+            self.buttons[step.key] = button
+            layout.addWidget(button)
+        layout.addStretch(1)
+
+    def _emitter(self, action: str):
+        def emit() -> None:
+            self.step_requested.emit(action)
+        return emit
+
+    def update_steps(self, progress: statistics.YearProgress) -> None:
+        states = step_states(progress)
+        for number, step in enumerate(STEPS, start=1):
+            done, text = states[step.key]
+            button = self.buttons[step.key]
+            button.setText(f"{'✓' if done else '○'} {number}. {step.short}")
+            button.setToolTip(f"{step.title}: {text}")
+            button.setStyleSheet(f"color: {'#2e8b57' if done else '#1f4e8c'}; padding: 2px 6px;")
 
 
 def _nice_max(value: int) -> int:
@@ -51,11 +256,18 @@ class _Card(QFrame):
 class DashboardPage(QWidget):
     # field id (or None), kind (or None), status (or None)
     open_list = Signal(object, object, object)
+    # a step of the start guide: "units", "add_model", "import", "appraisal", "recognition", "reports", "demo"
+    step_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.year = 0
         self.stats: statistics.YearStats | None = None
+        self.progress: statistics.YearProgress | None = None
+        self.guide = StartGuide(self)
+        self.guide.step_requested.connect(self.step_requested)
+        self.strip = StepStrip(self)
+        self.strip.step_requested.connect(self.step_requested)
         self.title = QLabel(self)
         title_font = QFont(self.title.font())
         title_font.setPointSize(title_font.pointSize() + 4)
@@ -86,20 +298,39 @@ class DashboardPage(QWidget):
         body.addWidget(numbers_box, 0, Qt.AlignmentFlag.AlignTop)
         hint = QLabel("Bấm vào một cột của biểu đồ để mở danh sách tương ứng.", self)
         hint.setStyleSheet("color: #666;")
+        # The charts and numbers of a year with data; hidden while the start guide is shown.
+        self.overview = QWidget(self)
+        overview = QVBoxLayout(self.overview)
+        overview.setContentsMargins(0, 0, 0, 0)
+        overview.addWidget(self.strip)
+        overview.addLayout(cards)
+        overview.addLayout(body, 1)
+        overview.addWidget(hint)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(cards)
-        layout.addLayout(body, 1)
-        layout.addWidget(hint)
+        layout.addWidget(self.guide, 1)
+        layout.addWidget(self.overview, 1)
+        self.guide.hide()
 
     def set_year(self, year: int) -> None:
         self.year = year
         self.refresh()
 
+    @property
+    def showing_guide(self) -> bool:
+        return not self.guide.isHidden()
+
     def refresh(self) -> None:
+        self.title.setText(f"Phong trào thi đua “Dân vận khéo” năm {self.year}")
+        self.progress = progress = statistics.year_progress(self.year)
+        self.guide.setVisible(progress.is_empty)
+        self.overview.setVisible(not progress.is_empty)
+        if progress.is_empty:
+            self.guide.update_steps(progress)
+        else:
+            self.strip.update_steps(progress)
         stats = statistics.year_stats(self.year)
         self.stats = stats
-        self.title.setText(f"Phong trào thi đua “Dân vận khéo” năm {self.year}")
         registered = stats.total - stats.by_status.get(domain.WITHDRAWN, 0)
         values = {"registered": registered, **{code: stats.by_status.get(code, 0) for code in domain.STATUSES}}
         for key, card in self.cards.items():

@@ -1,4 +1,4 @@
-"""Cài đặt: the office's details, the data file's location, backup and restore."""
+"""Cài đặt: the office's details, the data file's location, backup and restore, the demo file."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +7,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget)
 
+from desktop_app import workspace
 from desktop_app.errors import ValidationError
 from desktop_app.logs import log_path
 from desktop_app.services import backup, settings
@@ -14,12 +15,14 @@ from desktop_app.storage import database as storage
 
 from .. import messages
 from ..office_form import OfficeForm
-from ..worker import run_job
+from ..worker import run_job, show_error
 
 
 class SettingsPage(QWidget):
     office_saved = Signal()
     restore_requested = Signal(Path)  # the main window closes the database, restores and reopens
+    demo_requested = Signal()         # the main window opens the demo file in place of the office's
+    office_requested = Signal()       # ... and back
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,9 +44,9 @@ class SettingsPage(QWidget):
                                                 self.path_label.textInteractionFlags().TextSelectableByMouse)
         open_folder = QPushButton("Mở thư mục dữ liệu", data_box)
         open_folder.clicked.connect(self.open_folder)
-        backup_button = QPushButton("Sao lưu…", data_box)
+        self.backup_button = backup_button = QPushButton("Sao lưu…", data_box)
         backup_button.clicked.connect(self.make_backup)
-        restore_button = QPushButton("Phục hồi từ bản sao lưu…", data_box)
+        self.restore_button = restore_button = QPushButton("Phục hồi từ bản sao lưu…", data_box)
         restore_button.clicked.connect(self.choose_restore)
         buttons = QHBoxLayout()
         for button in (open_folder, backup_button, restore_button):
@@ -57,9 +60,31 @@ class SettingsPage(QWidget):
         log_label.setWordWrap(True)
         data_layout.addWidget(log_label)
 
+        demo_box = QGroupBox("Dữ liệu mẫu", self)
+        explain = QLabel("Dữ liệu mẫu (các mô hình của huyện Lâm Hà năm 2023) nằm trong một tệp riêng, bên cạnh "
+                         "tệp dữ liệu của cơ quan: có thể xem thử, sửa, chấm điểm, in thử thoải mái mà không ảnh "
+                         "hưởng đến dữ liệu của cơ quan.", demo_box)
+        explain.setWordWrap(True)
+        self.demo_label = QLabel(demo_box)
+        self.demo_label.setWordWrap(True)
+        self.demo_label.setStyleSheet("color: #666;")
+        self.demo_button = QPushButton(demo_box)
+        self.demo_button.clicked.connect(self._demo_clicked)
+        self.delete_demo_button = QPushButton("Xóa dữ liệu mẫu", demo_box)
+        self.delete_demo_button.clicked.connect(self.delete_demo)
+        demo_buttons = QHBoxLayout()
+        demo_buttons.addWidget(self.demo_button)
+        demo_buttons.addWidget(self.delete_demo_button)
+        demo_buttons.addStretch(1)
+        demo_layout = QVBoxLayout(demo_box)
+        demo_layout.addWidget(explain)
+        demo_layout.addWidget(self.demo_label)
+        demo_layout.addLayout(demo_buttons)
+
         layout = QVBoxLayout(self)
         layout.addWidget(office_box)
         layout.addWidget(data_box)
+        layout.addWidget(demo_box)
         layout.addStretch(1)
         self.reload()
 
@@ -69,8 +94,43 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         self.form.set_office(settings.get_office())
         database = storage.current()
-        self.path_label.setText(f"Toàn bộ dữ liệu của cơ quan nằm trong tệp:\n{database.path}\n"
-                                f"Minh chứng (ảnh, tài liệu) nằm trong thư mục: {database.files_dir}")
+        demo = workspace.is_demo_open()
+        if demo:
+            self.path_label.setText(f"Đang mở tệp DỮ LIỆU MẪU:\n{database.path}\nDữ liệu của cơ quan vẫn nằm "
+                                    f"nguyên trong tệp:\n{workspace.office_path()}")
+        else:
+            self.path_label.setText(f"Toàn bộ dữ liệu của cơ quan nằm trong tệp:\n{database.path}\n"
+                                    f"Minh chứng (ảnh, tài liệu) nằm trong thư mục: {database.files_dir}")
+        # Backing up or restoring the demo by mistake would look like acting on the office's data.
+        for button in (self.backup_button, self.restore_button):
+            button.setEnabled(not demo)
+            button.setToolTip("Quay về dữ liệu của cơ quan để sao lưu, phục hồi." if demo else "")
+        exists = workspace.demo_exists()
+        self.demo_button.setText("Quay về dữ liệu của cơ quan" if demo else "Mở dữ liệu mẫu")
+        self.delete_demo_button.setEnabled(exists and not demo)
+        if demo:
+            self.demo_label.setText("Đang xem dữ liệu mẫu. Thông tin cơ quan ở trên là của dữ liệu mẫu.")
+        elif exists:
+            self.demo_label.setText(f"Tệp dữ liệu mẫu: {workspace.demo_path()}")
+        else:
+            self.demo_label.setText("Chưa có tệp dữ liệu mẫu; bấm «Mở dữ liệu mẫu» để tạo.")
+
+    def _demo_clicked(self) -> None:
+        if workspace.is_demo_open():
+            self.office_requested.emit()
+        else:
+            self.demo_requested.emit()
+
+    def delete_demo(self) -> None:
+        if not messages.confirm(self, "Xóa tệp dữ liệu mẫu? Dữ liệu của cơ quan không bị ảnh hưởng; lần sau bấm "
+                                      "«Mở dữ liệu mẫu» sẽ tạo lại từ đầu.", yes="Xóa", no="Không"):
+            return
+        try:
+            workspace.delete_demo()
+        except Exception as exc:  # noqa: BLE001 - a known error is shown, a bug reaches the error dialog
+            show_error(self, exc)
+        self.reload()
+        self.window().statusBar().showMessage("Đã xóa dữ liệu mẫu.", 5000)
 
     def save_office(self) -> None:
         try:
@@ -94,7 +154,11 @@ class SettingsPage(QWidget):
     def backup_to(self, target: Path):
         return run_job(self, lambda task: backup.create_backup(target, task), title="Sao lưu",
                        label="Đang sao lưu dữ liệu…",
-                       on_done=lambda path: messages.info(self, f"Đã sao lưu toàn bộ dữ liệu vào:\n{path}"))
+                       on_done=self._backed_up)
+
+    def _backed_up(self, path: Path) -> None:
+        messages.saved(self, path, "Bản sao lưu chứa toàn bộ dữ liệu và minh chứng; hãy chép thêm ra USB "
+                                   "hoặc máy khác.")
 
     def choose_restore(self) -> None:
         source, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", str(Path.home()), "Bản sao lưu (*.zip)")

@@ -1,0 +1,198 @@
+"""Which database file the program works on: the office's own, or the separate demo file beside it.
+
+The demo lives in its own file (``du-lieu-mau.db`` next to the office database) so that trying the
+program never adds a single unit or model to the office's data.  Exactly one of the two is open
+at a time; switching closes the current file and opens the other, rebinding every table.  A file
+is the demo if and only if it carries the demo file name, so the answer survives restarts and
+does not depend on how the file was opened.
+
+Also here: the list of years worth offering in a year selector, a query over every table that
+holds data of a year.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+from datetime import date
+from pathlib import Path
+
+from .demo import DemoResult, load_demo
+from .errors import AppError
+from .services import catalogues, settings
+from .storage import database as storage
+from .storage.errors import StorageError
+from .storage.models import MoHinh
+from .tasks import TaskState
+
+log = logging.getLogger("dvk.workspace")
+
+DEMO_FILENAME = "du-lieu-mau.db"
+# Set in the demo file once the demo has been loaded completely, so a later opening does not
+# bring back demo records the user deleted while trying the program.
+DEMO_LOADED_KEY = "demo.loaded"
+
+# The office database the user works on; remembered while the demo is open.
+_office_path: Path | None = None
+
+
+def is_demo_path(path: Path | str) -> bool:
+    return Path(path).name == DEMO_FILENAME
+
+
+def _current_or_none() -> storage.Database | None:
+    try:
+        return storage.current()
+    except StorageError:
+        return None
+
+
+def office_path() -> Path:
+    """The office database: the open one unless it is the demo, else the one remembered, else the default."""
+    current = _current_or_none()
+    if current is not None and not is_demo_path(current.path):
+        return current.path
+    if _office_path is not None:
+        return _office_path
+    return storage.default_db_path().expanduser().resolve()
+
+
+def demo_path(office: Path | str | None = None) -> Path:
+    """The demo file, in the same folder as the office database."""
+    return Path(office or office_path()).expanduser().resolve().with_name(DEMO_FILENAME)
+
+
+def is_demo_open() -> bool:
+    current = _current_or_none()
+    return current is not None and is_demo_path(current.path)
+
+
+def demo_exists(office: Path | str | None = None) -> bool:
+    return demo_path(office).exists()
+
+
+def _open(path: Path) -> storage.Database:
+    database = storage.open_database(path)
+    catalogues.ensure_defaults()
+    return database
+
+
+def _close_current() -> None:
+    current = _current_or_none()
+    if current is not None:
+        current.close()
+
+
+def open_office(path: Path | str | None = None) -> storage.Database:
+    """Start-up: open (creating and migrating) the office database and remember it as the office's."""
+    global _office_path
+    target = Path(path) if path else storage.default_db_path()
+    target = target.expanduser().resolve()
+    if is_demo_path(target):
+        raise AppError(f"Tệp «{target.name}» là tệp dữ liệu mẫu, không dùng làm dữ liệu của cơ quan. "
+                       "Hãy chọn tệp dữ liệu khác.")
+    _close_current()
+    database = _open(target)
+    _office_path = database.path
+    return database
+
+
+def switch_to_office() -> storage.Database:
+    """Close the demo (or whatever is open) and reopen the office database."""
+    target = office_path()
+    current = _current_or_none()
+    if current is not None and current.path == target:
+        return current
+    return open_office(target)
+
+
+def switch_to_demo(office: Path | str | None = None) -> storage.Database:
+    """Close the office database and open the demo file beside it, creating it (empty) if missing.
+
+    The demo is filled by :func:`fill_demo`, a long job the GUI runs on its worker.
+    """
+    global _office_path
+    current = _current_or_none()
+    if current is not None and is_demo_path(current.path):
+        return current
+    source = Path(office).expanduser().resolve() if office else office_path()
+    _office_path = source
+    _close_current()
+    return _open(demo_path(source))
+
+
+def demo_needs_filling() -> bool:
+    if not is_demo_open():
+        raise AppError("Tệp dữ liệu mẫu chưa được mở.")
+    return not settings.get_value(DEMO_LOADED_KEY, False)
+
+
+def fill_demo(task: TaskState | None = None) -> DemoResult | None:
+    """Load the demo into the open demo file, once; returns None when it was filled before."""
+    if not demo_needs_filling():
+        return None
+    result = load_demo(task)
+    settings.set_value(DEMO_LOADED_KEY, True)
+    log.info("demo loaded into %s", storage.current().path)
+    return result
+
+
+def open_demo(task: TaskState | None = None, office: Path | str | None = None) -> storage.Database:
+    """Open the demo file (created and filled on first use) in place of the office database."""
+    database = switch_to_demo(office)
+    fill_demo(task)
+    return database
+
+
+def delete_demo(office: Path | str | None = None) -> bool:
+    """Delete the demo file, its journal and its attachments; refused while it is open.
+
+    Returns False when there was no demo file.
+    """
+    path = demo_path(office)
+    current = _current_or_none()
+    if current is not None and current.path == path:
+        raise AppError("Đang xem dữ liệu mẫu: hãy quay về dữ liệu của cơ quan trước khi xóa dữ liệu mẫu.")
+    existed = path.exists()
+    try:
+        for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), path):
+            extra.unlink(missing_ok=True)
+        shutil.rmtree(path.with_name(path.name + ".files"), ignore_errors=True)
+    except OSError as exc:
+        raise AppError(f"Không xóa được tệp dữ liệu mẫu «{path}»: {exc.strerror or exc}. "
+                       "Hãy đóng các chương trình khác đang mở tệp này rồi thử lại.") from exc
+    return existed
+
+
+def close_thread_connection() -> None:
+    """Close this thread's connection to the open database.
+
+    peewee keeps one connection per thread; the GUI thread and the database worker each have
+    their own.  Closing the database from one thread leaves the other's open, which keeps the
+    file locked on Windows (a demo file that cannot be deleted, a restore that cannot replace).
+    """
+    current = _current_or_none()
+    if current is not None and not current.db.is_closed():
+        current.db.close()
+
+
+def available_years() -> list[int]:
+    """Years worth offering in a year selector, newest first.
+
+    Years that have models, the office's current year, and years with appraisal data the user
+    entered (council members, custom criteria sets, a decision).  Default criteria sets do not
+    count: they are created by merely looking at a year.  Never empty: with no data at all the
+    current calendar year is offered.
+    """
+    from .appraisal.tables import CouncilMember, CriteriaSet, Decision
+    years = {row.year for row in MoHinh.select(MoHinh.year).distinct()}
+    office_year = settings.get_office().current_year
+    if office_year:
+        years.add(int(office_year))
+    queries = (Decision.select(Decision.year).distinct(),
+               CouncilMember.select(CouncilMember.year).distinct(),
+               CriteriaSet.select(CriteriaSet.year).where(CriteriaSet.is_default == False).distinct())  # noqa: E712
+    for query in queries:
+        years.update(row.year for row in query)
+    if not years:
+        years.add(date.today().year)
+    return sorted(years, reverse=True)

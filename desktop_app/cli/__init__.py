@@ -21,6 +21,7 @@ log = logging.getLogger("dvk.cli")
 # One line per command group; a module missing from this checkout is skipped.
 COMMAND_MODULES = (
     "desktop_app.cli.core_cmds",
+    "desktop_app.cli.unit_cmds",
     "desktop_app.cli.backup_cmds",
     "desktop_app.cli.appraisal_cmds",
     "desktop_app.cli.document_cmds",

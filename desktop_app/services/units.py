@@ -1,12 +1,18 @@
-"""Registering units as a tree: create, rename, move, merge, delete."""
+"""Registering units as a tree: create, edit, move, merge, delete.
+
+Units are identified by name everywhere the user types one (the model editor's combo, Excel
+imports, the command line), so a unit's name is unique across the whole tree, compared by
+folded key: "HỘI NÔNG DÂN XÃ MÊ LINH" and "Hoi nong dan xa Me Linh" are the same unit.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
+from typing import Type
 
 import peewee as pw
 
 from ..errors import AppError, NotFoundError, ValidationError
-from ..storage.models import Level, MoHinh, Unit, UnitKind, database_proxy
+from ..storage.models import CatalogueModel, Level, MoHinh, Unit, UnitKind, database_proxy
 from ..text import clean, fold, sort_key
 
 
@@ -30,6 +36,22 @@ class UnitInfo:
     def path(self) -> str:
         return self.name
 
+    def to_input(self) -> "UnitInput":
+        return UnitInput(name=self.name, kind_id=self.kind_id, level_id=self.level_id, parent_id=self.parent_id,
+                         address=self.address, note=self.note)
+
+
+@dataclass
+class UnitInput:
+    """Every field the user edits at once (the unit dialog, ``units add/edit``).  Ids, not names:
+    the caller resolves what the user picked or typed."""
+    name: str
+    kind_id: int | None = None
+    level_id: int | None = None
+    parent_id: int | None = None
+    address: str = ""
+    note: str = ""
+
 
 def _info(row: Unit, counts: dict[int, int] | None = None) -> UnitInfo:
     return UnitInfo(
@@ -42,8 +64,7 @@ def _info(row: Unit, counts: dict[int, int] | None = None) -> UnitInfo:
 
 
 def _model_counts() -> dict[int, int]:
-    from peewee import fn
-    query = (MoHinh.select(MoHinh.unit, fn.COUNT(MoHinh.id).alias("n"))
+    query = (MoHinh.select(MoHinh.unit, pw.fn.COUNT(MoHinh.id).alias("n"))
              .where(MoHinh.unit.is_null(False)).group_by(MoHinh.unit))
     return {row.unit_id: row.n for row in query}
 
@@ -83,23 +104,65 @@ def find_unit(name: str) -> UnitInfo | None:
     return _info(row) if row else None
 
 
-def _validate(name: str, parent_id: int | None, unit_id: int | None) -> str:
+def lookup_unit(text: str) -> UnitInfo:
+    """The unit a person names by its UUID or its name (diacritics and case ignored)."""
+    text = clean(text)
+    row = Unit.get_or_none(Unit.uuid == text) if text else None
+    if row is None and text:
+        # Databases from before names were unique across the tree may still hold two of a name.
+        matches = list(Unit.select().where(Unit.name_fold == fold(text)).limit(2))
+        if len(matches) > 1:
+            raise AppError(f"Có nhiều đơn vị tên «{text}»; hãy chỉ rõ bằng mã UUID (xem lệnh: units --json).")
+        row = matches[0] if matches else None
+    if row is None:
+        raise NotFoundError(f"Không tìm thấy đơn vị «{text}».")
+    return get_unit(row.id)
+
+
+def parent_choices(unit_id: int | None = None) -> list[UnitInfo]:
+    """Units that ``unit_id`` may be placed under: any but itself and its own sub-units."""
+    excluded = set() if unit_id is None else {unit_id} | _descendant_ids(unit_id)
+    return [u for u in list_units() if u.id not in excluded]
+
+
+def _check_name(name: str, unit_id: int | None) -> str:
     name = clean(name)
     if not name:
         raise ValidationError("Tên đơn vị", "không được để trống.", key="name")
-    clash = Unit.select().where((Unit.name_fold == fold(name)))
-    clash = clash.where(Unit.parent.is_null() if parent_id is None else Unit.parent == parent_id)
+    clash = Unit.select().where(Unit.name_fold == fold(name))
     if unit_id is not None:
         clash = clash.where(Unit.id != unit_id)
-    if clash.exists():
-        raise ValidationError("Tên đơn vị", f"«{name}» đã có trong cùng đơn vị cấp trên.", key="name")
-    if parent_id is not None:
-        if Unit.get_or_none(Unit.id == parent_id) is None:
-            raise ValidationError("Đơn vị cấp trên", "không tồn tại.", key="parent")
-        if unit_id is not None and (parent_id == unit_id or parent_id in _descendant_ids(unit_id)):
-            raise ValidationError("Đơn vị cấp trên", "không thể chuyển đơn vị vào chính nó hoặc đơn vị con của nó.",
-                                  key="parent")
+    existing = clash.first()
+    if existing is not None:
+        same = "" if existing.name == name else f" (trùng với «{existing.name}», chỉ khác dấu hoặc chữ hoa)"
+        raise ValidationError("Tên đơn vị", f"«{name}» đã có trong danh sách đơn vị{same}. "
+                                            "Hãy đặt tên khác hoặc sửa đơn vị đã có.", key="name")
     return name
+
+
+def _check_catalogue(table: Type[CatalogueModel], label: str, key: str, item_id: int | None,
+                     current_id: int | None) -> int | None:
+    """An existing, shown catalogue item; a hidden one only if the unit already had it."""
+    if item_id is None:
+        return None
+    row = table.get_or_none(table.id == item_id)
+    if row is None:
+        raise ValidationError(label, "mục đã chọn không còn trong danh mục (có thể đã bị xóa).", key=key)
+    if not row.active and item_id != current_id:
+        raise ValidationError(label, f"«{row.name}» đã bị ẩn trong danh mục; hãy chọn mục khác "
+                                     "hoặc hiện lại mục này ở Danh mục.", key=key)
+    return item_id
+
+
+def _check_parent(parent_id: int | None, unit_id: int | None) -> int | None:
+    if parent_id is None:
+        return None
+    if Unit.get_or_none(Unit.id == parent_id) is None:
+        raise ValidationError("Đơn vị cấp trên", "không tồn tại.", key="parent")
+    if unit_id is not None and (parent_id == unit_id or parent_id in _descendant_ids(unit_id)):
+        raise ValidationError("Đơn vị cấp trên", "không thể chuyển đơn vị vào chính nó hoặc đơn vị con của nó.",
+                              key="parent")
+    return parent_id
 
 
 def _descendant_ids(unit_id: int) -> set[int]:
@@ -116,36 +179,60 @@ def _descendant_ids(unit_id: int) -> set[int]:
     return found
 
 
+def save_unit(data: UnitInput, unit_id: int | None = None, *, uuid: str | None = None) -> UnitInfo:
+    """Create a unit (``unit_id`` None) or replace every editable field of one, after checking them all.
+
+    ``uuid``: a new unit arriving with its own (demo data, another office's file) keeps it."""
+    row = None
+    if unit_id is not None:
+        row = Unit.get_or_none(Unit.id == unit_id)
+        if row is None:
+            raise NotFoundError("Không tìm thấy đơn vị cần sửa (có thể đã bị xóa hoặc gộp).")
+    # A name that only changes its spelling (diacritics, case) is not a clash with itself; a
+    # database from before names were unique must still let its units be edited.
+    name = clean(data.name)
+    if row is None or fold(name) != row.name_fold or not name:
+        name = _check_name(name, unit_id)
+    kind_id = _check_catalogue(UnitKind, "Loại đơn vị", "kind", data.kind_id, row.kind_id if row else None)
+    level_id = _check_catalogue(Level, "Cấp", "level", data.level_id, row.level_id if row else None)
+    parent_id = _check_parent(data.parent_id, unit_id)
+    if row is None:
+        row = Unit(uuid=uuid) if uuid else Unit()
+    row.name, row.kind, row.level, row.parent = name, kind_id, level_id, parent_id
+    row.address, row.note = clean(data.address), clean(data.note)
+    row.save()
+    # Counting only this unit's models: importers and the demo create units by the hundred.
+    return _info(row, {row.id: MoHinh.select().where(MoHinh.unit == row.id).count()} if unit_id else None)
+
+
 def create_unit(name: str, *, kind_id: int | None = None, level_id: int | None = None,
                 parent_id: int | None = None, address: str = "", note: str = "",
                 uuid: str | None = None) -> UnitInfo:
-    name = _validate(name, parent_id, None)
-    extra = {"uuid": uuid} if uuid else {}
-    row = Unit.create(name=name, kind=kind_id, level=level_id, parent=parent_id,
-                      address=clean(address), note=clean(note), **extra)
-    return _info(row)
+    return save_unit(UnitInput(name=name, kind_id=kind_id, level_id=level_id, parent_id=parent_id,
+                               address=address, note=note), uuid=uuid)
 
 
 def update_unit(unit_id: int, *, name: str | None = None, kind_id: int | None = None,
                 level_id: int | None = None, address: str | None = None, note: str | None = None,
                 active: bool | None = None) -> UnitInfo:
-    row = Unit.get_or_none(Unit.id == unit_id)
-    if row is None:
-        raise NotFoundError("Không tìm thấy đơn vị cần sửa.")
+    """Change only the fields given; ``kind_id=0`` / ``level_id=0`` clear the kind / level."""
+    data = get_unit(unit_id).to_input()
     if name is not None:
-        row.name = _validate(name, row.parent_id, unit_id)
+        data.name = name
     if kind_id is not None:
-        row.kind = kind_id or None
+        data.kind_id = kind_id or None
     if level_id is not None:
-        row.level = level_id or None
+        data.level_id = level_id or None
     if address is not None:
-        row.address = clean(address)
+        data.address = address
     if note is not None:
-        row.note = clean(note)
-    if active is not None:
-        row.active = active
-    row.save()
-    return get_unit(unit_id)
+        data.note = note
+    with database_proxy.atomic():
+        info = save_unit(data, unit_id)
+        if active is not None:
+            Unit.update(active=active).where(Unit.id == unit_id).execute()
+            info = get_unit(unit_id)
+    return info
 
 
 def rename_unit(unit_id: int, name: str) -> UnitInfo:
@@ -156,8 +243,7 @@ def move_unit(unit_id: int, parent_id: int | None) -> UnitInfo:
     row = Unit.get_or_none(Unit.id == unit_id)
     if row is None:
         raise NotFoundError("Không tìm thấy đơn vị cần chuyển.")
-    _validate(row.name, parent_id, unit_id)
-    row.parent = parent_id
+    row.parent = _check_parent(parent_id, unit_id)
     row.save()
     return get_unit(unit_id)
 

@@ -30,12 +30,18 @@ def test_units_tree_add_child_rename_merge(window, monkeypatch):
     page = window.pages["catalogues"].units_tab
     root = page.model.index(0, 0)
     page.tree.setCurrentIndex(root)
-    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Chi hội Phụ nữ thôn Đạ Ty")
     page.add_child()
+    dialog = page.unit_dialog
+    assert dialog.windowTitle().startswith("Thêm đơn vị trực thuộc")
+    dialog.name.insert("Chi hội Phụ nữ thôn Đạ Ty")
+    dialog.accept()
     created = units.find_unit("chi hoi phu nu thon da ty")
     assert created is not None and created.parent_id == page.model.unit_at(root).id
-    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Chi hội Phụ nữ thôn Đạ Ty (mới)")
-    page.rename()
+    page.tree.setCurrentIndex(page.model.index_of(created.id))
+    page.edit()
+    page.unit_dialog.name.setText("Chi hội Phụ nữ thôn Đạ Ty (mới)")
+    page.unit_dialog.accept()
+    assert page.unit_dialog is None
     assert units.get_unit(created.id).name == "Chi hội Phụ nữ thôn Đạ Ty (mới)"
     target = units.find_unit("Hội Liên hiệp Phụ nữ xã Đạ Đờn")
     names = [u.name for u in units.list_units() if u.id != created.id]
@@ -43,6 +49,33 @@ def test_units_tree_add_child_rename_merge(window, monkeypatch):
     page.merge()
     with pytest.raises(Exception):
         units.get_unit(created.id)
+
+
+def test_catalogue_tabs_add_rename_hide_and_order(window, monkeypatch, no_modal_messages):
+    """The field / level / unit kind lists still work beside the unit dialog (their buttons pass no «checked»)."""
+    from desktop_app.services import catalogues
+    from PySide6.QtWidgets import QPushButton
+    tab = window.pages["catalogues"].lists["level"]
+    buttons = {b.text(): b for b in tab.findChildren(QPushButton)}
+    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Cấp ủy cơ sở")
+    buttons["Thêm…"].click()
+    added = catalogues.find("level", "cap uy co so")
+    assert added is not None and tab.current().id == added.id
+    buttons["Lên"].click()
+    assert [i.name for i in catalogues.list_items("level")][-2:] == ["Cấp ủy cơ sở", "Tỉnh"]
+    buttons["Ẩn / hiện"].click()
+    assert not catalogues.get("level", added.id).active
+    assert tab.model.index(tab.view.currentIndex().row()).data() == "Cấp ủy cơ sở (đã ẩn)"
+    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Cấp ủy cơ sở (thí điểm)")
+    buttons["Đổi tên…"].click()
+    assert catalogues.get("level", added.id).name == "Cấp ủy cơ sở (thí điểm)"
+    buttons["Xóa"].click()
+    assert catalogues.find("level", "Cấp ủy cơ sở (thí điểm)") is None
+    used = catalogues.find("level", "Huyện")
+    tab.reload(used.id)
+    buttons["Xóa"].click()  # in use by units and models: refused with the reason
+    assert catalogues.find("level", "Huyện") is not None
+    assert no_modal_messages[-1][0] == "error" and "đang được dùng" in no_modal_messages[-1][1]
 
 
 def test_settings_page_validates_and_saves(window, qtbot):
@@ -57,11 +90,13 @@ def test_settings_page_validates_and_saves(window, qtbot):
 
 def test_backup_from_settings_runs_off_the_gui_thread(window, qtbot, tmp_path, no_modal_messages):
     page = window.pages["settings"]
-    job = page.backup_to(tmp_path / "sao lưu.zip")
+    target = tmp_path / "sao lưu.zip"
+    job = page.backup_to(target)
     with qtbot.waitSignal(job.done, timeout=10000):
         pass
-    qtbot.waitUntil(lambda: any(kind == "info" for kind, _ in no_modal_messages), timeout=3000)
-    assert (tmp_path / "sao lưu.zip").exists()
+    # The «Đã lưu» message names the file and offers to open it (messages.saved).
+    qtbot.waitUntil(lambda: ("saved", target) in no_modal_messages, timeout=3000)
+    assert target.exists()
 
 
 def test_messages_use_vietnamese_buttons(qapp):

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from desktop_app.services import catalogues, units
 from desktop_app.services.catalogues import CatalogueItem
+from desktop_app.services.statistics import NO_UNIT_KIND
 from desktop_app.services.units import UnitInfo
 from desktop_app.text import format_number
 
@@ -76,7 +78,16 @@ class UnitTreeModel(QAbstractItemModel):
         if role == ID_ROLE:
             return unit.id
         if role == Qt.ItemDataRole.DisplayRole:
-            return (unit.name, unit.kind, unit.level, format_number(unit.model_count))[index.column()]
+            # "Chưa phân loại" as the statistics report says it, so a unit missing its kind stands out.
+            return (unit.name, unit.kind or NO_UNIT_KIND, unit.level, format_number(unit.model_count))[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1 and not unit.kind:
+            return QColor("#8a5a00")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The tree has no room for address and note; the pointer shows them without opening the unit.
+            lines = [unit.name] + [f"{label}: {value}" for label, value in (
+                ("Loại đơn vị", unit.kind), ("Cấp", unit.level), ("Địa chỉ", unit.address), ("Ghi chú", unit.note))
+                if value]
+            return "\n".join(lines)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -1,15 +1,23 @@
-"""Danh mục: units as a tree (add, rename, move, merge), and the fields, levels and unit kinds."""
+"""Danh mục: units as a tree (add, edit with kind and level, move, merge), and the fields, levels and unit kinds."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QListView, QPushButton, QTabWidget,
+from typing import Callable
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListView, QPushButton, QTabWidget,
                                QTreeView, QVBoxLayout, QWidget)
 
+from desktop_app.errors import ValidationError
 from desktop_app.services import catalogues, units
+from desktop_app.services.units import UnitInfo, UnitInput
 
 from .. import messages
 from ..models.catalogue_models import CatalogueListModel, UnitTreeModel
 from ..worker import show_error
+
+NO_PARENT = "(Không thuộc đơn vị nào)"
+ERROR_STYLE = "color: #b00020;"
 
 
 def _attempt(parent: QWidget, action) -> bool:
@@ -21,6 +29,145 @@ def _attempt(parent: QWidget, action) -> bool:
     return True
 
 
+def _button(parent: QWidget, text: str, action: Callable[[], object]) -> QPushButton:
+    """A push button running ``action()``.  ``clicked`` carries a ``checked`` bool that PySide passes to a
+    slot taking an optional argument (``edit(unit=None)`` would get ``False``); the wrapper swallows it."""
+    button = QPushButton(text, parent)
+    button.clicked.connect(lambda _checked=False: action())
+    return button
+
+
+class UnitDialog(QDialog):
+    """One unit's name, kind, level, parent, address and note; the same dialog adds and edits.
+
+    Everything is read from the widgets when «Lưu» is pressed (or Enter), so fast typing then Enter
+    saves exactly what was typed.  A refused field shows its message beside it and the dialog stays open.
+    """
+    saved = Signal(int)
+
+    def __init__(self, parent: QWidget | None, unit: UnitInfo | None = None, *,
+                 parent_id: int | None = None, title: str = "") -> None:
+        super().__init__(parent)
+        self.unit_id = unit.id if unit else None
+        data = unit.to_input() if unit else UnitInput(name="", parent_id=parent_id)
+        self.setWindowTitle(title or (f"Sửa đơn vị «{unit.name}»" if unit else "Thêm đơn vị"))
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.name = QLineEdit(data.name, self)
+        self.name.setPlaceholderText("Ví dụ: Hội Nông dân xã Mê Linh")
+        self._row(form, "Tên đơn vị *", self.name, "name")
+        self.kind = self._catalogue_combo("unit_kind", data.kind_id, "(Chưa phân loại)")
+        self._row(form, "Loại đơn vị", self.kind, "kind")
+        self.level = self._catalogue_combo("level", data.level_id, "(Chưa xác định)")
+        self._row(form, "Cấp", self.level, "level")
+        self.parent_unit = self._parent_combo(data.parent_id)
+        self._row(form, "Trực thuộc", self.parent_unit, "parent")
+        self.address = QLineEdit(data.address, self)
+        self.address.setPlaceholderText("Thôn, xã, huyện…")
+        self._row(form, "Địa chỉ", self.address, "address")
+        self.note = QLineEdit(data.note, self)
+        self._row(form, "Ghi chú", self.note, "note")
+        buttons = messages.translate_buttons(QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self))
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(600, self.sizeHint().height())
+        self.name.setFocus()
+
+    def _row(self, form: QFormLayout, label: str, widget: QWidget, key: str) -> None:
+        form.addRow(label, widget)
+        error = QLabel(self)
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        self.errors[key] = error
+        form.addRow("", error)
+
+    def _catalogue_combo(self, catalogue: str, current: int | None, empty: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.addItem(empty, None)
+        for item in catalogues.list_items(catalogue, include_inactive=True):
+            # A hidden item is offered only to the unit that already has it, so editing keeps it.
+            if item.active or item.id == current:
+                combo.addItem(item.name if item.active else f"{item.name} (đã ẩn)", item.id)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        return combo
+
+    def _parent_combo(self, current: int | None) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # An empty first item, not "(Không thuộc đơn vị nào)": typed text would be appended to that label.
+        combo.addItem("", None)
+        for unit in units.parent_choices(self.unit_id):
+            combo.addItem(unit.name, unit.id)
+        completer = QCompleter(combo.model(), combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        combo.setCompleter(completer)
+        combo.lineEdit().setPlaceholderText(f"{NO_PARENT} — gõ để tìm đơn vị cấp trên")
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        return combo
+
+    def _parent_id(self) -> int | None:
+        """The parent picked, or typed (matched ignoring diacritics and case)."""
+        text = self.parent_unit.currentText().strip()
+        index = self.parent_unit.currentIndex()
+        if index >= 0 and self.parent_unit.itemText(index) == text:
+            return self.parent_unit.itemData(index)
+        if not text:
+            return None
+        found = units.find_unit(text)
+        if found is None:
+            raise ValidationError("Trực thuộc", f"«{text}» không có trong danh sách đơn vị; hãy chọn trong danh "
+                                  "sách.", key="parent")
+        return found.id
+
+    def show_field_error(self, key: str, text: str) -> None:
+        self.errors[key].setText(text)
+        self.errors[key].show()
+        # A wrapped message needs more height than the dialog had; Qt does not grow a top-level
+        # window for a height-for-width label by itself, so the message would be cut off.
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def collect(self) -> UnitInput:
+        return UnitInput(name=self.name.text(), kind_id=self.kind.currentData(), level_id=self.level.currentData(),
+                         parent_id=self._parent_id(), address=self.address.text(), note=self.note.text())
+
+    def save(self) -> bool:
+        for label in self.errors.values():
+            label.hide()
+        try:
+            info = units.save_unit(self.collect(), self.unit_id)
+        except ValidationError as err:
+            key = err.key if err.key in self.errors else "name"
+            self.show_field_error(key, err.message[:1].upper() + err.message[1:] if key == err.key else str(err))
+            {"name": self.name, "kind": self.kind, "level": self.level,
+             "parent": self.parent_unit}.get(key, self.name).setFocus()
+            return False
+        except Exception as exc:  # noqa: BLE001 - known errors shown, bugs logged
+            show_error(self, exc)
+            return False
+        self.unit_id = info.id
+        self.saved.emit(info.id)
+        return True
+
+    def accept(self) -> None:  # «Lưu» and Enter: close only once the unit is saved
+        if self.save():
+            super().accept()
+
+
 class UnitsTab(QWidget):
     changed = Signal()
 
@@ -30,64 +177,92 @@ class UnitsTab(QWidget):
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 200), (2, 150), (3, 90)):
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Double-click and Enter open the unit; the arrow still folds a branch.
+        self.tree.setExpandsOnDoubleClick(False)
+        self.tree.activated.connect(self._activated)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 230), (2, 160), (3, 100)):
             self.tree.setColumnWidth(column, width)
-        self.tree.header().setStretchLastSection(False)
         self.tree.expandToDepth(0)
+        self.unit_dialog: UnitDialog | None = None
         buttons = QHBoxLayout()
-        for text, slot in (("Thêm đơn vị", self.add_root), ("Thêm đơn vị trực thuộc", self.add_child),
-                           ("Đổi tên", self.rename), ("Chuyển sang đơn vị khác…", self.move),
-                           ("Gộp vào đơn vị khác…", self.merge), ("Xóa", self.delete)):
-            button = QPushButton(text, self)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        for text, action in (("Thêm đơn vị…", self.add_root), ("Thêm đơn vị trực thuộc…", self.add_child),
+                             ("Sửa…", self.edit), ("Chuyển sang đơn vị khác…", self.move),
+                             ("Gộp vào đơn vị khác…", self.merge), ("Xóa", self.delete)):
+            buttons.addWidget(_button(self, text, action))
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.tree)
 
-    def current(self):
+    def current(self) -> UnitInfo | None:
         return self.model.unit_at(self.tree.currentIndex())
+
+    def refresh(self) -> None:
+        """Re-read the units (a kind or level may have been renamed), keeping the selection, quietly."""
+        unit = self.current()
+        self.model.reload()
+        self.tree.expandToDepth(0)
+        if unit is not None:
+            self._select(unit.id)
+
+    def _select(self, unit_id: int) -> None:
+        index = self.model.index_of(unit_id)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
 
     def reload(self, select: int | None = None) -> None:
         self.model.reload()
         self.tree.expandToDepth(0)
         if select:
-            index = self.model.index_of(select)
-            self.tree.setCurrentIndex(index)
-            self.tree.scrollTo(index)
+            self._select(select)
         self.changed.emit()
 
-    def _create(self, parent_id: int | None, title: str) -> None:
-        name = messages.ask_text(self, title, "Tên đơn vị:")
-        if name is None:
-            return
-        created = []
-        if _attempt(self, lambda: created.append(units.create_unit(name, parent_id=parent_id))):
-            self.reload(created[0].id)
+    def _open(self, unit: UnitInfo | None, parent_id: int | None, title: str) -> UnitDialog:
+        # open(), not exec(): the dialog is modal to the window without a nested event loop.
+        dialog = UnitDialog(self, unit, parent_id=parent_id, title=title)
+        dialog.saved.connect(self.reload)
+        dialog.finished.connect(lambda _result: self._closed(dialog))
+        self.unit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _closed(self, dialog: UnitDialog) -> None:
+        if self.unit_dialog is dialog:
+            self.unit_dialog = None
+        dialog.deleteLater()
 
     def add_root(self) -> None:
-        self._create(None, "Thêm đơn vị")
+        self._open(None, None, "Thêm đơn vị")
 
     def add_child(self) -> None:
         unit = self.current()
         if unit is None:
             messages.info(self, "Hãy chọn đơn vị cấp trên trước.")
             return
-        self._create(unit.id, f"Thêm đơn vị trực thuộc «{unit.name}»")
+        self._open(None, unit.id, f"Thêm đơn vị trực thuộc «{unit.name}»")
 
-    def rename(self) -> None:
+    def edit(self) -> None:
         unit = self.current()
         if unit is None:
+            messages.info(self, "Hãy chọn đơn vị cần sửa.")
             return
-        name = messages.ask_text(self, "Đổi tên đơn vị", "Tên mới:", unit.name)
-        if name is not None and _attempt(self, lambda: units.rename_unit(unit.id, name)):
-            self.reload(unit.id)
+        fresh: list[UnitInfo] = []
+        if _attempt(self, lambda: fresh.append(units.get_unit(unit.id))):
+            self._open(fresh[0], None, f"Sửa đơn vị «{unit.name}»")
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self.edit()
 
     def _pick_other(self, unit, title: str, label: str, allow_root: bool) -> int | None | bool:
         others = [u for u in units.list_units() if u.id != unit.id]
-        names = (["(Không thuộc đơn vị nào)"] if allow_root else []) + [u.name for u in others]
+        names = ([NO_PARENT] if allow_root else []) + [u.name for u in others]
         choice = messages.ask_item(self, title, label, names)
         if choice is None:
             return False
@@ -134,12 +309,11 @@ class CatalogueTab(QWidget):
         self.model = CatalogueListModel(catalogue, self)
         self.view = QListView(self)
         self.view.setModel(self.model)
+        self.view.activated.connect(lambda _index: self.rename())
         buttons = QVBoxLayout()
-        for text, slot in (("Thêm", self.add), ("Đổi tên", self.rename), ("Lên", lambda: self.move(-1)),
-                           ("Xuống", lambda: self.move(1)), ("Ẩn / hiện", self.toggle), ("Xóa", self.delete)):
-            button = QPushButton(text, self)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
+        for text, action in (("Thêm…", self.add), ("Đổi tên…", self.rename), ("Lên", lambda: self.move(-1)),
+                             ("Xuống", lambda: self.move(1)), ("Ẩn / hiện", self.toggle), ("Xóa", self.delete)):
+            buttons.addWidget(_button(self, text, action))
         buttons.addStretch(1)
         layout = QHBoxLayout(self)
         layout.addWidget(self.view, 1)
@@ -208,6 +382,8 @@ class CataloguesPage(QTabWidget):
         for key, title in (("field", "Lĩnh vực"), ("level", "Cấp"), ("unit_kind", "Loại đơn vị")):
             tab = CatalogueTab(key, self)
             tab.changed.connect(self.changed)
+            if key != "field":  # the unit tree shows kind and level names
+                tab.changed.connect(self.units_tab.refresh)
             self.lists[key] = tab
             self.addTab(tab, title)
 
@@ -215,7 +391,6 @@ class CataloguesPage(QTabWidget):
         pass
 
     def refresh(self) -> None:
-        self.units_tab.model.reload()
-        self.units_tab.tree.expandToDepth(0)
+        self.units_tab.refresh()
         for tab in self.lists.values():
             tab.model.reload()

@@ -4,33 +4,37 @@ Each command group lives in its own module exposing ``register(subparsers)``; a 
 handler takes the parsed arguments and returns the exit code.  Known errors print one
 Vietnamese line on stderr; bugs are logged with their traceback and reported in one line.
 """
+
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
+import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, NoReturn
 
 from .. import APP_NAME, __version__
 from ..errors import AppError
-from ..logs import setup_logging
+from ..logs import log_path, setup_logging
+from . import appraisal_cmds, backup_cmds, core_cmds, document_cmds, import_cmds, unit_cmds
 
 log = logging.getLogger("dvk.cli")
 
-# One line per command group; a module missing from this checkout is skipped.
-COMMAND_MODULES = (
-    "desktop_app.cli.core_cmds",
-    "desktop_app.cli.unit_cmds",
-    "desktop_app.cli.backup_cmds",
-    "desktop_app.cli.appraisal_cmds",
-    "desktop_app.cli.document_cmds",
-    "desktop_app.cli.import_cmds",
-)
+# The command groups, in the order ``--help`` lists them.  Plain imports: a missing module is an
+# error at once, and PyInstaller sees every one of them without being told.
+COMMAND_MODULES = (core_cmds, unit_cmds, backup_cmds, appraisal_cmds, document_cmds, import_cmds)
 
 
 class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
         # argparse passes "" when it builds a subcommand's prog; only the real usage line gets the prefix.
         super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
 
@@ -38,7 +42,7 @@ class _Formatter(argparse.HelpFormatter):
 class _Parser(argparse.ArgumentParser):
     """argparse that speaks Vietnamese: usage, headings, help and errors."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
@@ -46,15 +50,17 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = "tùy chọn"
         self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
 
-    def error(self, message: str) -> None:  # noqa: D401 - argparse API
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"Lỗi: lệnh không hợp lệ ({_vietnamese(message)}). Xem: python -m desktop_app --help\n")
 
 
 # argparse's own error messages, as the user should read them.
-_MESSAGES = (
-    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
-     lambda m: f"«{m[2]}» không hợp lệ cho {m[1]}; chọn một trong: {m[3].replace(chr(39), '')}"),
+_MESSAGES: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
+    (
+        r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)",
+        lambda m: f"«{m[2]}» không hợp lệ cho {m[1]}; chọn một trong: {m[3].replace(chr(39), '')}",
+    ),
     (r"argument (\S+): invalid int value: '?([^']*)'?", lambda m: f"{m[1]} phải là số nguyên, không phải «{m[2]}»"),
     (r"argument (\S+): expected one argument", lambda m: f"{m[1]} cần một giá trị"),
     (r"the following arguments are required: (.*)", lambda m: f"thiếu {m[1]}"),
@@ -63,7 +69,6 @@ _MESSAGES = (
 
 
 def _vietnamese(message: str) -> str:
-    import re
     for pattern, render in _MESSAGES:
         match = re.search(pattern, message)
         if match:
@@ -73,17 +78,13 @@ def _vietnamese(message: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m desktop_app", description=f"{APP_NAME} {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng, "
-                                                     "hoặc biến môi trường DVK_DB)")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
-                                       title="lệnh")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng, hoặc biến môi trường DVK_DB)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, title="lệnh")
+    for module in COMMAND_MODULES:
         module.register(subparsers)
     return parser
 
@@ -104,22 +105,23 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug: never a traceback on the console
         log.exception("command %s failed", args.command)
-        from ..logs import log_path
-        print(f"Lỗi ngoài dự kiến khi chạy lệnh «{args.command}» ({type(exc).__name__}). "
-              f"Chi tiết đã ghi vào {log_path()}.", file=sys.stderr)
+        print(
+            f"Lỗi ngoài dự kiến khi chạy lệnh «{args.command}» ({type(exc).__name__}). "
+            f"Chi tiết đã ghi vào {log_path()}.",
+            file=sys.stderr,
+        )
         return 1
 
 
 def _open_gui(args: argparse.Namespace) -> int:
     try:
-        gui = importlib.import_module("ui.app")
+        # Here, not at the top: the core and every command run without Qt, which only the GUI loads.
+        from ui import app as gui
     except ModuleNotFoundError as exc:
-        if exc.name in ("ui", "ui.app"):
-            print("Giao diện đồ họa chưa có trong bản này; hãy dùng các lệnh (xem --help).", file=sys.stderr)
-            return 2
         if exc.name and exc.name.startswith("PySide6"):
-            print("Thiếu thư viện PySide6 để mở giao diện; hãy cài đặt theo hướng dẫn trong README.md.",
-                  file=sys.stderr)
+            print(
+                "Thiếu thư viện PySide6 để mở giao diện; hãy cài đặt theo hướng dẫn trong README.md.", file=sys.stderr
+            )
             return 2
         raise
     return int(gui.run(Path(args.db) if args.db else None) or 0)

@@ -1,22 +1,27 @@
-"""Opening, migrating and backing up the one SQLite file that is an office's whole state."""
+"""Opening, migrating, writing to and backing up the one SQLite file that is an office's whole state.
+
+The schema versions themselves are listed in :mod:`.migrations`; every write of the core goes
+through :func:`transaction`.
+"""
+
 from __future__ import annotations
 
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 import peewee as pw
 from platformdirs import user_data_dir
-from playhouse.migrate import SqliteMigrator, migrate
 
 from .. import APP_ID
 from ..text import compare, fold
-from . import errors
-from .models import CORE_TABLES, MoHinh, database_proxy
+from . import errors, migrations
+from .migrations import latest_version
+from .models import database_proxy
 
 log = logging.getLogger("dvk.storage")
 
@@ -36,62 +41,36 @@ def default_db_path() -> Path:
     return default_data_dir() / DB_FILENAME
 
 
-# ----------------------------------------------------------------- migrations
-# Each step takes the open database and brings it from version N-1 to N.
-Migration = Callable[[pw.SqliteDatabase], None]
+# ----------------------------------------------------------------- writing
 
 
-def _v1_core(db: pw.SqliteDatabase) -> None:
-    db.create_tables(CORE_TABLES)
+@contextmanager
+def transaction() -> Iterator[None]:
+    """The one way the core writes: a transaction whose known failures reach the user as such.
 
-
-def _v3_person_honorific(db: pw.SqliteDatabase) -> None:
-    """Add ``mo_hinh.person_honorific`` ("Ông" / "Bà").
-
-    Step 1 creates tables from today's declarations, so a fresh database already has the
-    column; only a file created before this version lacks it.  ``allow_not_null`` with the
-    column's SQL default adds it in place: the migrator's other path rebuilds the table, and
-    dropping the old table would cascade-delete indicators and history.
+    A database locked by another program, a read-only file or a full disk raises a
+    :class:`errors.StorageError` with a Vietnamese message; anything else is a bug and goes
+    through unchanged.  ``BEGIN IMMEDIATE`` takes the write lock at the start, so a busy
+    database is waited for (``busy_timeout``) before any work is done rather than failing
+    half-way when a read turns into a write.  Nested blocks become savepoints.  It also
+    decorates: ``@transaction()`` makes a whole service function one transaction.
     """
-    table = MoHinh._meta.table_name
-    if any(column.name == "person_honorific" for column in db.get_columns(table)):
-        return
-    # Declared here, not taken from MoHinh, so that this step stays what it was when written.
-    field = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
-    migrate(SqliteMigrator(db).add_column(table, "person_honorific", field, allow_not_null=True))
-
-
-# Version 2 (appraisal tables) is registered by ``desktop_app.appraisal.tables`` on import.
-MIGRATIONS: dict[int, Migration] = {1: _v1_core, 3: _v3_person_honorific}
-
-
-def register_migration(version: int, step: Migration) -> None:
-    """Other parts of the core add their tables as later versions (appraisal is 2)."""
-    if version in MIGRATIONS and MIGRATIONS[version] is not step:
-        raise RuntimeError(f"migration {version} registered twice")
-    MIGRATIONS[version] = step
-
-
-def latest_version() -> int:
-    # The appraisal part of the core owns schema version 2 and registers it on import.
-    from ..appraisal import tables  # noqa: F401
-    latest = max(MIGRATIONS)
-    missing = [v for v in range(1, latest + 1) if v not in MIGRATIONS]
-    if missing:  # a gap would migrate a file half-way and stamp it as done
-        raise RuntimeError(f"schema migrations {missing} are not registered")
-    return latest
+    path = _current.path if _current is not None else ""
+    with translated(path), database_proxy.atomic(lock_type="IMMEDIATE"):
+        yield
 
 
 # ----------------------------------------------------------------- opening
 
-_current: "Database | None" = None
+_current: Database | None = None
 
 
-def current() -> "Database":
+def current() -> Database:
     """The database opened last (the one every table is bound to)."""
     if _current is None:
         raise errors.StorageError("Chưa mở tệp dữ liệu nào.")
     return _current
+
 
 class Database:
     """The open database file.  Use :func:`open_database`."""
@@ -105,14 +84,8 @@ class Database:
         """Folder beside the database holding attachment files."""
         return self.path.with_name(self.path.name + ".files")
 
-    @contextmanager
-    def atomic(self) -> Iterator[None]:
-        with translated(self.path):
-            with self.db.atomic():
-                yield
-
     def version(self) -> int:
-        return self.db.execute_sql("PRAGMA user_version").fetchone()[0]
+        return int(self.db.execute_sql("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -147,10 +120,30 @@ def translated(path: Path | str = "") -> Iterator[None]:
     except errors.StorageError:
         raise
     except (sqlite3.Error, pw.DatabaseError) as exc:
-        known = errors.translate(exc, str(path))
+        first = _first_failure(exc)
+        if isinstance(first, errors.StorageError):  # translated by an inner block already
+            raise first from first.__cause__
+        known = errors.translate(first, str(path))
         if known is None:
             raise
         raise known from exc
+
+
+# What SQLite answers to a ROLLBACK (or ROLLBACK TO) when the transaction is already gone.
+_ROLLBACK_FAILED = ("no transaction is active", "no such savepoint")
+
+
+def _first_failure(exc: BaseException) -> BaseException:
+    """The failure a failed rollback was cleaning up after.
+
+    On a full disk or an I/O error SQLite rolls the whole transaction back by itself; the ROLLBACK that
+    peewee then sends fails as well, and that second error would hide the one the user must read.
+    """
+    while any(text in str(exc) for text in _ROLLBACK_FAILED) and isinstance(
+        exc.__context__, (sqlite3.Error, pw.DatabaseError, errors.StorageError)
+    ):
+        exc = exc.__context__
+    return exc
 
 
 def _make_db(path: Path) -> pw.SqliteDatabase:
@@ -219,7 +212,8 @@ def _refuse_newer(path: Path) -> None:
         raise errors.DatabaseTooNew(
             f"Tệp dữ liệu «{path}» được tạo bởi phiên bản mới hơn của chương trình "
             f"(lược đồ {current}, phiên bản này chỉ đọc được đến {target}). "
-            "Hãy cập nhật chương trình trước khi mở tệp này.")
+            "Hãy cập nhật chương trình trước khi mở tệp này."
+        )
 
 
 def backup_before_migration(database: Database, version: int) -> Path:
@@ -230,7 +224,7 @@ def backup_before_migration(database: Database, version: int) -> Path:
 
 def _migrate(database: Database, current: int, target: int) -> None:
     for version in range(current + 1, target + 1):
-        step = MIGRATIONS[version]
+        step = migrations.step(version)
         with database.db.atomic():
             step(database.db)
             database.db.execute_sql(f"PRAGMA user_version = {int(version)}")

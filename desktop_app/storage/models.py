@@ -3,13 +3,17 @@
 Every record that may travel between offices carries a stable ``uuid``.  Text that
 is searched or matched has a ``*_fold`` twin (see :func:`desktop_app.text.fold`).
 """
+
 from __future__ import annotations
 
 import uuid as _uuid
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
+# domain is a leaf module (no imports), so storage may take its codes without a cycle.
+from ..domain import KIND_COLLECTIVE, REGISTERED
 from ..text import fold, sort_key_text
 
 database_proxy = pw.DatabaseProxy()
@@ -24,6 +28,11 @@ def now() -> datetime:
 
 
 class BaseModel(pw.Model):
+    # peewee adds these attributes at class creation; declared here only so mypy knows their types.
+    # Class access gives the field (for queries), instance access the value, as the stubs' descriptors say.
+    if TYPE_CHECKING:
+        id: pw.AutoField[int]
+
     class Meta:
         database = database_proxy
         legacy_table_names = False
@@ -31,6 +40,7 @@ class BaseModel(pw.Model):
 
 class Setting(BaseModel):
     """Key → JSON text.  Holds the office details so they travel with the database file."""
+
     key = pw.CharField(primary_key=True)
     value = pw.TextField()
 
@@ -42,7 +52,7 @@ class CatalogueModel(BaseModel):
     sort_order = pw.IntegerField(default=0)
     active = pw.BooleanField(default=True)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> int:
         self.name_fold = fold(self.name)
         return super().save(*args, **kwargs)
 
@@ -61,6 +71,7 @@ class UnitKind(CatalogueModel):
 
 class Unit(BaseModel):
     """A registering unit; units form a tree (huyện → xã → thôn)."""
+
     uuid = pw.CharField(unique=True, default=new_uuid)
     name = pw.CharField()
     name_fold = pw.CharField(index=True)
@@ -71,8 +82,13 @@ class Unit(BaseModel):
     address = pw.CharField(default="")
     note = pw.TextField(default="")
     active = pw.BooleanField(default=True)
+    if TYPE_CHECKING:
+        kind_id: pw.ForeignKeyField[int | None]
+        level_id: pw.ForeignKeyField[int | None]
+        parent_id: pw.ForeignKeyField[int | None]
+        children: pw.ModelSelect[Unit]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> int:
         self.name_fold = fold(self.name)
         self.name_sort = sort_key_text(self.name)
         return super().save(*args, **kwargs)
@@ -80,6 +96,7 @@ class Unit(BaseModel):
 
 class Year(BaseModel):
     """A movement year (đợt đăng ký), with its plan reference."""
+
     year = pw.IntegerField(unique=True)
     title = pw.CharField(default="")
     note = pw.TextField(default="")
@@ -87,34 +104,35 @@ class Year(BaseModel):
 
 class MoHinh(BaseModel):
     """A registered mô hình (collective, ``kind='tap_the'``) or điển hình (individual, ``'ca_nhan'``)."""
+
     uuid = pw.CharField(unique=True, default=new_uuid)
     year = pw.IntegerField(index=True)
     name = pw.TextField()
     name_fold = pw.TextField(index=True)
-    name_sort = pw.TextField(index=True, default="")   # text.sort_key_text: Vietnamese order, binary compare
-    kind = pw.CharField(default="tap_the", index=True)
+    name_sort = pw.TextField(index=True, default="")  # text.sort_key_text: Vietnamese order, binary compare
+    kind = pw.CharField(default=KIND_COLLECTIVE, index=True)
     field = pw.ForeignKeyField(Field, null=True, on_delete="RESTRICT")
     level = pw.ForeignKeyField(Level, null=True, on_delete="RESTRICT")
     unit = pw.ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
-    status = pw.CharField(default="dang_ky", index=True)
-    address = pw.TextField(default="")            # địa chỉ cụ thể
+    status = pw.CharField(default=REGISTERED, index=True)
+    address = pw.TextField(default="")  # địa chỉ cụ thể
     # Registration form (2026 ward form order).
-    situation = pw.TextField(default="")          # thực trạng, lý do
-    objectives = pw.TextField(default="")         # mục tiêu, tiêu chí đánh giá
-    content = pw.TextField(default="")            # nội dung, cách thức thực hiện
-    area = pw.TextField(default="")               # địa bàn, đối tượng
-    forces = pw.TextField(default="")             # lực lượng thực hiện
-    resources = pw.TextField(default="")          # nguồn lực
+    situation = pw.TextField(default="")  # thực trạng, lý do
+    objectives = pw.TextField(default="")  # mục tiêu, tiêu chí đánh giá
+    content = pw.TextField(default="")  # nội dung, cách thức thực hiện
+    area = pw.TextField(default="")  # địa bàn, đối tượng
+    forces = pw.TextField(default="")  # lực lượng thực hiện
+    resources = pw.TextField(default="")  # nguồn lực
     start_date = pw.DateField(null=True)
     end_date = pw.DateField(null=True)
-    milestones = pw.TextField(default="")         # các mốc thời gian
-    outputs = pw.TextField(default="")            # sản phẩm, kết quả đầu ra
-    sustainability = pw.TextField(default="")     # khả năng duy trì, nhân rộng
-    result_text = pw.TextField(default="")        # kết quả đạt được (free text)
-    lead_name = pw.CharField(default="")          # người phụ trách
+    milestones = pw.TextField(default="")  # các mốc thời gian
+    outputs = pw.TextField(default="")  # sản phẩm, kết quả đầu ra
+    sustainability = pw.TextField(default="")  # khả năng duy trì, nhân rộng
+    result_text = pw.TextField(default="")  # kết quả đạt được (free text)
+    lead_name = pw.CharField(default="")  # người phụ trách
     lead_position = pw.CharField(default="")
     lead_phone = pw.CharField(default="")
-    person_name = pw.CharField(default="")        # điển hình cá nhân
+    person_name = pw.CharField(default="")  # điển hình cá nhân
     # "Ông" / "Bà" for certificates (schema 3).  The SQL default lets ALTER TABLE add the column
     # NOT NULL to a filled table without rebuilding it.
     person_honorific = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
@@ -127,12 +145,26 @@ class MoHinh(BaseModel):
     search_fold = pw.TextField(default="", index=True)
     created_at = pw.DateTimeField(default=now)
     updated_at = pw.DateTimeField(default=now)
+    if TYPE_CHECKING:
+        field_id: pw.ForeignKeyField[int | None]
+        level_id: pw.ForeignKeyField[int | None]
+        unit_id: pw.ForeignKeyField[int | None]
+        continues_id: pw.ForeignKeyField[int | None]
+        replicates_id: pw.ForeignKeyField[int | None]
+        continued_by: pw.ModelSelect[MoHinh]
+        replicated_by: pw.ModelSelect[MoHinh]
+        indicators: pw.ModelSelect[Indicator]
+        attachments: pw.ModelSelect[Attachment]
+        status_history: pw.ModelSelect[StatusChange]
 
 
 class Indicator(BaseModel):
     """A measured result: "26 phương tiện", "620 triệu đồng", "99,16 %"."""
+
     uuid = pw.CharField(unique=True, default=new_uuid)
     model = pw.ForeignKeyField(MoHinh, backref="indicators", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        model_id: pw.ForeignKeyField[int]
     name = pw.CharField()
     unit_of_measure = pw.CharField(default="")
     target = pw.FloatField(null=True)
@@ -143,10 +175,13 @@ class Indicator(BaseModel):
 
 class Attachment(BaseModel):
     """Evidence stored as a file beside the database (``<db>.files/``), never as a blob."""
+
     uuid = pw.CharField(unique=True, default=new_uuid)
     model = pw.ForeignKeyField(MoHinh, backref="attachments", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        model_id: pw.ForeignKeyField[int]
     original_name = pw.CharField()
-    stored_name = pw.CharField()                  # relative to the attachments folder
+    stored_name = pw.CharField()  # relative to the attachments folder
     sha256 = pw.CharField(index=True)
     size = pw.IntegerField(default=0)
     caption = pw.CharField(default="")
@@ -155,6 +190,8 @@ class Attachment(BaseModel):
 
 class StatusChange(BaseModel):
     model = pw.ForeignKeyField(MoHinh, backref="status_history", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        model_id: pw.ForeignKeyField[int]
     from_status = pw.CharField(default="")
     to_status = pw.CharField()
     reason = pw.TextField(default="")
@@ -163,10 +200,10 @@ class StatusChange(BaseModel):
 
 class AuditLog(BaseModel):
     """Actions that must be traceable later: criteria edited after scoring, decision unlocks..."""
+
     at = pw.DateTimeField(default=now)
     action = pw.CharField()
     detail = pw.TextField(default="")
 
 
-CORE_TABLES = [Setting, Level, Field, UnitKind, Unit, Year, MoHinh, Indicator, Attachment,
-               StatusChange, AuditLog]
+CORE_TABLES = [Setting, Level, Field, UnitKind, Unit, Year, MoHinh, Indicator, Attachment, StatusChange, AuditLog]

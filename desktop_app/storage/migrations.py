@@ -1,0 +1,68 @@
+"""Every schema version, in order: step N brings a database from version N-1 to N.
+
+The version of a file is ``PRAGMA user_version``; ``latest_version()`` is the length of
+:data:`MIGRATIONS`.  A new version is a new function appended at the end of the list, never
+an edit of an old one (old files were migrated by the old text) and never a registration
+made as a side effect of importing some other module: what a database becomes when it is
+opened must not depend on which modules happened to be imported first.
+
+A step that adds a column declares the column itself rather than taking it from today's
+table class, so that the step stays what it was when it was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee as pw
+from playhouse.migrate import SqliteMigrator, migrate
+
+from ..appraisal.tables import APPRAISAL_TABLES
+from .models import CORE_TABLES, MoHinh
+
+Migration = Callable[[pw.SqliteDatabase], None]
+
+
+def v1_core(db: pw.SqliteDatabase) -> None:
+    """Catalogues, units, models, indicators, history, attachments, settings, audit log."""
+    db.create_tables(CORE_TABLES)
+
+
+def v2_appraisal(db: pw.SqliteDatabase) -> None:
+    """Criteria sets, council, conflicts, scores, overrides, decisions."""
+    db.create_tables(APPRAISAL_TABLES)
+
+
+def v3_person_honorific(db: pw.SqliteDatabase) -> None:
+    """Add ``mo_hinh.person_honorific`` ("Ông" / "Bà").
+
+    Step 1 creates tables from today's declarations, so a fresh database already has the
+    column; only a file created before this version lacks it.  ``allow_not_null`` with the
+    column's SQL default adds it in place: the migrator's other path rebuilds the table, and
+    dropping the old table would cascade-delete indicators and history.
+    """
+    table = MoHinh._meta.table_name
+    if any(column.name == "person_honorific" for column in db.get_columns(table)):
+        return
+    field = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
+    migrate(SqliteMigrator(db).add_column(table, "person_honorific", field, allow_not_null=True))
+
+
+# Position + 1 is the schema version: append only.
+MIGRATIONS: tuple[Migration, ...] = (
+    v1_core,
+    v2_appraisal,
+    v3_person_honorific,
+)
+
+
+def latest_version() -> int:
+    """The schema version this program writes and the newest it can open."""
+    return len(MIGRATIONS)
+
+
+def step(version: int) -> Migration:
+    """The step that brings a database from ``version - 1`` to ``version``."""
+    if not 1 <= version <= len(MIGRATIONS):
+        raise ValueError(f"no schema migration {version}")
+    return MIGRATIONS[version - 1]

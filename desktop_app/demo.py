@@ -2,29 +2,38 @@
 
 UUIDs are derived from the keys in the JSON file, so loading twice adds nothing.
 """
+
 from __future__ import annotations
 
 import uuid as _uuid
 from dataclasses import dataclass
+from typing import Any
 
-from . import domain
-from .office import OfficeInfo, STYLE_PARTY
+from . import domain, registration
+from .appraisal.demo import load_demo_appraisal
+from .office import STYLE_PARTY, OfficeInfo
 from .resources import load_json
 from .services import catalogues, settings
 from .services.models import IndicatorData, ModelInput, create_model
 from .services.units import create_unit
-from .storage.models import MoHinh, Unit, Year, database_proxy
+from .storage.database import transaction
+from .storage.models import MoHinh, Unit, Year
 from .tasks import TaskState
-from .text import parse_date
 
 DEMO_FILE = ("demo", "lam_ha_2023.json")
 _NAMESPACE = _uuid.UUID("6f1c1d2e-55b1-4d1e-9a51-2b8e5f0d7a11")
 
 DEMO_OFFICE = OfficeInfo(
-    issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ", superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG",
-    place_name="Lâm Hà", signer_name="Nguyễn Văn Bình", signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC",
-    signing_authority="T/M BAN THƯỜNG VỤ", document_style=STYLE_PARTY, number_suffix="QĐ/HU",
-    current_year=2023, own_level="Huyện",
+    issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ",
+    superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG",
+    place_name="Lâm Hà",
+    signer_name="Nguyễn Văn Bình",
+    signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC",
+    signing_authority="T/M BAN THƯỜNG VỤ",
+    document_style=STYLE_PARTY,
+    number_suffix="QĐ/HU",
+    current_year=2023,
+    own_level="Huyện",
 )
 
 
@@ -52,11 +61,12 @@ def load_demo(task: TaskState | None = None) -> DemoResult:
     data = load_json(*DEMO_FILE)
     year = int(data["year"])
     units_added = models_added = 0
-    with database_proxy.atomic():
+    with transaction():
         catalogues.ensure_defaults()
         if not settings.is_configured():
             settings.save_office(DEMO_OFFICE)
-        Year.get_or_create(year=year, defaults={"title": data.get("title", "")})
+        if Year.get_or_none(Year.year == year) is None:
+            Year.create(year=year, title=data.get("title", ""))
         unit_ids: dict[str, int] = {}
         pending = list(data["units"])
         # Parents first: keep passing over the list until every unit has found its parent.
@@ -69,10 +79,14 @@ def load_demo(task: TaskState | None = None) -> DemoResult:
                 uuid = demo_uuid("unit", item["key"])
                 row = Unit.get_or_none(Unit.uuid == uuid)
                 if row is None:
-                    info = create_unit(item["name"], kind_id=_catalogue_id("unit_kind", item.get("kind", "")),
-                                       level_id=_catalogue_id("level", item.get("level", "")),
-                                       parent_id=unit_ids.get(parent_key) if parent_key else None,
-                                       address=item.get("address", ""), uuid=uuid)
+                    info = create_unit(
+                        item["name"],
+                        kind_id=_catalogue_id("unit_kind", item.get("kind", "")),
+                        level_id=_catalogue_id("level", item.get("level", "")),
+                        parent_id=unit_ids.get(parent_key) if parent_key else None,
+                        address=item.get("address", ""),
+                        uuid=uuid,
+                    )
                     unit_ids[item["key"]] = info.id
                     units_added += 1
                 else:
@@ -91,38 +105,34 @@ def load_demo(task: TaskState | None = None) -> DemoResult:
             if existing:
                 model_ids[item["key"]] = existing.id
                 continue
-            model_ids[item["key"]] = create_model(_model_input(item, year, unit_ids, model_ids),
-                                                  status=item.get("status", domain.PROPOSED), uuid=uuid)
+            model_ids[item["key"]] = create_model(
+                _model_input(item, year, unit_ids, model_ids), status=item.get("status", domain.PROPOSED), uuid=uuid
+            )
             models_added += 1
-        _load_appraisal(year)
+        load_demo_appraisal(year)
     total = MoHinh.select().where(MoHinh.year == year).count()
     return DemoResult(year, units_added, models_added, total)
 
 
-def _model_input(item: dict, year: int, unit_ids: dict[str, int], model_ids: dict[str, int]) -> ModelInput:
-    text_keys = ("address", "situation", "objectives", "content", "area", "forces", "resources", "milestones",
-                 "outputs", "sustainability", "result_text", "lead_name", "lead_position", "lead_phone",
-                 "person_name", "person_honorific", "person_position", "person_address", "note")
+def _model_input(item: dict[str, Any], year: int, unit_ids: dict[str, int], model_ids: dict[str, int]) -> ModelInput:
     return ModelInput(
-        name=item["name"], year=year, kind=item.get("kind", domain.KIND_COLLECTIVE),
-        field_id=_catalogue_id("field", item["field"]), level_id=_catalogue_id("level", item.get("level", "")),
-        unit_id=unit_ids.get(item.get("unit")),
-        start_date=parse_date(item.get("start_date")), end_date=parse_date(item.get("end_date")),
-        person_birth_year=item.get("person_birth_year"),
-        continues_id=model_ids.get(item.get("continues") or ""), replicates_id=model_ids.get(item.get("replicates") or ""),
-        indicators=[IndicatorData(name=i["name"], unit_of_measure=i.get("unit_of_measure", ""),
-                                  target=i.get("target"), achieved=i.get("achieved"))
-                    for i in item.get("indicators", [])],
-        **{k: item.get(k) or "" for k in text_keys},
+        name=item["name"],
+        year=year,
+        kind=item.get("kind", domain.KIND_COLLECTIVE),
+        field_id=_catalogue_id("field", item["field"]),
+        level_id=_catalogue_id("level", item.get("level", "")),
+        unit_id=unit_ids.get(item.get("unit", "")),
+        continues_id=model_ids.get(item.get("continues") or ""),
+        replicates_id=model_ids.get(item.get("replicates") or ""),
+        indicators=[
+            IndicatorData(
+                name=i["name"],
+                unit_of_measure=i.get("unit_of_measure", ""),
+                target=i.get("target"),
+                achieved=i.get("achieved"),
+            )
+            for i in item.get("indicators", [])
+        ],
+        # Registration fields by their registry names; the service reads dates written dd/mm/yyyy.
+        **{spec.name: item.get(spec.name, spec.empty) for spec in registration.FIELDS},
     )
-
-
-def _load_appraisal(year: int) -> None:
-    """The council and its scores, when the appraisal part of the core is present."""
-    try:
-        from .appraisal.demo import load_demo_appraisal
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("desktop_app.appraisal"):
-            return
-        raise
-    load_demo_appraisal(year)

@@ -1,4 +1,5 @@
 """``scores export``, ``scores import`` and ``results``."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,7 @@ from ..text import format_number
 from .common import opened, print_json
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     scores = subparsers.add_parser("scores", help="bảng chấm điểm Excel của hội đồng")
     actions = scores.add_subparsers(dest="scores_command", metavar="export|import", title="thao tác")
     actions.required = True

@@ -1,4 +1,5 @@
 """``backup`` and ``restore``."""
+
 from __future__ import annotations
 
 import argparse
@@ -9,7 +10,7 @@ from ..storage.database import default_db_path, open_database
 from .common import opened
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("backup", help="sao lưu toàn bộ dữ liệu vào một tệp .zip")
     p.add_argument("--out", required=True, help="tệp sao lưu cần tạo")
     p.set_defaults(handler=cmd_backup)

@@ -1,12 +1,13 @@
 """Helpers shared by command modules."""
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from ..services import catalogues
 from ..storage.database import Database, open_database
@@ -23,6 +24,6 @@ def opened(args: argparse.Namespace) -> Iterator[Database]:
         database.close()
 
 
-def print_json(value) -> None:
+def print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str))
     sys.stdout.write("\n")

@@ -1,25 +1,29 @@
 """``init``, ``demo``, ``models`` and ``stats``."""
+
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .. import domain, workspace
+from .. import domain, registration, workspace
 from ..demo import load_demo
 from ..services import statistics
-from ..services.models import ModelFilter, list_models
+from ..services.models import ModelFilter, list_models, registration_values
 from ..text import format_number
 from .common import opened, print_json
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("init", help="tạo hoặc nâng cấp tệp dữ liệu, in đường dẫn")
     p.set_defaults(handler=cmd_init)
 
     p = subparsers.add_parser("demo", help="nạp dữ liệu mẫu (huyện Lâm Hà năm 2023) vào tệp --db")
-    p.add_argument("--demo-db", action="store_true",
-                   help=f"nạp vào tệp dữ liệu mẫu riêng ({workspace.DEMO_FILENAME}) bên cạnh tệp dữ liệu, "
-                        "như nút «Mở dữ liệu mẫu» của giao diện; tệp dữ liệu của cơ quan không bị đụng đến")
+    p.add_argument(
+        "--demo-db",
+        action="store_true",
+        help=f"nạp vào tệp dữ liệu mẫu riêng ({workspace.DEMO_FILENAME}) bên cạnh tệp dữ liệu, "
+        "như nút «Mở dữ liệu mẫu» của giao diện; tệp dữ liệu của cơ quan không bị đụng đến",
+    )
     p.set_defaults(handler=cmd_demo)
 
     p = subparsers.add_parser("models", help="liệt kê mô hình, điển hình")
@@ -46,8 +50,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _demo_file(args)
     with opened(args):
         result = load_demo()
-    print(f"Đã nạp dữ liệu mẫu năm {result.year}: thêm {result.models_added} mô hình, "
-          f"{result.units_added} đơn vị (năm {result.year} có {result.models_total} mô hình).")
+    print(
+        f"Đã nạp dữ liệu mẫu năm {result.year}: thêm {result.models_added} mô hình, "
+        f"{result.units_added} đơn vị (năm {result.year} có {result.models_total} mô hình)."
+    )
     return 0
 
 
@@ -60,19 +66,36 @@ def _demo_file(args: argparse.Namespace) -> int:
     if result is None:
         print(f"Tệp dữ liệu mẫu đã có sẵn: {database.path}")
     else:
-        print(f"Đã tạo tệp dữ liệu mẫu {database.path}: {result.models_added} mô hình, "
-              f"{result.units_added} đơn vị (năm {result.year}).")
+        print(
+            f"Đã tạo tệp dữ liệu mẫu {database.path}: {result.models_added} mô hình, "
+            f"{result.units_added} đơn vị (năm {result.year})."
+        )
     return 0
 
 
 def cmd_models(args: argparse.Namespace) -> int:
     with opened(args):
         rows = list_models(ModelFilter(year=args.year, text=args.search, field_name=args.field))
+        registered = registration_values([r.id for r in rows]) if args.json else {}
     if args.json:
-        print_json([{
-            "uuid": r.uuid, "name": r.name, "kind": r.kind, "field": r.field, "unit": r.unit, "level": r.level,
-            "year": r.year, "status": r.status, "status_label": r.status_label, "address": r.address,
-        } for r in rows])
+        # Every registration field of the registry, by its name, after what identifies the model.
+        print_json(
+            [
+                {
+                    "uuid": r.uuid,
+                    "name": r.name,
+                    "kind": r.kind,
+                    "field": r.field,
+                    "unit": r.unit,
+                    "level": r.level,
+                    "year": r.year,
+                    "status": r.status,
+                    "status_label": r.status_label,
+                    **{spec.name: spec.to_json(registered[r.id][spec.name]) for spec in registration.FIELDS},
+                }
+                for r in rows
+            ]
+        )
         return 0
     for r in rows:
         print(f"{r.year}  {r.kind_label:<8} {r.status_label:<18} {r.name} — {r.unit or 'chưa có đơn vị'}")

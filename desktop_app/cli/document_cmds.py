@@ -1,51 +1,91 @@
-"""``report KIND --year Y --out FILE.pdf`` and ``export KIND --year Y --out FILE.xlsx``."""
+"""``report KIND --year Y --out FILE.pdf`` and ``export KIND --year Y --out FILE.xlsx``.
+
+The option flags are built from the documents' ``OptionSpec``s; a flag the chosen document does not take is
+refused rather than silently ignored.
+"""
+
 from __future__ import annotations
 
 import argparse
+from typing import Any, Literal
 
-from ..documents import DOCUMENTS, Options, build_excel, build_pdf
+from ..documents import DOCUMENTS, DocumentKind, Options, OptionSpec, build_excel, build_pdf, option_specs
+from ..errors import AppError
 from ..services.models import id_for_uuid
 from .common import opened
 
+Format = Literal["pdf", "excel"]
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("kind", choices=list(DOCUMENTS), metavar="KIND",
-                        help="một trong: " + ", ".join(DOCUMENTS))
+
+def _kinds(fmt: Format) -> list[DocumentKind]:
+    return [kind for kind in DOCUMENTS.values() if fmt == "pdf" or kind.excel is not None]
+
+
+def cli_options(fmt: Format) -> tuple[OptionSpec, ...]:
+    """The option flags of ``report`` (pdf) or ``export`` (excel): every option a document takes in that format."""
+    taken = {spec for kind in _kinds(fmt) for spec in kind.takes(fmt)}
+    return tuple(spec for spec in option_specs() if spec in taken)
+
+
+def _add_option(parser: argparse.ArgumentParser, spec: OptionSpec, fmt: Format) -> None:
+    # SUPPRESS: an option not given is absent from the namespace, so a given one can be checked against the kind.
+    common: dict[str, Any] = {"dest": spec.key, "default": argparse.SUPPRESS}
+    if spec.kind == "choice":
+        parser.add_argument(spec.cli_flag, choices=spec.cli_choices, help=spec.cli_help, **common)
+    elif spec.kind == "flag":
+        parser.add_argument(spec.cli_flag, action="store_const", const=not spec.default, help=spec.cli_help, **common)
+    else:
+        needed = [kind.code for kind in _kinds(fmt) if kind.needs_model and spec in kind.takes(fmt)]
+        text = spec.cli_help + (f"; bắt buộc với {', '.join(needed)}" if needed else "")
+        parser.add_argument(spec.cli_flag, metavar="UUID", help=text, **common)
+
+
+def _add_arguments(parser: argparse.ArgumentParser, fmt: Format) -> None:
+    # Every kind, even for export: a PDF-only one is told so in words rather than by argparse.
+    parser.add_argument("kind", choices=list(DOCUMENTS), metavar="KIND", help="một trong: " + ", ".join(DOCUMENTS))
     parser.add_argument("--year", type=int, required=True, help="năm")
     parser.add_argument("--out", required=True, help="tệp kết quả")
-    parser.add_argument("--model", metavar="UUID", help="mô hình (bắt buộc với dossier)")
-    parser.add_argument("--group-by", choices=["field", "unit"], default="field",
-                        help="danh sách đăng ký: nhóm theo lĩnh vực (field) hay đơn vị (unit)")
-    parser.add_argument("--proposal", action="store_true", help="danh sách đề nghị công nhận (trước quyết định)")
+    for spec in cli_options(fmt):
+        _add_option(parser, spec, fmt)
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("report", help="in tài liệu ra PDF")
-    _common(p)
-    p.add_argument("--style", choices=["dang", "nha_nuoc"], help="thể thức: Đảng (dang) hay Nhà nước (nha_nuoc)")
-    p.add_argument("--blank", action="store_true", help="phiếu chấm điểm để trống (in ra giấy)")
-    p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="khổ giấy khen")
+    _add_arguments(p, "pdf")
     p.set_defaults(handler=cmd_report)
     p = subparsers.add_parser("export", help="xuất danh sách ra Excel")
-    _common(p)
+    _add_arguments(p, "excel")
     p.set_defaults(handler=cmd_export)
 
 
-def _options(args: argparse.Namespace) -> Options:
-    return Options(year=args.year, style=getattr(args, "style", None), group_by=args.group_by,
-                   proposal=args.proposal, filled=not getattr(args, "blank", False),
-                   paper=getattr(args, "paper", "A4"), model_id=id_for_uuid(args.model) if args.model else None)
+def _given(args: argparse.Namespace, fmt: Format) -> dict[str, object]:
+    """The options given on the command line, checked against what the chosen document takes."""
+    kind = DOCUMENTS[args.kind]
+    given = {spec: getattr(args, spec.key) for spec in cli_options(fmt) if hasattr(args, spec.key)}
+    stray = [spec.cli_flag for spec in given if spec not in kind.takes(fmt)]
+    if stray:
+        takes = ", ".join(spec.cli_flag for spec in kind.takes(fmt)) or "không có"
+        raise AppError(f"«{kind.label}» ({kind.code}) không dùng {', '.join(stray)}; tùy chọn dùng được: {takes}.")
+    return {spec.key: value for spec, value in given.items()}
+
+
+def _options(args: argparse.Namespace, values: dict[str, object]) -> Options:
+    """Needs the database open: a model is named by its UUID and built by its id."""
+    values = {key: id_for_uuid(str(value)) if key == "model_id" else value for key, value in values.items()}
+    return DOCUMENTS[args.kind].make_options(args.year, values)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    values = _given(args, "pdf")
     with opened(args):
-        path = build_pdf(args.kind, _options(args), args.out)
+        path = build_pdf(args.kind, _options(args, values), args.out)
     print(f"Đã tạo {DOCUMENTS[args.kind].label}: {path}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    values = _given(args, "excel")
     with opened(args):
-        path = build_excel(args.kind, _options(args), args.out)
+        path = build_excel(args.kind, _options(args, values), args.out)
     print(f"Đã xuất {DOCUMENTS[args.kind].label} ra Excel: {path}")
     return 0

@@ -1,4 +1,5 @@
 """``import FILE.xlsx [--year Y] [--dry-run] [--json]`` and ``template --out FILE.xlsx``."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,7 @@ from ..importer import apply_plan, build_plan, write_template
 from .common import opened, print_json
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("import", help="nhập danh sách đăng ký từ tệp Excel của đơn vị")
     p.add_argument("file", help="tệp .xlsx")
     p.add_argument("--year", type=int, help="năm đăng ký (mặc định: cột «Năm» của tệp, rồi năm hiện hành)")
@@ -26,14 +27,24 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = apply_plan(plan, dry_run=args.dry_run)
     rejected = [p.to_json() for row in plan.rejected for p in row.problems] + [p.to_json() for p in result.left_out]
     if args.json:
-        print_json({"imported": result.imported, "rejected": rejected, "mapping": plan.mapping_json(),
-                    "created_units": result.created_units,
-                    "duplicates": [{"sheet": r.sheet, "row": r.row, "name": r.name} for r in plan.duplicates],
-                    "legacy_encoding": plan.legacy_encoding, "dry_run": args.dry_run})
+        print_json(
+            {
+                "imported": result.imported,
+                "rejected": rejected,
+                "mapping": plan.mapping_json(),
+                "created_units": result.created_units,
+                "duplicates": [{"sheet": r.sheet, "row": r.row, "name": r.name} for r in plan.duplicates],
+                "legacy_encoding": plan.legacy_encoding,
+                "dry_run": args.dry_run,
+            }
+        )
         return 0
     for item in rejected:
-        print(f"Trang «{item['sheet']}», dòng {item['row']}"
-              + (f", cột {item['column']}" if item["column"] else "") + f": {item['message']}")
+        print(
+            f"Trang «{item['sheet']}», dòng {item['row']}"
+            + (f", cột {item['column']}" if item["column"] else "")
+            + f": {item['message']}"
+        )
     for row in plan.duplicates:
         print(f"Trang «{row.sheet}», dòng {row.row}: trùng, bỏ qua — {row.name}")
     verb = "Sẽ nhập" if args.dry_run else "Đã nhập"

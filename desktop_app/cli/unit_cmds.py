@@ -3,9 +3,11 @@
 Kinds and levels are typed as names, matched ignoring diacritics and case (``--kind "doan the"``);
 an empty value (``--kind ""``) clears it.  A unit is named by its name or its UUID.
 """
+
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..services import catalogues, units
 from ..services.units import UnitInfo, UnitInput
@@ -16,9 +18,12 @@ NO_KIND = "chưa phân loại"
 NO_LEVEL = "chưa có cấp"
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("units", help="liệt kê, thêm, sửa đơn vị (loại đơn vị, cấp)",
-                              description="Không có thao tác: liệt kê các đơn vị theo cây, kèm loại đơn vị và cấp.")
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "units",
+        help="liệt kê, thêm, sửa đơn vị (loại đơn vị, cấp)",
+        description="Không có thao tác: liệt kê các đơn vị theo cây, kèm loại đơn vị và cấp.",
+    )
     p.add_argument("--json", action="store_true", help="in danh sách dạng JSON")
     p.set_defaults(handler=cmd_list)
     # The same parser class as the top level, so errors inside «units add» are Vietnamese too.
@@ -37,9 +42,9 @@ def register(subparsers) -> None:
 
 
 def _add_fields(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--kind", metavar="LOẠI", help="loại đơn vị, ví dụ «Hội cấp xã» (\"\" để bỏ)")
-    p.add_argument("--level", metavar="CẤP", help="cấp, ví dụ «Cơ sở» (\"\" để bỏ)")
-    p.add_argument("--parent", metavar="TÊN_HOẶC_UUID", help="đơn vị cấp trên (\"\" để không thuộc đơn vị nào)")
+    p.add_argument("--kind", metavar="LOẠI", help='loại đơn vị, ví dụ «Hội cấp xã» ("" để bỏ)')
+    p.add_argument("--level", metavar="CẤP", help='cấp, ví dụ «Cơ sở» ("" để bỏ)')
+    p.add_argument("--parent", metavar="TÊN_HOẶC_UUID", help='đơn vị cấp trên ("" để không thuộc đơn vị nào)')
     p.add_argument("--address", metavar="ĐỊA_CHỈ", help="địa chỉ")
     p.add_argument("--note", metavar="GHI_CHÚ", help="ghi chú")
     # Its own name: argparse lets a sub-command's defaults overwrite the parent's ``--json``.
@@ -69,11 +74,20 @@ def _apply(args: argparse.Namespace, data: UnitInput) -> UnitInput:
     return data
 
 
-def _as_json(unit: UnitInfo, by_id: dict[int, UnitInfo]) -> dict:
+def _as_json(unit: UnitInfo, by_id: dict[int, UnitInfo]) -> dict[str, Any]:
     parent = by_id.get(unit.parent_id) if unit.parent_id else None
-    return {"uuid": unit.uuid, "name": unit.name, "kind": unit.kind, "level": unit.level,
-            "parent": parent.name if parent else "", "parent_uuid": parent.uuid if parent else "",
-            "address": unit.address, "note": unit.note, "active": unit.active, "model_count": unit.model_count}
+    return {
+        "uuid": unit.uuid,
+        "name": unit.name,
+        "kind": unit.kind,
+        "level": unit.level,
+        "parent": parent.name if parent else "",
+        "parent_uuid": parent.uuid if parent else "",
+        "address": unit.address,
+        "note": unit.note,
+        "active": unit.active,
+        "model_count": unit.model_count,
+    }
 
 
 def _describe(unit: UnitInfo) -> str:
@@ -94,6 +108,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             hidden = " (ngừng hoạt động)" if not unit.active else ""
             print("  " * depth + _describe(unit) + hidden)
             show(unit.children, depth + 1)
+
     show(roots, 0)
     print(f"Tổng cộng: {format_number(len(flat))} đơn vị.")
     return 0

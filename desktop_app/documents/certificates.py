@@ -1,4 +1,5 @@
 """Giấy khen / giấy chứng nhận: one landscape page per recognised model or exemplar, A4 or A3."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,10 @@ from reportlab.platypus import Paragraph
 
 from .. import domain
 from ..appraisal.decision import decision_for
+from ..appraisal.info import DecisionInfo, ModelResult
 from ..errors import AppError
 from ..fileio import replacing
+from ..office import STYLE_PARTY, OfficeInfo
 from ..services.models import get_model
 from ..services.settings import get_office
 from ..tasks import TaskState
@@ -28,20 +31,27 @@ GOLD = colors.HexColor("#B8860B")
 NAVY = colors.HexColor("#1F3864")
 
 
-def build_certificates(year: int, target: Path | str, *, style_code: str | None = None, paper: str = "A4",
-                       title: str = "giay_khen", model_ids: list[int] | None = None,
-                       task: TaskState | None = None) -> Path:
+def build_certificates(
+    year: int,
+    target: Path | str,
+    *,
+    style_code: str | None = None,
+    paper: str = "A4",
+    title: str = "giay_khen",
+    model_ids: list[int] | None = None,
+    task: TaskState | None = None,
+) -> Path:
     register_fonts()
     office = get_office()
-    party = (style_code or office.document_style or "dang") == "dang"
-    items = [r for group in data.recognition(year) for r in group.rows
-             if model_ids is None or r.model_id in model_ids]
+    party = (style_code or office.document_style or STYLE_PARTY) == STYLE_PARTY
+    items = [r for group in data.recognition(year) for r in group.rows if model_ids is None or r.model_id in model_ids]
     if not items:
         raise AppError(f"Năm {year} chưa có mô hình, điển hình nào được công nhận để in giấy khen.")
     pagesize = landscape(A3 if paper.upper() == "A3" else A4)
     decision = decision_for(year)
     with replacing(target) as partial:
-        canvas = Canvas(str(partial), pagesize=pagesize, pageCompression=1, initialFontName=FAMILY)
+        # reportlab's stubs type initialFontName as a number; it is the font's name, as reportlab documents.
+        canvas = Canvas(str(partial), pagesize=pagesize, pageCompression=1, initialFontName=FAMILY)  # type: ignore[arg-type]
         canvas.setTitle(f"{TITLES.get(title, TITLES['giay_khen']).capitalize()} năm {year}")
         canvas.setAuthor(office.issuing_body)
         canvas.setCreator("Sổ Dân vận khéo")
@@ -54,8 +64,19 @@ def build_certificates(year: int, target: Path | str, *, style_code: str | None 
     return Path(target)
 
 
-def _centered(canvas: Canvas, text: str, x: float, y: float, width: float, size: float, *, bold: bool = False,
-              italic: bool = False, color=colors.black, leading: float = 1.2) -> float:
+def _centered(
+    canvas: Canvas,
+    text: str,
+    x: float,
+    y: float,
+    width: float,
+    size: float,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    color: colors.Color = colors.black,
+    leading: float = 1.2,
+) -> float:
     """Draw wrapped, centred text whose top is at ``y``; return the y below it."""
     st = style(f"cert{size}{bold}{italic}", size, bold=bold, italic=italic, align=TA_CENTER, leading=size * leading)
     st.textColor = color
@@ -65,7 +86,16 @@ def _centered(canvas: Canvas, text: str, x: float, y: float, width: float, size:
     return y - height
 
 
-def _page(canvas: Canvas, pagesize, office, party: bool, year: int, result, decision, title: str) -> None:
+def _page(
+    canvas: Canvas,
+    pagesize: tuple[float, float],
+    office: OfficeInfo,
+    party: bool,
+    year: int,
+    result: ModelResult,
+    decision: DecisionInfo | None,
+    title: str,
+) -> None:
     width, height = pagesize
     k = width / landscape(A4)[0]  # A3 scales every size
     canvas.setStrokeColor(DARK_RED)
@@ -106,11 +136,17 @@ def _page(canvas: Canvas, pagesize, office, party: bool, year: int, result, deci
         if who:
             y = _centered(canvas, who, left, y - 1 * mm * k, inner, 15 * k)
     else:
-        y = _centered(canvas, result.unit or result.name, left, y - 1 * mm * k, inner, 20 * k, bold=True,
-                      color=NAVY)
+        y = _centered(canvas, result.unit or result.name, left, y - 1 * mm * k, inner, 20 * k, bold=True, color=NAVY)
     what = "điển hình" if individual else "mô hình"
-    y = _centered(canvas, f"Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” năm {year} "
-                          f"với {what}:", left + inner * 0.08, y - 4 * mm * k, inner * 0.84, 15 * k, italic=True)
+    y = _centered(
+        canvas,
+        f"Đã có thành tích xuất sắc trong phong trào thi đua “Dân vận khéo” năm {year} với {what}:",
+        left + inner * 0.08,
+        y - 4 * mm * k,
+        inner * 0.84,
+        15 * k,
+        italic=True,
+    )
     _centered(canvas, f"“{result.name}”", left + inner * 0.05, y - 2 * mm * k, inner * 0.9, 17 * k, bold=True)
 
     bottom = 62 * mm * k
@@ -133,4 +169,3 @@ def _page(canvas: Canvas, pagesize, office, party: bool, year: int, result, deci
             y = _centered(canvas, text.upper(), right_x, y - 1 * k, column, 13 * k, bold=True)
     if signer:
         _centered(canvas, signer, right_x, 24 * mm * k + 13 * k * 1.2, column, 14 * k, bold=True)
-

@@ -1,9 +1,12 @@
 """The rows official lists are made of, gathered from the services (shared by PDF and Excel)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import desktop_app.appraisal.results as appraisal_results
+
 from .. import domain
 from ..appraisal.decision import decision_for
 from ..appraisal.info import ModelResult
@@ -18,7 +21,7 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 @dataclass
 class Group:
     title: str
-    rows: list
+    rows: list[Any]  # the lists' own row types: ModelRow, ModelResult
 
 
 def roman(n: int) -> str:
@@ -29,7 +32,7 @@ PARTS = ("A", "B", "C")  # parts of a list, above its Roman-numbered field group
 
 
 def kind_part_title(position: int, kind: str, count: int) -> str:
-    """"A. MÔ HÌNH TẬP THỂ (27) – xếp hạng riêng": the heading of a kind's part of a ranked list."""
+    """ "A. MÔ HÌNH TẬP THỂ (27) – xếp hạng riêng": the heading of a kind's part of a ranked list."""
     letter = PARTS[position] if position < len(PARTS) else str(position + 1)
     return f"{letter}. {appraisal_results.kind_title(kind).upper()} ({count}) – xếp hạng riêng"
 
@@ -41,12 +44,15 @@ def field_order() -> dict[str, int]:
 def registrations(year: int, group_by: str = "field") -> list[Group]:
     """Registered models of the year (withdrawn ones left out), grouped by field or by unit."""
     rows = [r for r in list_models(ModelFilter(year=year)) if r.status != domain.WITHDRAWN]
+
+    def key(r: ModelRow) -> str:
+        return (r.unit or "Chưa có đơn vị") if group_by == "unit" else (r.field or "Chưa có lĩnh vực")
+
     if group_by == "unit":
-        key = lambda r: r.unit or "Chưa có đơn vị"  # noqa: E731
         from ..text import sort_key
+
         names = sorted({key(r) for r in rows}, key=sort_key)
     else:
-        key = lambda r: r.field or "Chưa có lĩnh vực"  # noqa: E731
         order = field_order()
         names = sorted({key(r) for r in rows}, key=lambda n: order.get(n, 99))
     return [Group(name, [r for r in rows if key(r) == name]) for name in names]
@@ -75,12 +81,25 @@ def score_text(result: ModelResult) -> str:
 
 
 # Organ names written in capitals on headers, as they are written inside a sentence.
-_ORGANS = ("Ban Thường vụ", "Ban Chấp hành", "Ban Dân vận", "Huyện ủy", "Tỉnh ủy", "Thành ủy", "Thị ủy",
-           "Đảng ủy", "Ủy ban nhân dân", "Hội đồng nhân dân", "Mặt trận Tổ quốc", "Đảng bộ", "Chi bộ")
+_ORGANS = (
+    "Ban Thường vụ",
+    "Ban Chấp hành",
+    "Ban Dân vận",
+    "Huyện ủy",
+    "Tỉnh ủy",
+    "Thành ủy",
+    "Thị ủy",
+    "Đảng ủy",
+    "Ủy ban nhân dân",
+    "Hội đồng nhân dân",
+    "Mặt trận Tổ quốc",
+    "Đảng bộ",
+    "Chi bộ",
+)
 
 
 def in_sentence(name: str, place: str = "") -> str:
-    """"BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ" → "Ban Thường vụ Huyện ủy Lâm Hà" (mixed-case names are kept)."""
+    """ "BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ" → "Ban Thường vụ Huyện ủy Lâm Hà" (mixed-case names are kept)."""
     if not name.isupper():
         return name
     text = name.lower()
@@ -93,8 +112,10 @@ def decision_line(year: int, place: str = "") -> str:
     decision = decision_for(year)
     if decision is None:
         return "(Kèm theo Quyết định số ........., ngày ..../..../........ của ................................)"
-    return (f"(Kèm theo Quyết định số {decision_reference(decision.number)}, ngày {format_date(decision.date)} "
-            f"của {in_sentence(decision.issuing_body, place)})")
+    return (
+        f"(Kèm theo Quyết định số {decision_reference(decision.number)}, ngày {format_date(decision.date)} "
+        f"của {in_sentence(decision.issuing_body, place)})"
+    )
 
 
 def kind_short(kind: str) -> str:
@@ -112,12 +133,12 @@ def registration_note(row: ModelRow) -> str:
 
 
 def kind_label(kind: str) -> str:
-    """"mô hình" or "điển hình", as in a title."""
+    """ "mô hình" or "điển hình", as in a title."""
     return "điển hình" if kind == domain.KIND_INDIVIDUAL else "mô hình"
 
 
 def result_note(result: ModelResult) -> str:
-    """"Tiêu biểu" and whether the council decided instead of the score."""
+    """ "Tiêu biểu" and whether the council decided instead of the score."""
     notes = ["Tiêu biểu"] if result.outstanding else []
     if result.override_reason:
         notes.append("Hội đồng quyết định")
@@ -125,5 +146,5 @@ def result_note(result: ModelResult) -> str:
 
 
 def short_level(level: str) -> str:
-    """"Cơ sở (xã, phường)" → "Cơ sở": the explanation does not fit a list column."""
+    """ "Cơ sở (xã, phường)" → "Cơ sở": the explanation does not fit a list column."""
     return level.split(" (")[0]

@@ -1,4 +1,5 @@
 """Hồ sơ mô hình: one model's full record (registration, indicators, history, appraisal) with its photos."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,10 +7,11 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, Paragraph
 
-from .. import domain
 import desktop_app.appraisal.results as appraisal_results
+
+from .. import domain, registration
 from ..services.attachments import attachment_path
-from ..services.models import TEXT_FIELDS, get_model
+from ..services.models import AttachmentInfo, get_model
 from ..services.settings import get_office
 from ..tasks import TaskState
 from ..text import format_date, format_number
@@ -17,37 +19,43 @@ from . import data
 from .layout import Document, esc, style
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
-SECTIONS = ("situation", "objectives", "content", "area", "forces", "resources", "milestones", "outputs",
-            "sustainability", "result_text", "note")
 
 
-def build_dossier(model_id: int, target: Path | str, *, style_code: str | None = None,
-                  task: TaskState | None = None) -> Path:
+def build_dossier(
+    model_id: int, target: Path | str, *, style_code: str | None = None, task: TaskState | None = None
+) -> Path:
     detail = get_model(model_id)
     row, info = detail.row, detail.data
     doc = Document(get_office(), style_code=style_code, title=f"Hồ sơ: {row.name}")
     doc.header(year=row.year)
     doc.doc_title(f"Hồ sơ {data.kind_label(row.kind)} “Dân vận khéo” năm {row.year}", row.name)
-    pairs = [("Loại", domain.KINDS.get(row.kind, row.kind)), ("Lĩnh vực", row.field), ("Cấp", row.level),
-             ("Đơn vị thực hiện", row.unit), ("Địa chỉ cụ thể", info.address)]
+    pairs = [
+        ("Loại", domain.KINDS.get(row.kind, row.kind)),
+        ("Lĩnh vực", row.field),
+        ("Cấp", row.level),
+        ("Đơn vị thực hiện", row.unit),
+        ("Địa chỉ cụ thể", info.address),
+    ]
     if row.kind == domain.KIND_INDIVIDUAL:
         person = domain.addressed(info.person_name, info.person_honorific) + (
-            f" (sinh năm {info.person_birth_year})" if info.person_birth_year else "")
+            f" (sinh năm {info.person_birth_year})" if info.person_birth_year else ""
+        )
         pairs += [("Họ và tên", person), ("Chức vụ", info.person_position), ("Địa chỉ", info.person_address)]
     lead = ", ".join(p for p in (info.lead_name, info.lead_position, info.lead_phone) if p)
     pairs += [("Người phụ trách", lead)]
     if info.start_date or info.end_date:
-        pairs.append(("Thời gian thực hiện", f"từ {format_date(info.start_date) or '…'} "
-                                              f"đến {format_date(info.end_date) or '…'}"))
+        pairs.append(
+            ("Thời gian thực hiện", f"từ {format_date(info.start_date) or '…'} đến {format_date(info.end_date) or '…'}")
+        )
     pairs.append(("Trạng thái", row.status_label))
     doc.info_lines([(label, value) for label, value in pairs if value])
     number = 0
-    for key in SECTIONS:
-        value = getattr(info, key)
+    for spec in registration.DOSSIER_SECTIONS:
+        value = spec.to_text(getattr(info, spec.name))
         if not value:
             continue
         number += 1
-        doc.heading(f"{number}. {TEXT_FIELDS[key]}")
+        doc.heading(f"{number}. {spec.label}")
         for line in value.splitlines():
             if line.strip():
                 doc.paragraph(line.strip())
@@ -56,10 +64,21 @@ def build_dossier(model_id: int, target: Path | str, *, style_code: str | None =
         doc.heading(f"{number}. Chỉ tiêu và kết quả")
         rows = [["STT", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu", "Đạt được", "Tỷ lệ"]]
         for index, ind in enumerate(detail.indicators, start=1):
-            ratio = (format_number(100.0 * ind.achieved / ind.target, 1) + "%"
-                     if ind.target and ind.achieved is not None else "")
-            rows.append([str(index), ind.name, ind.unit_of_measure, format_number(ind.target),
-                         format_number(ind.achieved), ratio])
+            ratio = (
+                format_number(100.0 * ind.achieved / ind.target, 1) + "%"
+                if ind.target and ind.achieved is not None
+                else ""
+            )
+            rows.append(
+                [
+                    str(index),
+                    ind.name,
+                    ind.unit_of_measure,
+                    format_number(ind.target),
+                    format_number(ind.achieved),
+                    ratio,
+                ]
+            )
         doc.grid(rows, [9, 35, 14, 15, 15, 12], aligns=["center", "left", "left", "right", "right", "right"])
     if task:
         task.progress(1, 3, "Kết quả thẩm định")
@@ -69,15 +88,18 @@ def build_dossier(model_id: int, target: Path | str, *, style_code: str | None =
         doc.heading(f"{number}. Kết quả thẩm định")
         # Ranks are counted within a kind, so the rank says among which ones.
         among = f"{appraisal_results.kind_title(result.kind).lower()} năm {row.year}"
-        doc.paragraph(f"Điểm trung bình {format_number(result.mean, 2)} ({result.members} thành viên chấm), "
-                      f"xếp loại {result.grade}" + (f", hạng {result.rank} trong các {among}" if result.rank else "")
-                      + ".")
+        doc.paragraph(
+            f"Điểm trung bình {format_number(result.mean, 2)} ({result.members} thành viên chấm), "
+            f"xếp loại {result.grade}" + (f", hạng {result.rank} trong các {among}" if result.rank else "") + "."
+        )
     if detail.history:
         number += 1
         doc.heading(f"{number}. Quá trình")
         rows = [["Ngày", "Trạng thái", "Lý do, căn cứ"]]
-        rows += [[format_date(h.changed_at.date()), domain.STATUSES.get(h.to_status, h.to_status), h.reason]
-                 for h in detail.history]
+        rows += [
+            [format_date(h.changed_at.date()), domain.STATUSES.get(h.to_status, h.to_status), h.reason]
+            for h in detail.history
+        ]
         doc.grid(rows, [18, 27, 55], aligns=["center", "left", "left"])
     links = [("Tiếp nối mô hình", detail.continues), ("Nhân rộng từ mô hình", detail.replicates)]
     links += [("Được tiếp nối bởi", link) for link in detail.continued_by]
@@ -92,7 +114,7 @@ def build_dossier(model_id: int, target: Path | str, *, style_code: str | None =
     return doc.build(target)
 
 
-def _photos(doc: Document, attachments) -> None:
+def _photos(doc: Document, attachments: list[AttachmentInfo]) -> None:
     photos = [a for a in attachments if Path(a.stored_name).suffix.lower() in PHOTO_SUFFIXES]
     others = [a for a in attachments if a not in photos]
     if not attachments:

@@ -1,14 +1,18 @@
 """Excel twins of the printed lists: same columns, a title block, frozen header, widths,
 number formats and page setup so the sheet prints as it is."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..fileio import replacing
 from ..office import OfficeInfo
@@ -22,12 +26,13 @@ HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
 @dataclass
 class Sheet:
     """One table: headers, rows, and which rows are group headings or totals."""
+
     name: str
     title: str
     subtitle: str
     headers: list[str]
-    widths: list[float]
-    rows: list[list] = dc_field(default_factory=list)
+    widths: Sequence[float]
+    rows: list[list[Any]] = dc_field(default_factory=list)
     group_rows: set[int] = dc_field(default_factory=set)
     total_rows: set[int] = dc_field(default_factory=set)
     number_formats: dict[int, str] = dc_field(default_factory=dict)  # column index → Excel format
@@ -37,7 +42,7 @@ class Sheet:
 
 def write_workbook(office: OfficeInfo, sheets: Sequence[Sheet], target: Path | str) -> Path:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty default sheet
     for spec in sheets:
         _write_sheet(workbook, office, spec)
     with replacing(target) as partial:
@@ -51,10 +56,12 @@ def _write_sheet(workbook: Workbook, office: OfficeInfo, spec: Sheet) -> None:
     last = get_column_letter(columns)
     half = get_column_letter(max(1, columns // 2))
     # Title block: issuing body top left, then the title and subject centred across the table.
-    lines = [(1, office.superior_body.upper(), half, 12, False, False),
-             (2, office.issuing_body.upper(), half, 12, True, False),
-             (4, spec.title.upper(), last, 14, True, False),
-             (5, spec.subtitle, last, 13, True, False)]
+    lines = [
+        (1, office.superior_body.upper(), half, 12, False, False),
+        (2, office.issuing_body.upper(), half, 12, True, False),
+        (4, spec.title.upper(), last, 14, True, False),
+        (5, spec.subtitle, last, 13, True, False),
+    ]
     if spec.note:
         lines.append((6, spec.note, last, 12, False, True))
     for row, value, end, size, bold, italic in lines:
@@ -79,19 +86,18 @@ def _write_sheet(workbook: Workbook, office: OfficeInfo, spec: Sheet) -> None:
             cell.font = Font(name=FONT, size=12, bold=bold)
             cell.border = BORDER
             numeric = isinstance(value, (int, float))
-            cell.alignment = Alignment(vertical="top", wrap_text=not numeric,
-                                       horizontal="right" if numeric else None)
+            cell.alignment = Alignment(vertical="top", wrap_text=not numeric, horizontal="right" if numeric else None)
             if col - 1 in spec.number_formats and numeric:
                 cell.number_format = spec.number_formats[col - 1]
         if index in spec.group_rows:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left, ws.page_margins.right = 30 / 25.4, 15 / 25.4
     ws.page_margins.top = ws.page_margins.bottom = 20 / 25.4
     ws.oddFooter.center.text = "Trang &P / &N"

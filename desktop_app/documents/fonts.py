@@ -3,6 +3,7 @@
 Registered once and embedded in every PDF; registration fails loudly if a Vietnamese
 letter has no glyph, so nothing silently falls back to a font without diacritics.
 """
+
 from __future__ import annotations
 
 from reportlab.lib.fonts import addMapping
@@ -12,10 +13,13 @@ from reportlab.pdfbase.ttfonts import TTFont
 from ..resources import resource_path
 
 FAMILY = "DVKSerif"
-FILES = {"": "LiberationSerif-Regular.ttf", "-Bold": "LiberationSerif-Bold.ttf",
-         "-Italic": "LiberationSerif-Italic.ttf", "-BoldItalic": "LiberationSerif-BoldItalic.ttf"}
-VIETNAMESE = ("aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵđ"
-              "“”–…«»№")
+FILES = {
+    "": "LiberationSerif-Regular.ttf",
+    "-Bold": "LiberationSerif-Bold.ttf",
+    "-Italic": "LiberationSerif-Italic.ttf",
+    "-BoldItalic": "LiberationSerif-BoldItalic.ttf",
+}
+VIETNAMESE = "aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵđ“”–…«»№"
 _registered = False
 
 

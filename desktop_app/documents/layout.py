@@ -3,23 +3,35 @@
 Header blocks, titles, tables that wrap and repeat their header row, signature block with
 "Nơi nhận", page numbers from page 2, margins per style.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Literal
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ..fileio import replacing
-from ..office import OfficeInfo
+from ..office import STYLE_PARTY, STYLE_STATE, OfficeInfo
 from ..text import place_date_line
 from .fonts import FAMILY, register_fonts
 
@@ -32,24 +44,51 @@ class Margins:
     right: float
 
 
-MARGINS = {"dang": Margins(20 * mm, 20 * mm, 30 * mm, 15 * mm),
-           "nha_nuoc": Margins(20 * mm, 20 * mm, 30 * mm, 15 * mm)}
+MARGINS = {
+    STYLE_PARTY: Margins(20 * mm, 20 * mm, 30 * mm, 15 * mm),
+    STYLE_STATE: Margins(20 * mm, 20 * mm, 30 * mm, 15 * mm),
+}
 
 
-def style(name: str, size: float = 13, *, bold: bool = False, italic: bool = False, align=TA_LEFT,
-          leading: float | None = None, space_after: float = 0, indent: float = 0,
-          keep_with_next: bool = False) -> ParagraphStyle:
+def style(
+    name: str,
+    size: float = 13,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    align: Literal[0, 1, 2, 4] = TA_LEFT,
+    leading: float | None = None,
+    space_after: float = 0,
+    indent: float = 0,
+    keep_with_next: bool = False,
+) -> ParagraphStyle:
     register_fonts()
     font = FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
-    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.25, alignment=align,
-                          spaceAfter=space_after, firstLineIndent=indent, splitLongWords=1,
-                          keepWithNext=int(keep_with_next))
+    return ParagraphStyle(
+        name,
+        fontName=font,
+        fontSize=size,
+        leading=leading or size * 1.25,
+        alignment=align,
+        spaceAfter=space_after,
+        firstLineIndent=indent,
+        splitLongWords=1,
+        keepWithNext=int(keep_with_next),
+    )
+
+
+_ALIGNS: dict[str, Literal[0, 1, 2, 4]] = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 
 def esc(text: object) -> str:
     """Plain text for a Paragraph (which reads a little XML)."""
-    text = (str(text if text is not None else "").replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("\n", "<br/>"))
+    text = (
+        str(text if text is not None else "")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\n", "<br/>")
+    )
     # Runs of spaces are blanks left for handwriting ("ngày    tháng"); keep them.
     return re.sub(r" {2,}", lambda m: "\u00a0" * len(m.group()), text)
 
@@ -62,7 +101,7 @@ class Rule(Flowable):
         self.length, self.thickness = length, thickness
         self.height = 5
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.available = available_width
         return available_width, self.height
 
@@ -72,30 +111,39 @@ class Rule(Flowable):
         self.canv.line(start, 2.5, start + self.length, 2.5)
 
 
-def table_style(commands: Sequence[tuple]) -> TableStyle:
+def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     """A TableStyle in the document font: a table's own default is Helvetica, which has no Vietnamese."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), *commands])
 
 
 def _text_width(text: str, font: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
+
     return stringWidth(text, font, size)
 
 
 class Document:
     """One official document being assembled: page geometry, styles and the story."""
 
-    def __init__(self, office: OfficeInfo, *, style_code: str | None = None, wide: bool = False,
-                 title: str = "", numbered: bool = True, pagesize: tuple[float, float] | None = None,
-                 cell_size: float = 12) -> None:
+    def __init__(
+        self,
+        office: OfficeInfo,
+        *,
+        style_code: str | None = None,
+        wide: bool = False,
+        title: str = "",
+        numbered: bool = True,
+        pagesize: tuple[float, float] | None = None,
+        cell_size: float = 12,
+    ) -> None:
         register_fonts()
         self.office = office
-        self.style_code = style_code or office.document_style or "dang"
-        self.party = self.style_code == "dang"
+        self.style_code = style_code or office.document_style or STYLE_PARTY
+        self.party = self.style_code == STYLE_PARTY
         self.pagesize = pagesize or (landscape(A4) if wide else A4)
         # A bundle of one-page forms (score sheets) is not one document: no page numbers.
         self.numbered = numbered
-        self.margins = MARGINS.get(self.style_code, MARGINS["dang"])
+        self.margins = MARGINS.get(self.style_code, MARGINS[STYLE_PARTY])
         self.width = self.pagesize[0] - self.margins.left - self.margins.right
         self.title = title
         self.story: list[Flowable] = []
@@ -109,12 +157,19 @@ class Document:
         self.head_cell = style("head_cell", size, leading=leading, bold=True, align=TA_CENTER)
 
     # ------------------------------------------------------------ blocks
-    def header(self, number: str | None = None, day: date | None = None, *, place_date: bool = True,
-               year: int | None = None, space_after_mm: float = 8) -> None:
+    def header(
+        self,
+        number: str | None = None,
+        day: date | None = None,
+        *,
+        place_date: bool = True,
+        year: int | None = None,
+        space_after_mm: float = 8,
+    ) -> None:
         """The two-column block: issuing body on the left, national/Party line on the right."""
         party = self.party
         size_left = 14 if party else 13
-        left = []
+        left: list[Flowable] = []
         if self.office.superior_body:
             left.append(Paragraph(esc(self.office.superior_body.upper()), style("l1", size_left, align=TA_CENTER)))
         body = self.office.issuing_body.upper()
@@ -128,7 +183,7 @@ class Document:
             left.append(Paragraph(esc(number), style("l4", size_left if party else 13, align=TA_CENTER)))
         left_width = self.width * (0.45 if party or self.pagesize[0] > self.pagesize[1] else 0.42)
         right_width = self.width - left_width
-        right = []
+        right: list[Flowable] = []
         if party:
             motto = "ĐẢNG CỘNG SẢN VIỆT NAM"
             right.append(Paragraph(motto, style("r1", 15, bold=True, align=TA_CENTER)))
@@ -146,18 +201,27 @@ class Document:
             line = place_date_line(self.office.place_name or "…", day)
             if day is None:
                 line = line.replace("    ", "      ") + (f" {year}" if year else "")
-            right.append(Paragraph(esc(line),
-                                   style("r3", 14 if party else 14, italic=True, align=TA_CENTER)))
+            right.append(Paragraph(esc(line), style("r3", 14, italic=True, align=TA_CENTER)))
         table = Table([[left, right]], colWidths=[left_width, right_width])
-        table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        table.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
         self.story.append(table)
         self.story.append(Spacer(1, space_after_mm * mm))
 
     def doc_title(self, kind: str, subject: str = "", note: str = "", space_after_mm: float = 5) -> None:
         """Document type in caps bold (e.g. "DANH SÁCH"), its subject below, an italic note under it."""
-        self.story.append(Paragraph(esc(kind.upper()), style("t1", 15 if self.party else 14, bold=True,
-                                                               align=TA_CENTER, space_after=2)))
+        self.story.append(
+            Paragraph(
+                esc(kind.upper()), style("t1", 15 if self.party else 14, bold=True, align=TA_CENTER, space_after=2)
+            )
+        )
         if subject:
             self.story.append(Paragraph(esc(subject), style("t2", 14, bold=True, align=TA_CENTER, space_after=2)))
         if note:
@@ -166,11 +230,12 @@ class Document:
         self.story.append(Spacer(1, space_after_mm * mm))
 
     def paragraph(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
-        self.story.append(Paragraph(esc(text), style("p", 13, bold=bold, italic=italic, leading=17, space_after=4,
-                                                     indent=10 * mm)))
+        self.story.append(
+            Paragraph(esc(text), style("p", 13, bold=bold, italic=italic, leading=17, space_after=4, indent=10 * mm))
+        )
 
     def info_lines(self, pairs: Sequence[tuple[str, str]]) -> None:
-        """"Label: value" lines, label in bold, as at the top of a form."""
+        """ "Label: value" lines, label in bold, as at the top of a form."""
         st = style("info", 13, leading=17, space_after=2)
         for label, value in pairs:
             self.story.append(Paragraph(f"<b>{esc(label)}:</b> {esc(value)}", st))
@@ -181,9 +246,16 @@ class Document:
         heading.spaceBefore = 6  # air between a table and the next section
         self.story.append(Paragraph(esc(text), heading))
 
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[float], *,
-              group_rows: Iterable[int] = (), total_rows: Iterable[int] = (),
-              aligns: Sequence[str] | None = None) -> Table:
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        widths: Sequence[float],
+        *,
+        group_rows: Iterable[int] = (),
+        total_rows: Iterable[int] = (),
+        aligns: Sequence[str] | None = None,
+    ) -> Table:
         """A bordered table whose header repeats on every page; cells wrap; rows are never cut.
 
         ``widths`` are fractions of the text width; ``group_rows`` (indexes into ``rows``) span
@@ -193,10 +265,13 @@ class Document:
         col_widths = [self.width * w / total for w in widths]
         aligns = aligns or ["left"] * len(headers)
         cell_style = {"left": self.cell, "center": self.cell_center, "right": self.cell_right}
-        data = [[Paragraph(esc(h), self.head_cell) for h in headers]]
-        commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
-                    ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]
+        data: list[list[Any]] = [[Paragraph(esc(h), self.head_cell) for h in headers]]
+        commands: list[tuple[Any, ...]] = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+            ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+        ]
         groups, totals = set(group_rows), set(total_rows)
         for index, row in enumerate(rows):
             position = index + 1
@@ -217,34 +292,64 @@ class Document:
             data.append([Paragraph(esc(value), st or cell_style[aligns[col]]) for col, value in enumerate(row)])
         return self._bordered(data, col_widths, 1, commands)
 
-    def grid(self, data: list[list], widths: Sequence[float], *, header_rows: int = 1,
-             commands: Sequence[tuple] = (), aligns: Sequence[str] | None = None) -> Table:
+    def grid(
+        self,
+        data: list[list[Any]],
+        widths: Sequence[float],
+        *,
+        header_rows: int = 1,
+        commands: Sequence[tuple[Any, ...]] = (),
+        aligns: Sequence[str] | None = None,
+    ) -> Table:
         """A bordered table with a multi-row header given as cells ("" under a span); numbers right."""
         total = sum(widths)
         col_widths = [self.width * w / total for w in widths]
         aligns = aligns or ["left"] + ["right"] * (len(widths) - 1)
         cell_style = {"left": self.cell, "center": self.cell_center, "right": self.cell_right}
-        body = []
+        body: list[list[Any]] = []
         for r, row in enumerate(data):
             if r < header_rows:
                 body.append([Paragraph(esc(v), self.head_cell) if v != "" else "" for v in row])
             elif any(isinstance(v, list) for v in row):
-                body.append([v if isinstance(v, (Flowable, list)) else Paragraph(esc(v), cell_style[aligns[c]])
-                             for c, v in enumerate(row)])
+                body.append(
+                    [
+                        v if isinstance(v, (Flowable, list)) else Paragraph(esc(v), cell_style[aligns[c]])
+                        for c, v in enumerate(row)
+                    ]
+                )
             else:
-                body.append([v if isinstance(v, Flowable) else Paragraph(esc(v), cell_style[aligns[c]])
-                             for c, v in enumerate(row)])
-        return self._bordered(body, col_widths, header_rows, [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"),
-            ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEEEEE")), *commands])
+                body.append(
+                    [
+                        v if isinstance(v, Flowable) else Paragraph(esc(v), cell_style[aligns[c]])
+                        for c, v in enumerate(row)
+                    ]
+                )
+        return self._bordered(
+            body,
+            col_widths,
+            header_rows,
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"),
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEEEEE")),
+                *commands,
+            ],
+        )
 
-    def _bordered(self, data: list[list], col_widths: list[float], header_rows: int,
-                  commands: list[tuple]) -> Table:
+    def _bordered(
+        self, data: list[list[Any]], col_widths: list[float], header_rows: int, commands: list[tuple[Any, ...]]
+    ) -> Table:
         table = Table(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
         table.setStyle(table_style(commands))
         self.story.append(table)
-        self._last_table = (table, data, col_widths, header_rows, list(commands))
+        self._last_table: tuple[Table, list[list[Any]], list[float], int, list[tuple[Any, ...]]] | None = (
+            table,
+            data,
+            col_widths,
+            header_rows,
+            list(commands),
+        )
         return table
 
     def _attach_to_last_table(self, block: Flowable, space_before: float) -> bool:
@@ -256,7 +361,7 @@ class Document:
         record = getattr(self, "_last_table", None)
         if not record or not self.story or self.story[-1] is not record[0]:
             return False
-        table, data, col_widths, header_rows, commands = record
+        _, data, col_widths, header_rows, commands = record
         n = len(data)
         if n <= header_rows + 1:
             return False
@@ -265,11 +370,16 @@ class Document:
             if name == "GRID" and stop[1] == -1:
                 stop = (stop[0], -2)  # no borders around the signature
             rebuilt.append((name, start, stop, *rest))
-        rebuilt += [("SPAN", (0, n), (-1, n)), ("LEFTPADDING", (0, n), (-1, n), 0),
-                    ("RIGHTPADDING", (0, n), (-1, n), 0), ("TOPPADDING", (0, n), (-1, n), space_before),
-                    ("NOSPLIT", (0, max(header_rows, n - 2)), (-1, n))]
-        merged = Table(data + [[block] + [""] * (len(col_widths) - 1)], colWidths=col_widths,
-                       repeatRows=header_rows, hAlign="LEFT")
+        rebuilt += [
+            ("SPAN", (0, n), (-1, n)),
+            ("LEFTPADDING", (0, n), (-1, n), 0),
+            ("RIGHTPADDING", (0, n), (-1, n), 0),
+            ("TOPPADDING", (0, n), (-1, n), space_before),
+            ("NOSPLIT", (0, max(header_rows, n - 2)), (-1, n)),
+        ]
+        merged = Table(
+            data + [[block] + [""] * (len(col_widths) - 1)], colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT"
+        )
         merged.setStyle(table_style(rebuilt))
         self.story[-1] = merged
         self._last_table = None
@@ -277,19 +387,30 @@ class Document:
 
     def bold(self, value: object, align: str = "left") -> Paragraph:
         """A bold cell for :meth:`grid` (totals, group labels)."""
-        return Paragraph(esc(value), style("cell_b_" + align, self.cell_size, leading=self.cell_size * 1.2, bold=True,
-                                           align={"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}[align]))
+        return Paragraph(
+            esc(value),
+            style("cell_b_" + align, self.cell_size, leading=self.cell_size * 1.2, bold=True, align=_ALIGNS[align]),
+        )
 
     def page_break(self) -> None:
         from reportlab.platypus import PageBreak
+
         self.story.append(PageBreak())
 
     def space(self, height_mm: float) -> None:
         self.story.append(Spacer(1, height_mm * mm))
 
-    def signature(self, recipients: Sequence[str] = (), *, authority: str | None = None,
-                  signer_title: str | None = None, signer_name: str | None = None, gap_mm: float = 24,
-                  left: list[Flowable] | None = None, space_before_mm: float = 6) -> None:
+    def signature(
+        self,
+        recipients: Sequence[str] = (),
+        *,
+        authority: str | None = None,
+        signer_title: str | None = None,
+        signer_name: str | None = None,
+        gap_mm: float = 24,
+        left: list[Flowable] | None = None,
+        space_before_mm: float = 6,
+    ) -> None:
         """Nơi nhận on the left, authority / title / name on the right, kept together on one page."""
         authority = self.office.signing_authority if authority is None else authority
         signer_title = self.office.signer_title if signer_title is None else signer_title
@@ -304,7 +425,7 @@ class Document:
                 item = style("n1", 11)
             for recipient in list(recipients) + ["Lưu: VT."]:
                 left.append(Paragraph(esc(f"- {recipient}"), item))
-        right = []
+        right: list[Flowable] = []
         if authority:
             right.append(Paragraph(esc(authority.upper()), style("s1", 14, bold=True, align=TA_CENTER)))
         if signer_title:
@@ -320,7 +441,7 @@ class Document:
             self.story.append(KeepTogether([table]))
 
     # ------------------------------------------------------------ output
-    def _page_number(self, canvas, doc) -> None:
+    def _page_number(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         if self.numbered and doc.page >= 2:  # official documents number pages from the second one
             canvas.saveState()
             canvas.setFont(FAMILY, 13)
@@ -329,11 +450,19 @@ class Document:
 
     def build(self, target: Path | str) -> Path:
         with replacing(target) as partial:
-            doc = SimpleDocTemplate(str(partial), pagesize=self.pagesize, leftMargin=self.margins.left,
-                                    rightMargin=self.margins.right, topMargin=self.margins.top,
-                                    bottomMargin=self.margins.bottom, title=self.title,
-                                    author=self.office.issuing_body, creator="Sổ Dân vận khéo",
-                                    # else every page names an unembedded Helvetica as its starting font
-                                    initialFontName=FAMILY, initialFontSize=12)
+            doc = SimpleDocTemplate(
+                str(partial),
+                pagesize=self.pagesize,
+                leftMargin=self.margins.left,
+                rightMargin=self.margins.right,
+                topMargin=self.margins.top,
+                bottomMargin=self.margins.bottom,
+                title=self.title,
+                author=self.office.issuing_body,
+                creator="Sổ Dân vận khéo",
+                # else every page names an unembedded Helvetica as its starting font
+                initialFontName=FAMILY,
+                initialFontSize=12,
+            )
             doc.build(self.story, onFirstPage=self._page_number, onLaterPages=self._page_number)
         return Path(target)

@@ -1,9 +1,11 @@
 """Lists: registrations, proposal and recognition (with the decision line), the score table."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import desktop_app.appraisal.results as appraisal_results
+
 from ..services.settings import get_office
 from ..tasks import TaskState
 from ..text import format_number
@@ -13,13 +15,16 @@ from .layout import Document
 RECIPIENTS = ("Ban Dân vận cấp trên (để báo cáo)", "Các đơn vị có tên trong danh sách")
 
 
-def build_registrations(year: int, target: Path | str, *, style: str | None = None, group_by: str = "field",
-                        task: TaskState | None = None) -> Path:
+def build_registrations(
+    year: int, target: Path | str, *, style: str | None = None, group_by: str = "field", task: TaskState | None = None
+) -> Path:
     doc = Document(get_office(), style_code=style, wide=True, title=f"Danh sách đăng ký năm {year}")
     doc.header(year=year)
     doc.doc_title("Danh sách", f"mô hình, điển hình đăng ký thực hiện phong trào thi đua “Dân vận khéo” năm {year}")
     groups = data.registrations(year, group_by)
-    rows, group_rows, total_rows = [], [], []
+    rows: list[list[str]] = []
+    group_rows: list[int] = []
+    total_rows: list[int] = []
     count = 0
     for number, group in enumerate(groups, start=1):
         label = "LĨNH VỰC " + group.title.upper() if group_by == "field" else group.title.upper()
@@ -27,21 +32,36 @@ def build_registrations(year: int, target: Path | str, *, style: str | None = No
         rows.append([f"{data.roman(number)}. {label} ({len(group.rows)})"])
         for row in group.rows:
             count += 1
-            rows.append([str(count), row.name, data.unit_with_address(row), row.field, data.kind_short(row.kind),
-                         data.short_level(row.level), data.registration_note(row)])
+            rows.append(
+                [
+                    str(count),
+                    row.name,
+                    data.unit_with_address(row),
+                    row.field,
+                    data.kind_short(row.kind),
+                    data.short_level(row.level),
+                    data.registration_note(row),
+                ]
+            )
         if task:
             task.progress(number, len(groups), group.title)
     total_rows.append(len(rows))
     rows.append(["", f"Tổng cộng: {format_number(count)} mô hình, điển hình", "", "", "", "", ""])
-    doc.table(["STT", "Tên mô hình, điển hình", "Đơn vị / cá nhân thực hiện (địa chỉ)", "Lĩnh vực",
-               "Loại", "Cấp", "Ghi chú"], rows, [6, 36, 27, 13, 8, 9, 10], group_rows=group_rows,
-              total_rows=total_rows, aligns=["center", "left", "left", "left", "center", "center", "left"])
+    doc.table(
+        ["STT", "Tên mô hình, điển hình", "Đơn vị / cá nhân thực hiện (địa chỉ)", "Lĩnh vực", "Loại", "Cấp", "Ghi chú"],
+        rows,
+        [6, 36, 27, 13, 8, 9, 10],
+        group_rows=group_rows,
+        total_rows=total_rows,
+        aligns=["center", "left", "left", "left", "center", "center", "left"],
+    )
     doc.signature(RECIPIENTS)
     return doc.build(target)
 
 
-def build_recognition(year: int, target: Path | str, *, style: str | None = None, proposal: bool = False,
-                      task: TaskState | None = None) -> Path:
+def build_recognition(
+    year: int, target: Path | str, *, style: str | None = None, proposal: bool = False, task: TaskState | None = None
+) -> Path:
     """Danh sách công nhận kèm theo Quyết định (or the proposal list before the decision)."""
     office = get_office()
     kind = "đề nghị công nhận" if proposal else "công nhận"
@@ -50,7 +70,9 @@ def build_recognition(year: int, target: Path | str, *, style: str | None = None
     subject = f"mô hình, điển hình “Dân vận khéo” được {kind} năm {year}"
     doc.doc_title("Danh sách", subject, "" if proposal else data.decision_line(year, office.place_name))
     groups = data.recognition(year, proposal=proposal)
-    rows, group_rows, total_rows = [], [], []
+    rows: list[list[str]] = []
+    group_rows: list[int] = []
+    total_rows: list[int] = []
     count = 0
     for number, group in enumerate(groups, start=1):
         group_rows.append(len(rows))
@@ -58,36 +80,61 @@ def build_recognition(year: int, target: Path | str, *, style: str | None = None
         for result in group.rows:
             count += 1
             note = data.result_note(result)
-            rows.append([str(count), result.name, data.unit_with_address(result), result.field,
-                         data.kind_short(result.kind), data.score_text(result), note])
+            rows.append(
+                [
+                    str(count),
+                    result.name,
+                    data.unit_with_address(result),
+                    result.field,
+                    data.kind_short(result.kind),
+                    data.score_text(result),
+                    note,
+                ]
+            )
         if task:
             task.progress(number, len(groups), group.title)
     total_rows.append(len(rows))
     rows.append(["", f"Tổng cộng: {format_number(count)} mô hình, điển hình", "", "", "", "", ""])
-    doc.table(["STT", "Tên mô hình, điển hình", "Đơn vị / cá nhân thực hiện (địa chỉ)", "Lĩnh vực",
-               "Loại (tập thể / cá nhân)", "Điểm – xếp loại", "Ghi chú"], rows, [6, 32, 25, 12, 9, 10, 9],
-              group_rows=group_rows, total_rows=total_rows,
-              aligns=["center", "left", "left", "left", "center", "center", "left"])
+    doc.table(
+        [
+            "STT",
+            "Tên mô hình, điển hình",
+            "Đơn vị / cá nhân thực hiện (địa chỉ)",
+            "Lĩnh vực",
+            "Loại (tập thể / cá nhân)",
+            "Điểm – xếp loại",
+            "Ghi chú",
+        ],
+        rows,
+        [6, 32, 25, 12, 9, 10, 9],
+        group_rows=group_rows,
+        total_rows=total_rows,
+        aligns=["center", "left", "left", "left", "center", "center", "left"],
+    )
     if proposal:
         doc.signature(RECIPIENTS)
     return doc.build(target)
 
 
-def build_scores(year: int, target: Path | str, *, style: str | None = None,
-                 task: TaskState | None = None) -> Path:
+def build_scores(year: int, target: Path | str, *, style: str | None = None, task: TaskState | None = None) -> Path:
     """Bảng tổng hợp kết quả chấm điểm: every member's total, mean, grade, rank.
 
     One part per kind (A. tập thể, B. cá nhân), because ranks are counted within a kind; fields inside a part.
     """
     from ..appraisal.council import council_members
+
     members = council_members(year)
     doc = Document(get_office(), style_code=style, wide=True, title=f"Bảng tổng hợp kết quả chấm điểm năm {year}")
     doc.header(year=year)
     doc.doc_title("Bảng tổng hợp", f"kết quả chấm điểm mô hình, điển hình “Dân vận khéo” năm {year}")
     sections = appraisal_results.by_kind(appraisal_results.results(year))
-    headers = ["STT", "Tên mô hình, điển hình"] + [f"TV{i}" for i in range(1, len(members) + 1)] + \
-        ["Điểm TB", "Xếp loại", "Hạng"]
-    rows, group_rows = [], []
+    headers = (
+        ["STT", "Tên mô hình, điển hình"]
+        + [f"TV{i}" for i in range(1, len(members) + 1)]
+        + ["Điểm TB", "Xếp loại", "Hạng"]
+    )
+    rows: list[list[str]] = []
+    group_rows: list[int] = []
     order = data.field_order()
     count = 0
     for part, (kind, items) in enumerate(sections):
@@ -105,18 +152,34 @@ def build_scores(year: int, target: Path | str, *, style: str | None = None,
                 cells = []
                 for member in members:
                     score = by_member.get(member.id)
-                    cells.append("—" if score is None else "XĐ" if score.excluded else
-                                 format_number(score.total) if score.complete else "")
-                rows.append([str(count), result.name] + cells +
-                            [format_number(result.mean, 2) if result.mean is not None else "", result.grade,
-                             str(result.rank or "")])
+                    cells.append(
+                        "—"
+                        if score is None
+                        else "XĐ"
+                        if score.excluded
+                        else format_number(score.total)
+                        if score.complete
+                        else ""
+                    )
+                rows.append(
+                    [str(count), result.name]
+                    + cells
+                    + [
+                        format_number(result.mean, 2) if result.mean is not None else "",
+                        result.grade,
+                        str(result.rank or ""),
+                    ]
+                )
     widths = [6, 40] + [8] * len(members) + [9, 10, 7]
-    doc.table(headers, rows, widths, group_rows=group_rows,
-              aligns=["center", "left"] + ["center"] * (len(members) + 3))
+    doc.table(headers, rows, widths, group_rows=group_rows, aligns=["center", "left"] + ["center"] * (len(members) + 3))
     doc.space(2)
     legend = "; ".join(f"TV{i}: {m.name} ({m.role})" for i, m in enumerate(members, start=1))
-    doc.paragraph(f"Thành viên hội đồng — {legend}. XĐ: không chấm do xung đột lợi ích. Hạng: xếp riêng trong "
-                  "các mô hình tập thể và trong các điển hình cá nhân.", italic=True)
-    doc.signature((), authority="T/M HỘI ĐỒNG THẨM ĐỊNH", signer_title="CHỦ TỊCH",
-                  signer_name=members[0].name if members else "")
+    doc.paragraph(
+        f"Thành viên hội đồng — {legend}. XĐ: không chấm do xung đột lợi ích. Hạng: xếp riêng trong "
+        "các mô hình tập thể và trong các điển hình cá nhân.",
+        italic=True,
+    )
+    doc.signature(
+        (), authority="T/M HỘI ĐỒNG THẨM ĐỊNH", signer_title="CHỦ TỊCH", signer_name=members[0].name if members else ""
+    )
     return doc.build(target)

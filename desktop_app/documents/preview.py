@@ -2,11 +2,12 @@
 
 pdfium is not thread-safe, so the GUI calls these only from its single worker thread.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import pypdfium2 as pdfium
 
@@ -27,6 +28,7 @@ class PageImage:
 @dataclass(frozen=True)
 class PageSize:
     """A page's size in points (1/72 inch), as the PDF declares it."""
+
     width: float
     height: float
 
@@ -52,8 +54,15 @@ def page_sizes(path: Path | str) -> list[PageSize]:
         pdf.close()
 
 
-def render_pages(path: Path | str, *, dpi: float = 96, first: int = 0, limit: int | None = None,
-                 pages: Sequence[int] | None = None, task: TaskState | None = None) -> Iterator[PageImage]:
+def render_pages(
+    path: Path | str,
+    *,
+    dpi: float = 96,
+    first: int = 0,
+    limit: int | None = None,
+    pages: Sequence[int] | None = None,
+    task: TaskState | None = None,
+) -> Iterator[PageImage]:
     """Render pages ``first .. first+limit`` (or exactly the 0-based ``pages``, in that order, repeats allowed)
     at ``dpi``, one at a time, so a long bundle never sits in memory."""
     pdf = pdfium.PdfDocument(str(path))

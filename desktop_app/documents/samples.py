@@ -4,6 +4,7 @@ Writes a fresh demo database in OUT, issues the demo decision, attaches a sample
 model, builds every PDF in the Party and the State style and every Excel twin, and, when
 poppler's ``pdftoppm`` is installed, renders each page to PNG for looking at.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,10 +15,11 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ..office import STYLE_PARTY, STYLE_STATE
 from . import DOCUMENTS, Options, build_excel, build_pdf
 
 YEAR = 2023
-STYLES = ("dang", "nha_nuoc")
+STYLES = (STYLE_PARTY, STYLE_STATE)
 
 
 def _sample_photo(folder: Path) -> Path | None:
@@ -46,6 +48,7 @@ def prepare(folder: Path) -> int:
     from ..services.attachments import add_attachment
     from ..services.models import ModelFilter, list_models
     from ..storage.database import open_database
+
     db_path = folder / "mau.db"
     for old in folder.glob("mau.db*"):
         old.unlink()
@@ -72,10 +75,13 @@ def generate(folder: Path, *, render: bool = True) -> list[Path]:
             if code == "recognition":
                 written.append(build_pdf(code, replace(options, proposal=True), folder / f"proposal_{style}.pdf"))
             if code == "registrations":
-                written.append(build_pdf(code, replace(options, group_by="unit"),
-                                         folder / f"registrations_by_unit_{style}.pdf"))
+                written.append(
+                    build_pdf(code, replace(options, group_by="unit"), folder / f"registrations_by_unit_{style}.pdf")
+                )
             if code == "scoresheets":
-                written.append(build_pdf(code, replace(options, filled=False), folder / f"scoresheets_blank_{style}.pdf"))
+                written.append(
+                    build_pdf(code, replace(options, filled=False), folder / f"scoresheets_blank_{style}.pdf")
+                )
     for code, kind in DOCUMENTS.items():
         if kind.excel is not None:
             written.append(build_excel(code, Options(YEAR), folder / f"{code}.xlsx"))
@@ -86,8 +92,9 @@ def generate(folder: Path, *, render: bool = True) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m desktop_app.documents.samples",
-                                     description="Tạo lại các tài liệu mẫu của năm minh họa.")
+    parser = argparse.ArgumentParser(
+        prog="python -m desktop_app.documents.samples", description="Tạo lại các tài liệu mẫu của năm minh họa."
+    )
     parser.add_argument("out", help="thư mục ghi tài liệu mẫu")
     parser.add_argument("--no-png", action="store_true", help="không chuyển trang PDF thành ảnh PNG")
     args = parser.parse_args(argv)

@@ -1,10 +1,13 @@
 """Báo cáo thống kê: tables by field × kind × unit kind, registered vs recognised, main indicators,
 year over year, and bar charts drawn in the PDF."""
+
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -29,8 +32,9 @@ RECOGNISED_COLOR = colors.HexColor("#C0504D")
 @dataclass
 class Tally:
     """Registered and recognised counts, split collective / individual."""
-    registered: Counter = dc_field(default_factory=Counter)
-    recognised: Counter = dc_field(default_factory=Counter)
+
+    registered: Counter[str] = dc_field(default_factory=Counter)
+    recognised: Counter[str] = dc_field(default_factory=Counter)
 
     def add(self, kind: str, recognised: bool) -> None:
         self.registered[kind] += 1
@@ -75,8 +79,15 @@ def gather(year: int) -> Report:
     for other in sorted(y for y in years() if y <= year)[-5:]:
         other_rows = [r for r in list_models(ModelFilter(year=other)) if r.status != domain.WITHDRAWN]
         history.append((other, len(other_rows), sum(r.status == domain.RECOGNISED for r in other_rows)))
-    return Report(year, by_field, by_unit_kind, total, indicator_totals(year),
-                  indicator_totals(year, (domain.RECOGNISED,)), history)
+    return Report(
+        year,
+        by_field,
+        by_unit_kind,
+        total,
+        indicator_totals(year),
+        indicator_totals(year, (domain.RECOGNISED,)),
+        history,
+    )
 
 
 def percent(part: int, whole: int) -> str:
@@ -85,16 +96,23 @@ def percent(part: int, whole: int) -> str:
 
 def _tally_cells(tally: Tally) -> list[str]:
     c, i = domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL
-    return [format_number(tally.registered[c]), format_number(tally.registered[i]),
-            format_number(tally.total_registered), format_number(tally.recognised[c]),
-            format_number(tally.recognised[i]), format_number(tally.total_recognised),
-            percent(tally.total_recognised, tally.total_registered)]
+    return [
+        format_number(tally.registered[c]),
+        format_number(tally.registered[i]),
+        format_number(tally.total_registered),
+        format_number(tally.recognised[c]),
+        format_number(tally.recognised[i]),
+        format_number(tally.total_recognised),
+        percent(tally.total_recognised, tally.total_registered),
+    ]
 
 
 def _cross_table(doc: Document, first: str, items: dict[str, Tally], total: Tally) -> None:
-    header = [[first, "Đăng ký", "", "", "Được công nhận", "", "", "Tỷ lệ công nhận"],
-              ["", "Tập thể", "Cá nhân", "Cộng", "Tập thể", "Cá nhân", "Cộng", ""]]
-    rows = [[name] + _tally_cells(tally) for name, tally in items.items()]
+    header = [
+        [first, "Đăng ký", "", "", "Được công nhận", "", "", "Tỷ lệ công nhận"],
+        ["", "Tập thể", "Cá nhân", "Cộng", "Tập thể", "Cá nhân", "Cộng", ""],
+    ]
+    rows: list[list[Any]] = [[name, *_tally_cells(tally)] for name, tally in items.items()]
     rows.append([doc.bold("Tổng cộng")] + [doc.bold(v, "right") for v in _tally_cells(total)])
     spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (3, 0)), ("SPAN", (4, 0), (6, 0)), ("SPAN", (7, 0), (7, 1))]
     doc.grid(header + rows, [30, 10, 10, 10, 10, 10, 10, 12], header_rows=2, commands=spans)
@@ -104,11 +122,13 @@ def bar_chart(doc: Document, title: str, labels: list[str], series: list[tuple[s
     """A grouped bar chart in the document's font, with the values above the bars and a legend."""
     width, height = doc.width, 75 * mm
     drawing = Drawing(width, height)
-    drawing.initialFontName = FAMILY  # the renderer otherwise starts every drawing in Helvetica
+    # The renderer otherwise starts every drawing in Helvetica; reportlab's stubs do not know the attribute.
+    drawing.initialFontName = FAMILY  # type: ignore[attr-defined]
     drawing.add(String(width / 2, height - 12, title, fontName=FAMILY + "-Bold", fontSize=12, textAnchor="middle"))
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 42
-    chart.width, chart.height = width - 40, height - 70
+    # reportlab's stubs say int; any number is drawn, and the page width in points is not whole.
+    chart.width, chart.height = width - 40, height - 70  # type: ignore[assignment]
     chart.data = [values for _, values, _ in series]
     chart.categoryAxis.categoryNames = [_wrap_label(label) for label in labels]
     chart.categoryAxis.labels.fontName = FAMILY
@@ -135,7 +155,7 @@ def bar_chart(doc: Document, title: str, labels: list[str], series: list[tuple[s
     legend.fontSize = 10
     legend.alignment = "right"
     legend.columnMaximum = 1
-    legend.x, legend.y = width / 2 - 110, height - 22
+    legend.x, legend.y = width / 2 - 110, height - 22  # type: ignore[assignment]  # as chart.width above
     legend.dx, legend.dy = 8, 8
     legend.deltax = 120
     legend.colorNamePairs = [(color, name) for name, _, color in series]
@@ -155,8 +175,7 @@ def _wrap_label(label: str, width: int = 18) -> str:
     return "\n".join(lines[:3])
 
 
-def build_statistics(year: int, target: Path | str, *, style: str | None = None,
-                     task: TaskState | None = None) -> Path:
+def build_statistics(year: int, target: Path | str, *, style: str | None = None, task: TaskState | None = None) -> Path:
     office = get_office()
     report = gather(year)
     if task:
@@ -166,20 +185,29 @@ def build_statistics(year: int, target: Path | str, *, style: str | None = None,
     doc.doc_title("Báo cáo", f"kết quả thống kê phong trào thi đua “Dân vận khéo” năm {year}")
     total = report.total
     c, i = domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL
-    doc.paragraph(f"Năm {year}, trên địa bàn {office.place_name or 'đơn vị'} có {format_number(total.total_registered)} mô hình, "
-                  f"điển hình đăng ký thực hiện phong trào thi đua “Dân vận khéo” "
-                  f"({format_number(total.registered[c])} mô hình tập thể, "
-                  f"{format_number(total.registered[i])} điển hình cá nhân); đã công nhận "
-                  f"{format_number(total.total_recognised)} mô hình, điển hình, đạt "
-                  f"{percent(total.total_recognised, total.total_registered)} số đăng ký.")
+    doc.paragraph(
+        f"Năm {year}, trên địa bàn {office.place_name or 'đơn vị'} có "
+        f"{format_number(total.total_registered)} mô hình, "
+        f"điển hình đăng ký thực hiện phong trào thi đua “Dân vận khéo” "
+        f"({format_number(total.registered[c])} mô hình tập thể, "
+        f"{format_number(total.registered[i])} điển hình cá nhân); đã công nhận "
+        f"{format_number(total.total_recognised)} mô hình, điển hình, đạt "
+        f"{percent(total.total_recognised, total.total_registered)} số đăng ký."
+    )
     doc.heading("1. Theo lĩnh vực")
     _cross_table(doc, "Lĩnh vực", report.by_field, total)
     doc.space(4)
-    doc.story.append(bar_chart(doc, "Mô hình, điển hình theo lĩnh vực", list(report.by_field),
-                               [("Đăng ký", [t.total_registered for t in report.by_field.values()],
-                                 REGISTERED_COLOR),
-                                ("Được công nhận", [t.total_recognised for t in report.by_field.values()],
-                                 RECOGNISED_COLOR)]))
+    doc.story.append(
+        bar_chart(
+            doc,
+            "Mô hình, điển hình theo lĩnh vực",
+            list(report.by_field),
+            [
+                ("Đăng ký", [t.total_registered for t in report.by_field.values()], REGISTERED_COLOR),
+                ("Được công nhận", [t.total_recognised for t in report.by_field.values()], RECOGNISED_COLOR),
+            ],
+        )
+    )
     doc.space(4)
     doc.heading("2. Theo loại đơn vị thực hiện")
     _cross_table(doc, "Loại đơn vị", report.by_unit_kind, total)
@@ -198,11 +226,18 @@ def build_statistics(year: int, target: Path | str, *, style: str | None = None,
         rows += [[str(y), format_number(reg), format_number(rec), percent(rec, reg)] for y, reg, rec in report.history]
         doc.grid(rows, [25, 25, 25, 25], aligns=["center", "right", "right", "right"])
         doc.space(4)
-        doc.story.append(bar_chart(doc, "Số mô hình, điển hình qua các năm", [str(y) for y, _, _ in report.history],
-                                   [("Đăng ký", [r for _, r, _ in report.history], REGISTERED_COLOR),
-                                    ("Được công nhận", [r for _, _, r in report.history], RECOGNISED_COLOR)]))
+        doc.story.append(
+            bar_chart(
+                doc,
+                "Số mô hình, điển hình qua các năm",
+                [str(y) for y, _, _ in report.history],
+                [
+                    ("Đăng ký", [r for _, r, _ in report.history], REGISTERED_COLOR),
+                    ("Được công nhận", [r for _, _, r in report.history], RECOGNISED_COLOR),
+                ],
+            )
+        )
     doc.signature(("Ban Dân vận cấp trên (để báo cáo)",))
     if task:
         task.progress(3, 3, "Ghi tệp PDF")
     return doc.build(target)
-

@@ -1,12 +1,14 @@
 """Writing a planned import: all its rows in one transaction, or nothing."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from ..errors import AppError, ValidationError
-from ..services.models import ModelInput, create_model
+from ..services.models import create_model
 from ..services.units import create_unit, find_unit
-from ..storage.database import current
+from ..storage.database import transaction
 from ..tasks import TaskState
 from ..text import fold
 from .layout import remember
@@ -21,23 +23,30 @@ class ImportResult:
     model_ids: list[int] = dc_field(default_factory=list)
 
 
-def apply_plan(plan: ImportPlan, *, create_units: list[str] | None = None, task: TaskState | None = None,
-               dry_run: bool = False) -> ImportResult:
+def apply_plan(
+    plan: ImportPlan, *, create_units: list[str] | None = None, task: TaskState | None = None, dry_run: bool = False
+) -> ImportResult:
     """Import the plan's valid rows.  ``create_units``: names of unknown units to create (None = all).
 
     Any error or a cancel rolls the whole import back; the database is then exactly as before.
     """
     wanted = {fold(n) for n in (plan.unknown_units() if create_units is None else create_units)}
     rows = [r for r in plan.importable if not r.new_unit or fold(r.unit) in wanted]
-    left_out = [Problem(r.sheet, r.row, "", f"Đơn vị «{r.unit}» chưa có trong danh mục và không được chọn tạo "
-                                             "mới; dòng này không nhập.")
-                for r in plan.importable if r.new_unit and fold(r.unit) not in wanted]
+    left_out = [
+        Problem(
+            r.sheet,
+            r.row,
+            "",
+            f"Đơn vị «{r.unit}» chưa có trong danh mục và không được chọn tạo mới; dòng này không nhập.",
+        )
+        for r in plan.importable
+        if r.new_unit and fold(r.unit) not in wanted
+    ]
     if dry_run:
         return ImportResult(len(rows), sorted({r.unit for r in rows if r.new_unit}), left_out)
     created: dict[str, int] = {}
     ids: list[int] = []
-    database = current().db
-    with database.atomic():  # an exception or Cancelled leaving this block rolls everything back
+    with transaction():  # an exception or Cancelled leaving this block rolls everything back
         for index, row in enumerate(rows, start=1):
             unit_id = row.unit_id
             if row.new_unit:
@@ -56,12 +65,10 @@ def apply_plan(plan: ImportPlan, *, create_units: list[str] | None = None, task:
 
 
 def _create(row: PlannedRow, unit_id: int | None) -> int:
-    data = ModelInput(name=row.name, year=row.year, field_id=row.field_id, kind=row.kind, level_id=row.level_id,
-                      unit_id=unit_id, address=row.address, lead_name=row.lead if row.kind != "ca_nhan" else "",
-                      person_name=row.lead if row.kind == "ca_nhan" else "", content=row.content,
-                      result_text=row.result, note=row.note)
+    data = row.model_input(unit_id)
     try:
         return create_model(data)
     except ValidationError as exc:
-        raise AppError(f"Trang «{row.sheet}», dòng {row.row}: {exc}. Chưa nhập dòng nào; hãy sửa tệp rồi nhập "
-                       "lại.") from exc
+        raise AppError(
+            f"Trang «{row.sheet}», dòng {row.row}: {exc}. Chưa nhập dòng nào; hãy sửa tệp rồi nhập lại."
+        ) from exc

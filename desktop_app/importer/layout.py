@@ -1,33 +1,61 @@
 """Finding the header row below any title block, and which column holds what, by Vietnamese names."""
+
 from __future__ import annotations
 
 import hashlib
 import re
 
+from .. import registration
 from ..services import settings
-from ..text import clean, fold
+from ..text import clean, clean_multiline, fold
 
-# Target → names seen in real files (folded).  The first that starts a header wins, then any it contains.
-TARGETS: dict[str, tuple[str, ...]] = {
+# Target → names seen in real files (folded).  Targets the importer itself gives meaning to come
+# first; then every registration field with its registry synonyms (desktop_app.registration).
+# "lead" is the person in charge of a tập thể, or the person of an điển hình.
+_OWN_TARGETS: dict[str, tuple[str, ...]] = {
     "stt": ("stt", "tt", "so tt", "so thu tu"),
-    "name": ("ten mo hinh", "ten dien hinh", "mo hinh, dien hinh", "mo hinh/dien hinh", "ten mo hinh/dien hinh",
-             "ten", "mo hinh"),
-    "unit": ("don vi thuc hien", "don vi dang ky", "don vi / ca nhan", "don vi, ca nhan", "co quan, don vi",
-             "don vi chu tri", "don vi"),
+    "name": (
+        "ten mo hinh",
+        "ten dien hinh",
+        "mo hinh, dien hinh",
+        "mo hinh/dien hinh",
+        "ten mo hinh/dien hinh",
+        "ten",
+        "mo hinh",
+    ),
+    "unit": (
+        "don vi thuc hien",
+        "don vi dang ky",
+        "don vi / ca nhan",
+        "don vi, ca nhan",
+        "co quan, don vi",
+        "don vi chu tri",
+        "don vi",
+    ),
     "field": ("linh vuc",),
     "kind": ("loai", "phan loai", "tap the/ca nhan", "tap the / ca nhan"),
     "level": ("cap",),
-    "address": ("dia ban", "dia chi", "noi thuc hien"),
     "lead": ("nguoi phu trach", "nguoi chiu trach nhiem", "chu nhiem", "nguoi thuc hien", "ho va ten", "ho ten"),
-    "content": ("noi dung", "cach lam", "giai phap"),
-    "result": ("ket qua", "hieu qua"),
-    "note": ("ghi chu",),
     "year": ("nam",),
 }
-LABELS = {"stt": "Số thứ tự", "name": "Tên mô hình, điển hình", "unit": "Đơn vị thực hiện", "field": "Lĩnh vực",
-          "kind": "Loại (tập thể / cá nhân)", "level": "Cấp", "address": "Địa bàn, địa chỉ",
-          "lead": "Người phụ trách", "content": "Nội dung", "result": "Kết quả", "note": "Ghi chú", "year": "Năm",
-          "": "(bỏ qua)"}
+TARGETS: dict[str, tuple[str, ...]] = {
+    **_OWN_TARGETS,
+    **{spec.target: spec.synonyms for spec in registration.FIELDS if spec.synonyms},
+}
+# What the preview offers for a column: every target, and every registration field even without synonyms.
+LABELS = {
+    "stt": "Số thứ tự",
+    "name": "Tên mô hình, điển hình",
+    "unit": "Đơn vị thực hiện",
+    "field": "Lĩnh vực",
+    "kind": "Loại (tập thể / cá nhân)",
+    "level": "Cấp",
+    "year": "Năm",
+    "lead": "Người phụ trách (điển hình: họ tên)",
+    **{spec.target: spec.label for spec in registration.FIELDS},
+    "": "(bỏ qua)",
+}
+_SHORT = ("stt", "year", "level", "kind", "name")  # short words found inside other headers mean nothing
 HEADER_SCAN = 30
 
 
@@ -39,15 +67,18 @@ def target_for(header: object) -> str:
     key = header_key(header)
     if not key or len(key) > 80:
         return ""
-    for target, names in TARGETS.items():
-        if any(key == n or key.startswith(n + " ") or key.startswith(n + ",") or key.startswith(n + "(")
-               or key.startswith(n + "/") for n in names):
-            return target
-    for target, names in TARGETS.items():
-        if target in ("stt", "year", "level", "kind", "name") :
-            continue  # short words found inside other headers mean nothing
-        if any(n in key for n in names):
-            return target
+    # The longest name that starts the header wins ("ket qua dau ra" over "ket qua", "don vi phoi hop"
+    # over "don vi"), then the longest found inside it.
+    starting = [
+        (len(n), target)
+        for target, names in TARGETS.items()
+        for n in names
+        if key == n or key.startswith((n + " ", n + ",", n + "(", n + "/"))
+    ]
+    inside = [(len(n), target) for target, names in TARGETS.items() if target not in _SHORT for n in names if n in key]
+    for found in (starting, inside):
+        if found:
+            return max(found, key=lambda item: item[0])[1]  # max keeps the first of equal lengths
     return ""
 
 
@@ -92,12 +123,14 @@ def remember(sig: str, mapping: dict[int, str]) -> None:
 
 def column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
+
     return get_column_letter(index + 1)
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, *, lines: bool = False) -> str:
+    """A cell as clean text; ``lines`` keeps the line breaks typed in it (Alt+Enter) for long text."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return clean(value)
+    return clean_multiline(value) if lines else clean(value)

@@ -5,6 +5,7 @@ In an .xlsx such text is stored as the Latin-1 characters of its bytes ("B¶o Th
 conservative: text holding any character beyond Latin-1 is already Unicode and is never
 touched, and plain Latin text without the encodings' tell-tale marks stays as it is.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,25 +13,63 @@ import unicodedata
 
 # TCVN 5712 VN3 (ABC): lowercase letters and the capitals with hats; the other capitals
 # were typed with a separate "H" font using the lowercase codes.
-_TCVN3 = dict(zip(
-    "¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾ÆÇÈÉÊËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßáâãäåæçèéêëìíîïñòóôõö÷øùúûüýþ",
-    "ĂÂÊÔƠƯĐăâêôơưđàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"))
+_TCVN3 = dict(
+    zip(
+        "¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾ÆÇÈÉÊËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßáâãäåæçèéêëìíîïñòóôõö÷øùúûüýþ",
+        "ĂÂÊÔƠƯĐăâêôơưđàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ",
+    )
+)
 # Characters that practically never occur in Latin-1 text but are everywhere in TCVN3.
 _TCVN3_SIGNS = set("¸µ¶·¹¨©ª«¬®»¼½¾Æ×Þ")
 
-_TONES_VNI = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323",
-              "Ù": "\u0301", "Ø": "\u0300", "Û": "\u0309", "Õ": "\u0303", "Ï": "\u0323"}
+_TONES_VNI = {
+    "ù": "\u0301",
+    "ø": "\u0300",
+    "û": "\u0309",
+    "õ": "\u0303",
+    "ï": "\u0323",
+    "Ù": "\u0301",
+    "Ø": "\u0300",
+    "Û": "\u0309",
+    "Õ": "\u0303",
+    "Ï": "\u0323",
+}
 # VNI: a base letter followed by a mark character.  Hats and tones may be combined in one mark.
 _VNI_PAIRS = {
-    "â": ("\u0302", ""), "á": ("\u0302", "\u0301"), "à": ("\u0302", "\u0300"), "å": ("\u0302", "\u0309"),
-    "ã": ("\u0302", "\u0303"), "ä": ("\u0302", "\u0323"),
-    "ê": ("\u0306", ""), "é": ("\u0306", "\u0301"), "è": ("\u0306", "\u0300"), "ú": ("\u0306", "\u0309"),
-    "ü": ("\u0306", "\u0303"), "ë": ("\u0306", "\u0323"),
+    "â": ("\u0302", ""),
+    "á": ("\u0302", "\u0301"),
+    "à": ("\u0302", "\u0300"),
+    "å": ("\u0302", "\u0309"),
+    "ã": ("\u0302", "\u0303"),
+    "ä": ("\u0302", "\u0323"),
+    "ê": ("\u0306", ""),
+    "é": ("\u0306", "\u0301"),
+    "è": ("\u0306", "\u0300"),
+    "ú": ("\u0306", "\u0309"),
+    "ü": ("\u0306", "\u0303"),
+    "ë": ("\u0306", "\u0323"),
 }
 _VNI_PAIRS.update({k.upper(): v for k, v in list(_VNI_PAIRS.items())})
-_VNI_SINGLE = {"ô": "ơ", "ö": "ư", "Ô": "Ơ", "Ö": "Ư", "ñ": "đ", "Ñ": "Đ",
-               "í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ",
-               "Í": "Í", "Ì": "Ì", "Æ": "Ỉ", "Ó": "Ĩ", "Ò": "Ị", "Î": "Ỵ"}
+_VNI_SINGLE = {
+    "ô": "ơ",
+    "ö": "ư",
+    "Ô": "Ơ",
+    "Ö": "Ư",
+    "ñ": "đ",
+    "Ñ": "Đ",
+    "í": "í",
+    "ì": "ì",
+    "æ": "ỉ",
+    "ó": "ĩ",
+    "ò": "ị",
+    "î": "ỵ",
+    "Í": "Í",
+    "Ì": "Ì",
+    "Æ": "Ỉ",
+    "Ó": "Ĩ",
+    "Ò": "Ị",
+    "Î": "Ỵ",
+}
 _VNI_SIGN = re.compile(r"[aeouyAEOUY][øûõïåäëüØÛÕÏÅÄËÜ]|[ôöÔÖ][ùøûõïÙØÛÕÏ]|[aeoAEO][âáàåãäêéèúüëÂÁÀÅÃÄÊÉÈÚÜË]")
 
 
@@ -39,7 +78,7 @@ def _latin1_only(text: str) -> bool:
 
 
 def detect(text: str) -> str:
-    """"tcvn3", "vni" or "" (Unicode, or nothing to convert)."""
+    """ "tcvn3", "vni" or "" (Unicode, or nothing to convert)."""
     if not text or _latin1_only(text) is False:
         return ""
     if any(ch in _TCVN3_SIGNS for ch in text):

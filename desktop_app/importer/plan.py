@@ -1,14 +1,19 @@
 """The preview of an import: every row with its status and every problem, before anything is written."""
+
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from .. import domain
+from .. import domain, registration
+from ..errors import AppError, ValidationError
 from ..services import catalogues
-from ..services.models import ModelFilter, list_models
+from ..services.catalogues import CatalogueItem
+from ..services.models import ModelFilter, ModelInput, list_models
 from ..services.settings import get_office
 from ..services.units import list_units
 from ..text import fold
@@ -29,7 +34,7 @@ class Problem:
     column: str
     message: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
 
 
@@ -45,17 +50,30 @@ class PlannedRow:
     unit: str
     unit_id: int | None
     year: int
-    address: str = ""
-    lead: str = ""
-    content: str = ""
-    result: str = ""
-    note: str = ""
+    lead: str = ""  # the person in charge of a tập thể, or the person of an điển hình
+    values: dict[str, Any] = dc_field(default_factory=dict)  # registration field → value read and checked
     status: str = OK
     problems: list[Problem] = dc_field(default_factory=list)
 
     @property
     def new_unit(self) -> bool:
         return bool(self.unit) and self.unit_id is None
+
+    def model_input(self, unit_id: int | None) -> ModelInput:
+        """What the import hands to the service for this row, its unit now known."""
+        values = dict(self.values)
+        lead_key = "person_name" if self.kind == domain.KIND_INDIVIDUAL else "lead_name"
+        if self.lead and not values.get(lead_key):  # a column of that very field wins over «lead»
+            values[lead_key] = self.lead
+        return ModelInput(
+            name=self.name,
+            year=self.year,
+            field_id=self.field_id,
+            kind=self.kind,
+            level_id=self.level_id,
+            unit_id=unit_id,
+            **values,
+        )
 
 
 @dataclass
@@ -73,8 +91,8 @@ class ImportPlan:
     year: int
     sheets: list[SheetLayout]
     rows: list[PlannedRow]
-    problems: list[Problem]       # file-level and row-level, in order
-    legacy_encoding: str = ""     # "tcvn3" / "vni" when such text was converted
+    problems: list[Problem]  # file-level and row-level, in order
+    legacy_encoding: str = ""  # "tcvn3" / "vni" when such text was converted
 
     @property
     def importable(self) -> list[PlannedRow]:
@@ -95,9 +113,11 @@ class ImportPlan:
                 seen.setdefault(fold(row.unit), row.unit)
         return list(seen.values())
 
-    def mapping_json(self) -> dict:
-        return {sheet.name: {column_letter(i): LABELS[t] for i, t in sorted(sheet.mapping.items()) if t}
-                for sheet in self.sheets}
+    def mapping_json(self) -> dict[str, Any]:
+        return {
+            sheet.name: {column_letter(i): LABELS[t] for i, t in sorted(sheet.mapping.items()) if t}
+            for sheet in self.sheets
+        }
 
 
 def _key(text: str) -> str:
@@ -113,7 +133,7 @@ class _Catalogues:
         office = get_office()
         self.own_level = self.level(office.own_level) if office.own_level else None
 
-    def field(self, text: str):
+    def field(self, text: str) -> CatalogueItem | None:
         key = _key(text)
         if not key:
             return None
@@ -123,7 +143,7 @@ class _Catalogues:
         found = [f for k, f in self.fields.items() if k and k in key]
         return found[0] if len(found) == 1 else None
 
-    def level(self, text: str):
+    def level(self, text: str) -> CatalogueItem | None:
         key = _key(text)
         if not key:
             return None
@@ -144,8 +164,9 @@ def _kind(text: str) -> str | None:
     return None
 
 
-def build_plan(path: Path | str, *, year: int | None = None,
-               mappings: dict[str, dict[int, str]] | None = None) -> ImportPlan:
+def build_plan(
+    path: Path | str, *, year: int | None = None, mappings: dict[str, dict[int, str]] | None = None
+) -> ImportPlan:
     """Read the file and decide, row by row, what an import would do.  Nothing is written.
 
     ``mappings`` (sheet name → column index → target) override the detected or remembered ones.
@@ -156,8 +177,8 @@ def build_plan(path: Path | str, *, year: int | None = None,
     cats = _Catalogues()
     plan = ImportPlan(path, default_year, [], [], [])
     existing: dict[tuple[str, str, int], bool] = {}
-    for row in list_models(ModelFilter()):
-        existing[(fold(row.name), fold(row.unit), row.year)] = True
+    for model in list_models(ModelFilter()):
+        existing[(fold(model.name), fold(model.unit), model.year)] = True
     seen_in_file: set[tuple[str, str, int]] = set()
     for sheet in sheets:
         found = find_header(sheet.rows)
@@ -170,11 +191,13 @@ def build_plan(path: Path | str, *, year: int | None = None,
         mapping = (mappings or {}).get(sheet.name) or remembered(sig) or mapping
         plan.sheets.append(SheetLayout(sheet.name, header_number, headers, dict(mapping), sig))
         columns = {target: index for index, target in mapping.items() if target}
+        long_text = {spec.target for spec in registration.FIELDS if spec.kind == registration.TEXT}
         group_field = None
-        for number, values in sheet.rows[position + 1:]:
+        for number, values in sheet.rows[position + 1 :]:
             texts: dict[str, str] = {}
             for target, index in columns.items():
-                text, encoding = to_unicode(cell_text(values[index] if index < len(values) else None))
+                cell = values[index] if index < len(values) else None
+                text, encoding = to_unicode(cell_text(cell, lines=target in long_text))
                 plan.legacy_encoding = plan.legacy_encoding or encoding
                 texts[target] = text
             filled = [cell_text(v) for v in values if cell_text(v)]
@@ -183,8 +206,9 @@ def build_plan(path: Path | str, *, year: int | None = None,
             first = fold(to_unicode(filled[0])[0])
             if _TOTAL.match(first) or (not texts.get("name") and any(_TOTAL.match(fold(t)) for t in filled)):
                 continue  # "Cộng", "Tổng cộng: 12 mô hình"
-            if len(filled) == 1 or (not texts.get("stt", "").isdigit() and _GROUP.match(first)
-                                    and not texts.get("unit")):
+            if len(filled) == 1 or (
+                not texts.get("stt", "").isdigit() and _GROUP.match(first) and not texts.get("unit")
+            ):
                 heading = to_unicode(filled[-1])[0]
                 group_field = cats.field(heading) or group_field
                 continue  # "I. LĨNH VỰC KINH TẾ": a group heading, which may name the field of what follows
@@ -197,12 +221,19 @@ def build_plan(path: Path | str, *, year: int | None = None,
         key = (fold(row.name), fold(row.unit), row.year)
         if key in existing:
             row.status = DUPLICATE
-            row.problems.append(Problem(row.sheet, row.row, "", "Trùng với mô hình đã đăng ký của cùng đơn vị "
-                                                                f"năm {row.year}; dòng này sẽ bỏ qua."))
+            row.problems.append(
+                Problem(
+                    row.sheet,
+                    row.row,
+                    "",
+                    f"Trùng với mô hình đã đăng ký của cùng đơn vị năm {row.year}; dòng này sẽ bỏ qua.",
+                )
+            )
         elif key in seen_in_file:
             row.status = DUPLICATE
-            row.problems.append(Problem(row.sheet, row.row, "", "Trùng với một dòng phía trên trong tệp; "
-                                                                "dòng này sẽ bỏ qua."))
+            row.problems.append(
+                Problem(row.sheet, row.row, "", "Trùng với một dòng phía trên trong tệp; dòng này sẽ bỏ qua.")
+            )
         else:
             seen_in_file.add(key)
     plan.problems = [p for row in plan.rows for p in row.problems]
@@ -210,14 +241,22 @@ def build_plan(path: Path | str, *, year: int | None = None,
 
 
 def raise_no_header(path: Path) -> None:
-    from ..errors import AppError
-    raise AppError(f"Không tìm thấy dòng tiêu đề cột trong tệp «{path.name}». Danh sách cần có ít nhất cột "
-                   "«Tên mô hình, điển hình» (và nên có «Lĩnh vực», «Đơn vị thực hiện»); hãy dùng mẫu đăng ký "
-                   "của phần mềm hoặc sửa lại tiêu đề cột.")
+    raise AppError(
+        f"Không tìm thấy dòng tiêu đề cột trong tệp «{path.name}». Danh sách cần có ít nhất cột "
+        "«Tên mô hình, điển hình» (và nên có «Lĩnh vực», «Đơn vị thực hiện»); hãy dùng mẫu đăng ký "
+        "của phần mềm hoặc sửa lại tiêu đề cột."
+    )
 
 
-def _planned(sheet: str, number: int, texts: dict[str, str], columns: dict[str, int], cats: _Catalogues,
-             group_field, default_year: int) -> PlannedRow:
+def _planned(
+    sheet: str,
+    number: int,
+    texts: dict[str, str],
+    columns: dict[str, int],
+    cats: _Catalogues,
+    group_field: CatalogueItem | None,
+    default_year: int,
+) -> PlannedRow:
     def col(target: str) -> str:
         return column_letter(columns[target]) if target in columns else ""
 
@@ -258,9 +297,28 @@ def _planned(sheet: str, number: int, texts: dict[str, str], columns: dict[str, 
     unit_info = cats.units.get(_key(unit)) if unit else None
     if len(name) > 500:
         reject("name", "Tên quá dài (hơn 500 ký tự); hãy rút gọn.")
-    return PlannedRow(sheet, number, name, kind or domain.KIND_COLLECTIVE,
-                      field_item.id if field_item else None, field_item.name if field_item else field_text,
-                      level_item.id if level_item else None, unit, unit_info.id if unit_info else None, year,
-                      address=texts.get("address", ""), lead=texts.get("lead", ""),
-                      content=texts.get("content", ""), result=texts.get("result", ""), note=texts.get("note", ""),
-                      status=REJECTED if problems else OK, problems=problems)
+    values: dict[str, Any] = {}
+    for target, text in texts.items():
+        spec = registration.by_target(target)
+        if spec is None:
+            continue
+        try:  # the service's own reading of the field, so that what the preview accepts imports
+            values[spec.name] = spec.clean(text, model_kind=kind or domain.KIND_COLLECTIVE, year=year)
+        except ValidationError as err:
+            reject(target, str(err))
+    return PlannedRow(
+        sheet,
+        number,
+        name,
+        kind or domain.KIND_COLLECTIVE,
+        field_item.id if field_item else None,
+        field_item.name if field_item else field_text,
+        level_item.id if level_item else None,
+        unit,
+        unit_info.id if unit_info else None,
+        year,
+        lead=texts.get("lead", ""),
+        values=values,
+        status=REJECTED if problems else OK,
+        problems=problems,
+    )

@@ -1,10 +1,12 @@
 """Opening a workbook sent by a unit: refuse clearly what cannot be read, then give plain cell values."""
+
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from ..errors import AppError
 
@@ -31,18 +33,27 @@ def check_file(path: Path) -> None:
     if size == 0:
         raise _refuse(path, "tệp rỗng (0 byte).")
     if size > MAX_BYTES:
-        raise _refuse(path, f"tệp quá lớn ({size // (1024 * 1024)} MB, tối đa {MAX_BYTES // (1024 * 1024)} MB). "
-                            "Hãy chia nhỏ tệp hoặc xóa các trang không cần thiết.")
+        raise _refuse(
+            path,
+            f"tệp quá lớn ({size // (1024 * 1024)} MB, tối đa {MAX_BYTES // (1024 * 1024)} MB). "
+            "Hãy chia nhỏ tệp hoặc xóa các trang không cần thiết.",
+        )
     with path.open("rb") as fh:
         head = fh.read(8)
         if head == CFB_MAGIC:
             fh.seek(0)
             blob = fh.read(min(size, 4 * 1024 * 1024))
             if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
-                raise _refuse(path, "tệp đang được đặt mật khẩu. Hãy mở bằng Excel, gỡ mật khẩu (Tệp › Thông tin › "
-                                    "Bảo vệ sổ làm việc) rồi lưu lại và nhập lại.")
-            raise _refuse(path, "đây là tệp Excel 97-2003 (.xls). Hãy mở bằng Excel, chọn Lưu thành (Save As) › "
-                                "«Excel Workbook (*.xlsx)» rồi nhập tệp .xlsx đó.")
+                raise _refuse(
+                    path,
+                    "tệp đang được đặt mật khẩu. Hãy mở bằng Excel, gỡ mật khẩu (Tệp › Thông tin › "
+                    "Bảo vệ sổ làm việc) rồi lưu lại và nhập lại.",
+                )
+            raise _refuse(
+                path,
+                "đây là tệp Excel 97-2003 (.xls). Hãy mở bằng Excel, chọn Lưu thành (Save As) › "
+                "«Excel Workbook (*.xlsx)» rồi nhập tệp .xlsx đó.",
+            )
     if head[:4] != b"PK\x03\x04":
         raise _refuse(path, "đây không phải tệp Excel (.xlsx). Hãy chọn đúng tệp đăng ký dạng Excel.")
 
@@ -52,14 +63,17 @@ def read_sheets(path: Path | str) -> list[SheetData]:
     path = Path(path)
     check_file(path)
     from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise _refuse(path, "tệp bị hỏng hoặc không phải sổ tính Excel hợp lệ. Hãy mở thử bằng Excel, lưu lại "
-                            "rồi nhập lại.") from exc
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
-        raise _refuse(path, f"tệp bị hỏng ({type(exc).__name__}). Hãy mở thử bằng Excel, lưu lại rồi nhập lại.") \
-            from exc
+        raise _refuse(
+            path, "tệp bị hỏng hoặc không phải sổ tính Excel hợp lệ. Hãy mở thử bằng Excel, lưu lại rồi nhập lại."
+        ) from exc
+    except Exception as exc:
+        raise _refuse(
+            path, f"tệp bị hỏng ({type(exc).__name__}). Hãy mở thử bằng Excel, lưu lại rồi nhập lại."
+        ) from exc
     sheets: list[SheetData] = []
     total = 0
     try:
@@ -70,15 +84,19 @@ def read_sheets(path: Path | str) -> list[SheetData]:
             for number, values in _rows(ws):
                 total += 1
                 if total > MAX_ROWS:
-                    raise _refuse(path, f"tệp có quá nhiều dòng (hơn {MAX_ROWS:,}).".replace(",", ".") +
-                                  " Hãy chỉ để lại danh sách đăng ký.")
+                    raise _refuse(
+                        path,
+                        f"tệp có quá nhiều dòng (hơn {MAX_ROWS:,}).".replace(",", ".")
+                        + " Hãy chỉ để lại danh sách đăng ký.",
+                    )
                 rows.append((number, values))
             sheets.append(SheetData(ws.title, rows))
     except AppError:
         raise
-    except Exception as exc:  # noqa: BLE001
-        raise _refuse(path, f"tệp bị hỏng ({type(exc).__name__}). Hãy mở thử bằng Excel, lưu lại rồi nhập lại.") \
-            from exc
+    except Exception as exc:
+        raise _refuse(
+            path, f"tệp bị hỏng ({type(exc).__name__}). Hãy mở thử bằng Excel, lưu lại rồi nhập lại."
+        ) from exc
     finally:
         workbook.close()
     if not any(sheet.rows for sheet in sheets):
@@ -86,7 +104,7 @@ def read_sheets(path: Path | str) -> list[SheetData]:
     return sheets
 
 
-def _rows(ws) -> Iterator[tuple[int, list[object]]]:
+def _rows(ws: Any) -> Iterator[tuple[int, list[object]]]:  # any openpyxl sheet kind, read-only ones too
     for row in ws.iter_rows():
         values = [getattr(cell, "value", None) for cell in row]
         if any(v not in (None, "") for v in values):

@@ -1,4 +1,5 @@
 """The blank registration form the office hands to units: one row per model, drop-down lists, instructions."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,14 +8,26 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fileio import replacing
 from ..services import catalogues
 from ..services.settings import get_office
 
-COLUMNS = (("STT", 6), ("Tên mô hình, điển hình", 45), ("Loại (Tập thể / Cá nhân)", 14), ("Lĩnh vực", 24),
-           ("Cấp", 18), ("Đơn vị thực hiện", 32), ("Địa bàn, địa chỉ cụ thể", 30), ("Người phụ trách", 22),
-           ("Nội dung, cách làm", 40), ("Kết quả dự kiến / đạt được", 40), ("Ghi chú", 20))
+COLUMNS = (
+    ("STT", 6),
+    ("Tên mô hình, điển hình", 45),
+    ("Loại (Tập thể / Cá nhân)", 14),
+    ("Lĩnh vực", 24),
+    ("Cấp", 18),
+    ("Đơn vị thực hiện", 32),
+    ("Địa bàn, địa chỉ cụ thể", 30),
+    ("Người phụ trách", 22),
+    ("Nội dung, cách làm", 40),
+    ("Kết quả dự kiến / đạt được", 40),
+    ("Ghi chú", 20),
+)
 HEADER_ROW = 5
 ROWS = 300
 FONT = "Times New Roman"
@@ -37,6 +50,7 @@ def write_template(target: Path | str) -> Path:
     office = get_office()
     workbook = Workbook()
     ws = workbook.active
+    assert isinstance(ws, Worksheet)  # a new workbook always opens on one plain worksheet
     ws.title = "Đăng ký"
     last = get_column_letter(len(COLUMNS))
     ws["A1"] = office.issuing_body.upper() or "CƠ QUAN, ĐƠN VỊ"
@@ -64,18 +78,20 @@ def write_template(target: Path | str) -> Path:
             cell.border = border
             cell.font = Font(name=FONT, size=12)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3).coordinate
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
     lists = workbook.create_sheet("Danh mục")
-    values = {"A": ["Tập thể", "Cá nhân"],
-              "B": [f.name for f in catalogues.list_items("field")],
-              "C": [lv.name for lv in catalogues.list_items("level")]}
+    values = {
+        "A": ["Tập thể", "Cá nhân"],
+        "B": [f.name for f in catalogues.list_items("field")],
+        "C": [lv.name for lv in catalogues.list_items("level")],
+    }
     for column, items in values.items():
         for row, item in enumerate(items, start=1):
             lists[f"{column}{row}"] = item
@@ -83,10 +99,16 @@ def write_template(target: Path | str) -> Path:
     first, end = HEADER_ROW + 1, HEADER_ROW + ROWS
     for column, source, title in (("C", "A", "Loại"), ("D", "B", "Lĩnh vực"), ("E", "C", "Cấp")):
         count = max(1, len(values[source]))
-        validation = DataValidation(type="list", formula1=f"='Danh mục'!${source}$1:${source}${count}",
-                                    allow_blank=True, showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
-                                    error=f"Hãy chọn {title.lower()} trong danh sách thả xuống.",
-                                    promptTitle=title, prompt=f"Chọn {title.lower()} trong danh sách")
+        validation = DataValidation(
+            type="list",
+            formula1=f"='Danh mục'!${source}$1:${source}${count}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Giá trị không hợp lệ",
+            error=f"Hãy chọn {title.lower()} trong danh sách thả xuống.",
+            promptTitle=title,
+            prompt=f"Chọn {title.lower()} trong danh sách",
+        )
         validation.add(f"{column}{first}:{column}{end}")
         ws.add_data_validation(validation)
 

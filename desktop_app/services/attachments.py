@@ -1,4 +1,5 @@
 """Evidence files (photos, documents) copied beside the database with their SHA-256."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from ..errors import AppError, NotFoundError
 from ..storage import database as storage
+from ..storage.database import transaction
 from ..storage.models import Attachment, MoHinh, new_uuid
 from ..text import clean
 
@@ -49,8 +51,16 @@ def add_attachment(model_id: int, source: Path | str, caption: str = "") -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         shutil.copy2(source, target)
-        row = Attachment.create(uuid=uuid, model=model_id, original_name=source.name, stored_name=stored_name,
-                                sha256=digest, size=size, caption=clean(caption))
+        with transaction():  # the copy stays outside: no write lock held while a large file is read
+            row = Attachment.create(
+                uuid=uuid,
+                model=model_id,
+                original_name=source.name,
+                stored_name=stored_name,
+                sha256=digest,
+                size=size,
+                caption=clean(caption),
+            )
     except OSError as exc:
         target.unlink(missing_ok=True)
         raise AppError(f"Không chép được tệp «{source.name}» vào thư mục dữ liệu: {exc.strerror or exc}.") from exc
@@ -65,8 +75,10 @@ def remove_attachment(attachment_id: int) -> None:
     if row is None:
         return
     stored = row.stored_name
-    row.delete_instance()
-    if not Attachment.select().where(Attachment.stored_name == stored).exists():
+    with transaction():
+        row.delete_instance()
+        still_used = Attachment.select().where(Attachment.stored_name == stored).exists()
+    if not still_used:  # only once the deletion is committed: a failed one must keep its file
         (files_dir() / stored).unlink(missing_ok=True)
 
 

@@ -3,6 +3,7 @@
 The backup is a zip holding a consistent snapshot of the database (SQLite online
 backup, so it can be taken while the program runs) and the attachment files.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..errors import AppError
 from ..storage import database as storage
+from ..storage.migrations import latest_version
 from ..tasks import TaskState
 
 DB_ENTRY = "so-dan-van-kheo.db"
@@ -44,8 +46,10 @@ def create_backup(target: Path | str, task: TaskState | None = None) -> Path:
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise AppError(f"Không ghi được bản sao lưu «{target}»: {exc.strerror or exc}. "
-                       "Hãy chọn thư mục khác hoặc kiểm tra dung lượng ổ đĩa.") from exc
+        raise AppError(
+            f"Không ghi được bản sao lưu «{target}»: {exc.strerror or exc}. "
+            "Hãy chọn thư mục khác hoặc kiểm tra dung lượng ổ đĩa."
+        ) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -66,7 +70,7 @@ def check_backup(source: Path | str) -> int:
                 try:
                     if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                         raise AppError(f"Dữ liệu trong bản sao lưu «{source.name}» bị hỏng.")
-                    return conn.execute("PRAGMA user_version").fetchone()[0]
+                    return int(conn.execute("PRAGMA user_version").fetchone()[0])
                 finally:
                     conn.close()
     except (zipfile.BadZipFile, sqlite3.DatabaseError) as exc:
@@ -81,7 +85,7 @@ def restore_backup(source: Path | str, db_path: Path | str, task: TaskState | No
     task = task or TaskState()
     source, db_path = Path(source), Path(db_path)
     version = check_backup(source)
-    if version > storage.latest_version():
+    if version > latest_version():
         raise AppError("Bản sao lưu được tạo bởi phiên bản mới hơn của chương trình; hãy cập nhật chương trình.")
     files_dir = db_path.with_name(db_path.name + ".files")
     keep = db_path.with_name(db_path.name + ".truoc-phuc-hoi")
@@ -102,9 +106,9 @@ def restore_backup(source: Path | str, db_path: Path | str, task: TaskState | No
                 if name == DB_ENTRY:
                     with archive.open(name) as src, db_path.open("wb") as dst:
                         shutil.copyfileobj(src, dst)
-                elif name.startswith(FILES_PREFIX) and "/" not in name[len(FILES_PREFIX):]:
+                elif name.startswith(FILES_PREFIX) and "/" not in name[len(FILES_PREFIX) :]:
                     files_dir.mkdir(parents=True, exist_ok=True)
-                    with archive.open(name) as src, (files_dir / name[len(FILES_PREFIX):]).open("wb") as dst:
+                    with archive.open(name) as src, (files_dir / name[len(FILES_PREFIX) :]).open("wb") as dst:
                         shutil.copyfileobj(src, dst)
     except BaseException:
         # Put the previous state back exactly as it was.

@@ -1,17 +1,19 @@
 """Fields, levels and unit kinds: small editable catalogues matched by folded name."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Type
 
 import peewee as pw
 
+from ..appraisal.criteria import invalidate_cache
 from ..errors import AppError, NotFoundError, ValidationError
 from ..resources import load_json
-from ..storage.models import CatalogueModel, Field, Level, MoHinh, Unit, UnitKind, database_proxy
+from ..storage.database import transaction
+from ..storage.models import CatalogueModel, Field, Level, MoHinh, Unit, UnitKind
 from ..text import clean, fold, sort_key
 
-CATALOGUES: dict[str, tuple[Type[CatalogueModel], str]] = {
+CATALOGUES: dict[str, tuple[type[CatalogueModel], str]] = {
     "field": (Field, "Lĩnh vực"),
     "level": (Level, "Cấp"),
     "unit_kind": (UnitKind, "Loại đơn vị"),
@@ -27,7 +29,7 @@ class CatalogueItem:
     active: bool
 
 
-def _table(catalogue: str) -> tuple[Type[CatalogueModel], str]:
+def _table(catalogue: str) -> tuple[type[CatalogueModel], str]:
     try:
         return CATALOGUES[catalogue]
     except KeyError:
@@ -96,6 +98,7 @@ def _check_name(catalogue: str, name: str, exclude_id: int | None = None) -> str
     return name
 
 
+@transaction()
 def create(catalogue: str, name: str, sort_order: int | None = None) -> CatalogueItem:
     table, _ = _table(catalogue)
     name = _check_name(catalogue, name)
@@ -105,8 +108,10 @@ def create(catalogue: str, name: str, sort_order: int | None = None) -> Catalogu
     return _item(row)
 
 
-def update(catalogue: str, item_id: int, *, name: str | None = None, sort_order: int | None = None,
-           active: bool | None = None) -> CatalogueItem:
+@transaction()
+def update(
+    catalogue: str, item_id: int, *, name: str | None = None, sort_order: int | None = None, active: bool | None = None
+) -> CatalogueItem:
     table, _ = _table(catalogue)
     row = table.get_by_id(get(catalogue, item_id).id)
     if name is not None:
@@ -119,6 +124,7 @@ def update(catalogue: str, item_id: int, *, name: str | None = None, sort_order:
     return _item(row)
 
 
+@transaction()
 def delete(catalogue: str, item_id: int) -> None:
     """Delete an unused item; one still in use must be hidden (``active=False``) instead."""
     table, label = _table(catalogue)
@@ -127,17 +133,19 @@ def delete(catalogue: str, item_id: int) -> None:
     if table is Field:
         uses = MoHinh.select().where(MoHinh.field == item_id).count()
     elif table is Level:
-        uses = MoHinh.select().where(MoHinh.level == item_id).count() + \
-            Unit.select().where(Unit.level == item_id).count()
+        uses = (
+            MoHinh.select().where(MoHinh.level == item_id).count() + Unit.select().where(Unit.level == item_id).count()
+        )
     elif table is UnitKind:
         uses = Unit.select().where(Unit.kind == item_id).count()
     if uses:
-        raise AppError(f"Không xóa được {label.lower()} «{item.name}» vì đang được dùng ở {uses} bản ghi. "
-                       "Hãy chuyển các bản ghi sang mục khác hoặc ẩn mục này.")
-    table.delete_by_id(item_id)
+        raise AppError(
+            f"Không xóa được {label.lower()} «{item.name}» vì đang được dùng ở {uses} bản ghi. "
+            "Hãy chuyển các bản ghi sang mục khác hoặc ẩn mục này."
+        )
+    table.delete().where(table.id == item_id).execute()
     if table is Level:
         # a criteria set of that level becomes a general one: cached sets must be read again
-        from ..appraisal.criteria import invalidate_cache
         invalidate_cache()
 
 
@@ -145,7 +153,7 @@ def ensure_defaults() -> bool:
     """Load the default catalogues into an empty database.  Returns True if anything was added."""
     data = load_json("catalogues", "default.json")
     added = False
-    with database_proxy.atomic():
+    with transaction():
         for catalogue, key in (("field", "fields"), ("level", "levels"), ("unit_kind", "unit_kinds")):
             table, _ = _table(catalogue)
             if table.select().exists():

@@ -1,42 +1,27 @@
 """Models and exemplars: validation, create / update / delete, filtered listing and search."""
+
 from __future__ import annotations
 
 import difflib
+import inspect
 import math
-from dataclasses import dataclass, field as dc_field, fields as dc_fields
-from datetime import date, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from dataclasses import fields as dc_fields
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import peewee as pw
 
-from .. import domain
+from .. import domain, registration
 from ..errors import NotFoundError, ValidationError
-from ..storage.models import (Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind,
-                              database_proxy, now)
-from ..text import clean, clean_multiline, fold, format_number, parse_number, sort_key_text
+from ..storage.database import transaction
+from ..storage.models import Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind, now
+from ..text import clean, fold, format_number, parse_number, sort_key_text
+from .units import _descendant_ids
 
-# Free-text registration fields, in the order of the registration form, with their labels.
-TEXT_FIELDS: dict[str, str] = {
-    "address": "Địa chỉ cụ thể",
-    "situation": "Thực trạng, lý do xây dựng",
-    "objectives": "Mục tiêu, tiêu chí đánh giá",
-    "content": "Nội dung, cách thức thực hiện",
-    "area": "Địa bàn, đối tượng",
-    "forces": "Lực lượng thực hiện",
-    "resources": "Nguồn lực",
-    "milestones": "Các mốc thời gian",
-    "outputs": "Sản phẩm, kết quả đầu ra",
-    "sustainability": "Khả năng duy trì, nhân rộng",
-    "result_text": "Kết quả đạt được",
-    "note": "Ghi chú",
-}
-LINE_FIELDS: dict[str, str] = {
-    "lead_name": "Người phụ trách",
-    "lead_position": "Chức vụ người phụ trách",
-    "lead_phone": "Điện thoại",
-    "person_name": "Họ và tên",
-    "person_position": "Chức vụ",
-    "person_address": "Địa chỉ cá nhân",
-}
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -49,45 +34,63 @@ class IndicatorData:
     id: int | None = None
 
 
+def _with_registration_fields(cls: type[_T]) -> type[_T]:
+    """Give ``cls`` one annotated attribute per registration field, defaulting to its empty value,
+    before ``@dataclass`` turns annotations into fields: the registry is the one list of them."""
+    cls.__annotations__ = {
+        **inspect.get_annotations(cls),
+        **{spec.name: spec.python_type for spec in registration.FIELDS},
+    }
+    for spec in registration.FIELDS:
+        setattr(cls, spec.name, spec.empty)
+    return cls
+
+
 @dataclass
+@_with_registration_fields
 class ModelInput:
-    """What the editor (or an importer) hands to :func:`create_model` / :func:`update_model`."""
+    """What the editor (or an importer) hands to :func:`create_model` / :func:`update_model`.
+
+    Besides the attributes below, one per registration field (``address``, ``situation``,
+    ``start_date``, ``person_name``…, see :data:`desktop_app.registration.FIELDS`), empty by
+    default.  Dates and years may be handed over as typed text: the service reads them.
+    """
+
     name: str
-    year: int
+    year: int | str  # the editor hands over what was typed; the service reads it and answers in Vietnamese
     field_id: int | None
     kind: str = domain.KIND_COLLECTIVE
     level_id: int | None = None
     unit_id: int | None = None
-    address: str = ""
-    situation: str = ""
-    objectives: str = ""
-    content: str = ""
-    area: str = ""
-    forces: str = ""
-    resources: str = ""
-    start_date: date | None = None
-    end_date: date | None = None
-    milestones: str = ""
-    outputs: str = ""
-    sustainability: str = ""
-    result_text: str = ""
-    lead_name: str = ""
-    lead_position: str = ""
-    lead_phone: str = ""
-    person_name: str = ""
-    person_honorific: str = ""   # "Ông" / "Bà" (domain.HONORIFICS); individuals only
-    person_birth_year: int | None = None
-    person_position: str = ""
-    person_address: str = ""
-    note: str = ""
     continues_id: int | None = None
     replicates_id: int | None = None
     indicators: list[IndicatorData] | None = None  # None = leave indicators unchanged on update
+
+    if TYPE_CHECKING:  # the registration attributes exist at run time only; to a checker they are Any
+
+        def __init__(
+            self,
+            name: str,
+            year: int | str,
+            field_id: int | None,
+            kind: str = ...,
+            level_id: int | None = ...,
+            unit_id: int | None = ...,
+            continues_id: int | None = ...,
+            replicates_id: int | None = ...,
+            indicators: list[IndicatorData] | None = ...,
+            **registration_values: Any,
+        ) -> None: ...
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
 
 @dataclass
 class ModelRow:
     """One line of the model list."""
+
     id: int
     uuid: str
     year: int
@@ -108,7 +111,7 @@ class ModelRow:
 
     @property
     def person_addressed(self) -> str:
-        """"Ông Nguyễn Văn Tám" — the exemplar as certificates and lists name them."""
+        """ "Ông Nguyễn Văn Tám" — the exemplar as certificates and lists name them."""
         return domain.addressed(self.person_name, self.person_honorific)
 
     @property
@@ -176,26 +179,19 @@ class ModelFilter:
     status: str | None = None
     statuses: tuple[str, ...] | None = None
     text: str = ""
-    field_name: str = ""   # command line: match a field by folded name
+    field_name: str = ""  # command line: match a field by folded name
 
 
 # ----------------------------------------------------------------- validation
 
-def _int_or_none(value, label: str, key: str) -> int | None:
-    if value in (None, ""):
-        return None
-    number = parse_number(value)
-    # A run of digits too long for a float parses to infinity; int() of it would raise in English.
-    if number is None or not math.isfinite(number) or number != int(number):
-        raise ValidationError(label, f"«{value}» không phải là số nguyên.", key=key)
-    return int(number)
+_int_or_none = registration.whole_number
 
 
 # ----------------------------------------------------------------- indicator amounts
 # The one rule for an indicator's target / achieved value.  The editor applies it as a cell is
 # typed, the save applies it again to every row, and any importer of indicators calls it too.
 INDICATOR_COLUMNS: dict[str, str] = {"target": "Kế hoạch", "achieved": "Đạt được"}
-MAX_AMOUNT = 1e15   # a thousand trillion đồng: anything larger is a typing slip
+MAX_AMOUNT = 1e15  # a thousand trillion đồng: anything larger is a typing slip
 _MINUS_SIGNS = ("-", "\u2212", "\u2013")  # hyphen, minus sign, en dash (pasted from Word)
 
 
@@ -216,8 +212,9 @@ def indicator_amount(value: object, unit_of_measure: object = "", *, column: str
         return None
     number = parse_number(value)
     if number is None:
-        raise ValidationError(word, f"«{clean(value)}» không phải là số (ví dụ hợp lệ: 1.234,5 — 88 triệu — "
-                                    "1,4 tỷ).", key=column)
+        raise ValidationError(
+            word, f"«{clean(value)}» không phải là số (ví dụ hợp lệ: 1.234,5 — 88 triệu — 1,4 tỷ).", key=column
+        )
     shown = clean(value) if isinstance(value, str) else format_number(number)
     if isinstance(value, str) and clean(value).startswith(_MINUS_SIGNS) and number > 0:
         number = -number  # "− 5" or "- 5": parse_number reads only the digits
@@ -240,19 +237,8 @@ class IndicatorError(ValidationError):
         self.column = column
 
 
-def _honorific(value: object, kind: str) -> str:
-    """"Ông" or "Bà" for an individual (typed in any case, with or without marks); "" otherwise."""
-    text = clean(value)
-    if kind != domain.KIND_INDIVIDUAL or not text:
-        return ""  # a collective model has nobody to address; a hidden leftover is dropped
-    for honorific in domain.HONORIFICS:
-        if fold(text) == fold(honorific):
-            return honorific
-    raise ValidationError("Danh xưng", "chỉ chọn «Ông» hoặc «Bà», hoặc để trống.", key="person_honorific")
-
-
-def _validated(data: ModelInput, model_id: int | None = None) -> dict:
-    values: dict = {}
+def _validated(data: ModelInput, model_id: int | None = None) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     name = clean(data.name)
     if not name:
         raise ValidationError("Tên mô hình, điển hình", "không được để trống.", key="name")
@@ -277,18 +263,13 @@ def _validated(data: ModelInput, model_id: int | None = None) -> dict:
     if data.unit_id and Unit.get_or_none(Unit.id == data.unit_id) is None:
         raise ValidationError("Đơn vị thực hiện", "đơn vị đã chọn không còn trong danh mục.", key="unit")
     values["unit"] = data.unit_id or None
-    for key, label in TEXT_FIELDS.items():
-        values[key] = clean_multiline(getattr(data, key))
-    for key, label in LINE_FIELDS.items():
-        values[key] = clean(getattr(data, key))
-    if data.start_date and data.end_date and data.end_date < data.start_date:
-        raise ValidationError("Thời gian kết thúc", "không được trước thời gian bắt đầu.", key="end_date")
-    values["start_date"], values["end_date"] = data.start_date, data.end_date
-    birth = _int_or_none(data.person_birth_year, "Năm sinh", "person_birth_year")
-    if birth is not None and not 1900 <= birth <= year:
-        raise ValidationError("Năm sinh", f"«{birth}» không hợp lệ.", key="person_birth_year")
-    values["person_birth_year"] = birth
-    values["person_honorific"] = _honorific(data.person_honorific, data.kind)
+    for spec in registration.FIELDS:
+        values[spec.name] = spec.clean(getattr(data, spec.name), model_kind=data.kind, year=year)
+    start, end = values["start_date"], values["end_date"]
+    if start and end and end < start:
+        raise ValidationError(
+            registration.BY_NAME["end_date"].label, "không được trước thời gian bắt đầu.", key="end_date"
+        )
     for key, label in (("continues_id", "Tiếp nối mô hình"), ("replicates_id", "Nhân rộng từ mô hình")):
         linked = getattr(data, key)
         if linked:
@@ -297,30 +278,38 @@ def _validated(data: ModelInput, model_id: int | None = None) -> dict:
             if MoHinh.get_or_none(MoHinh.id == linked) is None:
                 raise ValidationError(label, "mô hình liên kết không còn tồn tại.", key=key)
         values[key.removesuffix("_id")] = linked or None
-    values["search_fold"] = fold(" ".join([name, values["address"], values["person_name"], values["area"]]))
+    values["search_fold"] = fold(" ".join([name, *(str(values[key] or "") for key in registration.SEARCHED)]))
     return values
 
 
-def _validated_indicators(items: list[IndicatorData]) -> list[dict]:
-    rows = []
+def _validated_indicators(items: list[IndicatorData]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     for position, item in enumerate(items):
         name = clean(item.name)
-        if not name and item.achieved in (None, "") and item.target in (None, ""):
+        if not name and item.achieved is None and item.target is None:
             continue
         if not name:
             raise IndicatorError(position, "name", "chưa nhập tên chỉ tiêu.")
-        numbers = {}
+        numbers: dict[str, float | None] = {}
         for attr, word in INDICATOR_COLUMNS.items():
             try:
                 numbers[attr] = indicator_amount(getattr(item, attr), item.unit_of_measure, column=attr)
             except ValidationError as err:
                 raise IndicatorError(position, attr, f"cột «{word}»: {err.message}") from None
-        rows.append({"name": name, "unit_of_measure": clean(item.unit_of_measure), "note": clean(item.note),
-                     "sort_order": position + 1, **numbers})
+        rows.append(
+            {
+                "name": name,
+                "unit_of_measure": clean(item.unit_of_measure),
+                "note": clean(item.note),
+                "sort_order": position + 1,
+                **numbers,
+            }
+        )
     return rows
 
 
 # ----------------------------------------------------------------- writes
+
 
 def create_model(data: ModelInput, *, status: str = domain.REGISTERED, uuid: str | None = None) -> int:
     """Register a model; returns its id.  Status history starts with the initial status."""
@@ -328,7 +317,7 @@ def create_model(data: ModelInput, *, status: str = domain.REGISTERED, uuid: str
     indicators = _validated_indicators(data.indicators or [])
     if status not in domain.STATUSES:
         raise ValidationError("Trạng thái", f"«{status}» không hợp lệ.", key="status")
-    with database_proxy.atomic():
+    with transaction():
         extra = {"uuid": uuid} if uuid else {}
         row = MoHinh.create(status=status, **values, **extra)
         for item in indicators:
@@ -341,7 +330,7 @@ def update_model(model_id: int, data: ModelInput) -> None:
     row = _get_row(model_id)
     values = _validated(data, model_id)
     indicators = None if data.indicators is None else _validated_indicators(data.indicators)
-    with database_proxy.atomic():
+    with transaction():
         for key, value in values.items():
             setattr(row, key, value)
         row.updated_at = now()
@@ -356,10 +345,10 @@ def delete_models(model_ids: list[int]) -> int:
     """Delete models with their indicators, history and attachment records (one transaction)."""
     if not model_ids:
         return 0
-    with database_proxy.atomic():
+    with transaction():
         MoHinh.update(continues=None).where(MoHinh.continues.in_(model_ids)).execute()
         MoHinh.update(replicates=None).where(MoHinh.replicates.in_(model_ids)).execute()
-        deleted = MoHinh.delete().where(MoHinh.id.in_(model_ids)).execute()
+        deleted: int = MoHinh.delete().where(MoHinh.id.in_(model_ids)).execute()
     return deleted
 
 
@@ -375,15 +364,19 @@ def _get_row(model_id: int) -> MoHinh:
 SORT_COLUMNS = ("name", "kind", "field", "unit", "level", "status", "year", "updated_at")
 
 
-def _base_query():
-    return (MoHinh.select(MoHinh, Field, Level, Unit, UnitKind)
-            .join(Field, pw.JOIN.LEFT_OUTER, on=(MoHinh.field == Field.id))
-            .switch(MoHinh).join(Level, pw.JOIN.LEFT_OUTER, on=(MoHinh.level == Level.id))
-            .switch(MoHinh).join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id))
-            .join(UnitKind, pw.JOIN.LEFT_OUTER, on=(Unit.kind == UnitKind.id)))
+def _base_query() -> pw.ModelSelect[MoHinh]:
+    return (
+        MoHinh.select(MoHinh, Field, Level, Unit, UnitKind)
+        .join(Field, pw.JOIN.LEFT_OUTER, on=(MoHinh.field == Field.id))
+        .switch(MoHinh)
+        .join(Level, pw.JOIN.LEFT_OUTER, on=(MoHinh.level == Level.id))
+        .switch(MoHinh)
+        .join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id))
+        .join(UnitKind, pw.JOIN.LEFT_OUTER, on=(Unit.kind == UnitKind.id))
+    )
 
 
-def _apply_filter(query, flt: ModelFilter):
+def _apply_filter(query: pw.ModelSelect[MoHinh], flt: ModelFilter) -> pw.ModelSelect[MoHinh]:
     if flt.year:
         query = query.where(MoHinh.year == flt.year)
     if flt.field_id:
@@ -395,7 +388,6 @@ def _apply_filter(query, flt: ModelFilter):
     if flt.unit_id:
         ids = {flt.unit_id}
         if flt.include_subunits:
-            from .units import _descendant_ids
             ids |= _descendant_ids(flt.unit_id)
         query = query.where(MoHinh.unit.in_(sorted(ids)))
     if flt.kind:
@@ -408,16 +400,17 @@ def _apply_filter(query, flt: ModelFilter):
     if words:
         # Whole words, except the last one which may still be being typed (a prefix).
         # instr() instead of LIKE: nothing in what the user typed acts as a wildcard.
-        haystack = (pw.Value(" ").concat(MoHinh.search_fold).concat(" ")
-                    .concat(pw.fn.coalesce(Unit.name_fold, "")).concat(" "))
+        haystack = (
+            pw.Value(" ").concat(MoHinh.search_fold).concat(" ").concat(pw.fn.coalesce(Unit.name_fold, "")).concat(" ")
+        )
         for position, word in enumerate(words):
             needle = f" {word} " if position < len(words) - 1 else f" {word}"
             query = query.where(pw.fn.instr(haystack, needle) > 0)
     return query
 
 
-def _order(sort: str, descending: bool):
-    column = {
+def _order(sort: str, descending: bool) -> list[pw.Ordering]:
+    columns: dict[str, pw.ColumnBase] = {
         "name": MoHinh.name_sort,
         "kind": MoHinh.kind,
         "field": Field.sort_order,
@@ -426,7 +419,8 @@ def _order(sort: str, descending: bool):
         "status": MoHinh.status,
         "year": MoHinh.year,
         "updated_at": MoHinh.updated_at,
-    }.get(sort, MoHinh.name_sort)
+    }
+    column = columns.get(sort, MoHinh.name_sort)
     primary = column.desc() if descending else column.asc()
     return [primary, MoHinh.name_sort.asc(), MoHinh.id.asc()]
 
@@ -435,7 +429,7 @@ def query_ids(flt: ModelFilter | None = None, sort: str = "name", descending: bo
     """Ids of matching models, sorted (Vietnamese order for names).  Cheap: the list view
     holds only these and fetches rows for what it shows."""
     query = _apply_filter(_base_query().select(MoHinh.id), flt or ModelFilter())
-    return [model_id for (model_id,) in query.order_by(*_order(sort, descending)).tuples()]
+    return [int(model_id) for model_id in query.order_by(*_order(sort, descending)).scalars()]
 
 
 def _row(r: MoHinh) -> ModelRow:
@@ -443,12 +437,22 @@ def _row(r: MoHinh) -> ModelRow:
     level = r.level if r.level_id else None
     unit = r.unit if r.unit_id else None
     return ModelRow(
-        id=r.id, uuid=r.uuid, year=r.year, name=r.name, kind=r.kind,
-        field_id=r.field_id, field=field.name if field else "",
-        level_id=r.level_id, level=level.name if level else "",
-        unit_id=r.unit_id, unit=unit.name if unit else "",
-        unit_kind=unit.kind.name if unit and unit.kind_id else "",
-        status=r.status, address=r.address, person_name=r.person_name, updated_at=r.updated_at,
+        id=r.id,
+        uuid=r.uuid,
+        year=r.year,
+        name=r.name,
+        kind=r.kind,
+        field_id=r.field_id,
+        field=field.name if field else "",
+        level_id=r.level_id,
+        level=level.name if level else "",
+        unit_id=r.unit_id,
+        unit=unit.name if unit else "",
+        unit_kind=unit.kind.name if unit and unit.kind_id and unit.kind else "",
+        status=r.status,
+        address=r.address,
+        person_name=r.person_name,
+        updated_at=r.updated_at,
         person_honorific=r.person_honorific,
     )
 
@@ -459,10 +463,22 @@ def rows_for_ids(ids: list[int]) -> list[ModelRow]:
         return []
     found: dict[int, ModelRow] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         for r in _base_query().where(MoHinh.id.in_(chunk)):
             found[r.id] = _row(r)
     return [found[i] for i in ids if i in found]
+
+
+def registration_values(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Id → {registration field → stored value} for these models, without loading whole details."""
+    columns = [MoHinh.id, *(getattr(MoHinh, name) for name in registration.NAMES)]
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        query = MoHinh.select(*columns).where(MoHinh.id.in_(ids[start : start + 500])).tuples()
+        # peewee's stubs type .tuples() as the query itself, whose rows would be MoHinh instances.
+        for model_id, *values in cast("Iterable[tuple[Any, ...]]", query):
+            found[model_id] = dict(zip(registration.NAMES, values, strict=True))
+    return found
 
 
 def list_models(flt: ModelFilter | None = None, sort: str = "name", descending: bool = False) -> list[ModelRow]:
@@ -474,33 +490,45 @@ def count_models(flt: ModelFilter | None = None) -> int:
     return _apply_filter(_base_query(), flt or ModelFilter()).count()
 
 
-def _link(row: MoHinh | None) -> LinkInfo | None:
-    if row is None:
-        return None
-    return LinkInfo(row.id, row.name, row.year, row.unit.name if row.unit_id else "")
+def _link(row: MoHinh) -> LinkInfo:
+    return LinkInfo(row.id, row.name, row.year, row.unit.name if row.unit_id and row.unit else "")
 
 
 def get_model(model_id: int) -> ModelDetail:
     r = _get_row(model_id)
     row = rows_for_ids([model_id])[0]
     data = ModelInput(
-        name=r.name, year=r.year, field_id=r.field_id, kind=r.kind, level_id=r.level_id, unit_id=r.unit_id,
-        start_date=r.start_date, end_date=r.end_date, person_birth_year=r.person_birth_year,
-        person_honorific=r.person_honorific,
-        continues_id=r.continues_id, replicates_id=r.replicates_id,
-        **{k: getattr(r, k) for k in list(TEXT_FIELDS) + list(LINE_FIELDS)},
+        name=r.name,
+        year=r.year,
+        field_id=r.field_id,
+        kind=r.kind,
+        level_id=r.level_id,
+        unit_id=r.unit_id,
+        continues_id=r.continues_id,
+        replicates_id=r.replicates_id,
+        **{key: getattr(r, key) for key in registration.NAMES},
     )
-    indicators = [IndicatorData(i.name, i.unit_of_measure, i.target, i.achieved, i.note, i.id)
-                  for i in r.indicators.order_by(Indicator.sort_order, Indicator.id)]
+    indicators = [
+        IndicatorData(i.name, i.unit_of_measure, i.target, i.achieved, i.note, i.id)
+        for i in r.indicators.order_by(Indicator.sort_order, Indicator.id)
+    ]
     data.indicators = indicators
-    attachments = [AttachmentInfo(a.id, a.uuid, a.original_name, a.stored_name, a.sha256, a.size, a.caption,
-                                  a.added_at) for a in r.attachments.order_by(Attachment.added_at, Attachment.id)]
-    history = [StatusEntry(h.from_status, h.to_status, h.reason, h.changed_at)
-               for h in r.status_history.order_by(StatusChange.changed_at, StatusChange.id)]
+    attachments = [
+        AttachmentInfo(a.id, a.uuid, a.original_name, a.stored_name, a.sha256, a.size, a.caption, a.added_at)
+        for a in r.attachments.order_by(Attachment.added_at, Attachment.id)
+    ]
+    history = [
+        StatusEntry(h.from_status, h.to_status, h.reason, h.changed_at)
+        for h in r.status_history.order_by(StatusChange.changed_at, StatusChange.id)
+    ]
     return ModelDetail(
-        row=row, data=data, indicators=indicators, attachments=attachments, history=history,
-        continues=_link(r.continues if r.continues_id else None),
-        replicates=_link(r.replicates if r.replicates_id else None),
+        row=row,
+        data=data,
+        indicators=indicators,
+        attachments=attachments,
+        history=history,
+        continues=_link(r.continues) if r.continues_id else None,
+        replicates=_link(r.replicates) if r.replicates_id else None,
         continued_by=[_link(m) for m in MoHinh.select().where(MoHinh.continues == model_id)],
         replicated_by=[_link(m) for m in MoHinh.select().where(MoHinh.replicates == model_id)],
     )

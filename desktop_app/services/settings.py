@@ -1,11 +1,13 @@
 """Settings stored in the database file (they travel with it): the office details first."""
+
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from ..office import OfficeInfo, STYLE_LABELS
 from ..errors import ValidationError
+from ..office import STYLE_LABELS, OfficeInfo
+from ..storage.database import transaction
 from ..storage.models import Setting
 from ..text import clean
 
@@ -19,6 +21,7 @@ def get_value(key: str, default: Any = None) -> Any:
     return json.loads(row.value)
 
 
+@transaction()
 def set_value(key: str, value: Any) -> None:
     payload = json.dumps(value, ensure_ascii=False)
     Setting.insert(key=key, value=payload).on_conflict_replace().execute()
@@ -34,16 +37,17 @@ def get_office() -> OfficeInfo:
 
 
 def save_office(office: OfficeInfo) -> OfficeInfo:
-    cleaned = OfficeInfo.from_dict({k: clean(v) if isinstance(v, str) else v
-                                    for k, v in office.to_dict().items()})
+    cleaned = OfficeInfo.from_dict({k: clean(v) if isinstance(v, str) else v for k, v in office.to_dict().items()})
     if not cleaned.issuing_body:
         raise ValidationError("Cơ quan ban hành", "chưa nhập tên cơ quan ban hành văn bản.", key="issuing_body")
     if not cleaned.place_name:
-        raise ValidationError("Địa danh", "chưa nhập địa danh (dùng ở dòng «…, ngày … tháng … năm …»).",
-                              key="place_name")
+        raise ValidationError(
+            "Địa danh", "chưa nhập địa danh (dùng ở dòng «…, ngày … tháng … năm …»).", key="place_name"
+        )
     if cleaned.document_style not in STYLE_LABELS:
-        raise ValidationError("Thể thức văn bản", "chỉ chọn văn bản của Đảng hoặc văn bản hành chính.",
-                              key="document_style")
+        raise ValidationError(
+            "Thể thức văn bản", "chỉ chọn văn bản của Đảng hoặc văn bản hành chính.", key="document_style"
+        )
     try:
         cleaned.current_year = int(cleaned.current_year)
     except (TypeError, ValueError):

@@ -1,9 +1,11 @@
 """Changing a model's status; every change is kept as history."""
+
 from __future__ import annotations
 
 from .. import domain
 from ..errors import ValidationError
-from ..storage.models import MoHinh, StatusChange, database_proxy, now
+from ..storage.database import transaction
+from ..storage.models import MoHinh, StatusChange, now
 from ..text import clean
 
 
@@ -24,7 +26,9 @@ def check_manual(new_status: str) -> None:
             "Trạng thái",
             f"«{domain.status_label(new_status)}» chỉ được ghi theo quyết định công nhận, sau khi hội đồng "
             f"thẩm định chấm điểm; không đặt bằng tay được. Hãy vào mục «{domain.DECISION_PAGE}» để ban hành "
-            "quyết định của năm.", key="status")
+            "quyết định của năm.",
+            key="status",
+        )
 
 
 def change_status(model_ids: list[int], new_status: str, reason: str = "", *, force: bool = False) -> int:
@@ -40,8 +44,9 @@ def change_status(model_ids: list[int], new_status: str, reason: str = "", *, fo
         check_manual(new_status)
     reason = clean(reason)
     if new_status in domain.NEEDS_REASON and not reason:
-        raise ValidationError("Lý do", f"cần ghi lý do khi chuyển sang «{domain.status_label(new_status)}».",
-                              key="reason")
+        raise ValidationError(
+            "Lý do", f"cần ghi lý do khi chuyển sang «{domain.status_label(new_status)}».", key="reason"
+        )
     rows = list(MoHinh.select(MoHinh.id, MoHinh.name, MoHinh.status).where(MoHinh.id.in_(model_ids)))
     changing = [r for r in rows if r.status != new_status]
     if not force:
@@ -50,13 +55,13 @@ def change_status(model_ids: list[int], new_status: str, reason: str = "", *, fo
                 raise ValidationError(
                     "Trạng thái",
                     f"«{r.name}» đang ở trạng thái «{domain.status_label(r.status)}», "
-                    f"không chuyển thẳng sang «{domain.status_label(new_status)}» được.", key="status")
+                    f"không chuyển thẳng sang «{domain.status_label(new_status)}» được.",
+                    key="status",
+                )
     stamp = now()
-    with database_proxy.atomic():
+    with transaction():
         for r in changing:
-            StatusChange.create(model=r.id, from_status=r.status, to_status=new_status, reason=reason,
-                                changed_at=stamp)
+            StatusChange.create(model=r.id, from_status=r.status, to_status=new_status, reason=reason, changed_at=stamp)
         if changing:
-            MoHinh.update(status=new_status, updated_at=stamp).where(
-                MoHinh.id.in_([r.id for r in changing])).execute()
+            MoHinh.update(status=new_status, updated_at=stamp).where(MoHinh.id.in_([r.id for r in changing])).execute()
     return len(changing)

@@ -4,15 +4,19 @@ Units are identified by name everywhere the user types one (the model editor's c
 imports, the command line), so a unit's name is unique across the whole tree, compared by
 folded key: "HỘI NÔNG DÂN XÃ MÊ LINH" and "Hoi nong dan xa Me Linh" are the same unit.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
-from typing import Type
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import cast
 
 import peewee as pw
 
 from ..errors import AppError, NotFoundError, ValidationError
-from ..storage.models import CatalogueModel, Level, MoHinh, Unit, UnitKind, database_proxy
+from ..storage.database import transaction
+from ..storage.models import CatalogueModel, Level, MoHinh, Unit, UnitKind
 from ..text import clean, fold, sort_key
 
 
@@ -30,21 +34,28 @@ class UnitInfo:
     note: str
     active: bool
     model_count: int = 0
-    children: list["UnitInfo"] = dc_field(default_factory=list)
+    children: list[UnitInfo] = dc_field(default_factory=list)
 
     @property
     def path(self) -> str:
         return self.name
 
-    def to_input(self) -> "UnitInput":
-        return UnitInput(name=self.name, kind_id=self.kind_id, level_id=self.level_id, parent_id=self.parent_id,
-                         address=self.address, note=self.note)
+    def to_input(self) -> UnitInput:
+        return UnitInput(
+            name=self.name,
+            kind_id=self.kind_id,
+            level_id=self.level_id,
+            parent_id=self.parent_id,
+            address=self.address,
+            note=self.note,
+        )
 
 
 @dataclass
 class UnitInput:
     """Every field the user edits at once (the unit dialog, ``units add/edit``).  Ids, not names:
     the caller resolves what the user picked or typed."""
+
     name: str
     kind_id: int | None = None
     level_id: int | None = None
@@ -55,25 +66,39 @@ class UnitInput:
 
 def _info(row: Unit, counts: dict[int, int] | None = None) -> UnitInfo:
     return UnitInfo(
-        id=row.id, uuid=row.uuid, name=row.name,
-        kind_id=row.kind_id, kind=row.kind.name if row.kind_id else "",
-        level_id=row.level_id, level=row.level.name if row.level_id else "",
-        parent_id=row.parent_id, address=row.address, note=row.note, active=row.active,
+        id=row.id,
+        uuid=row.uuid,
+        name=row.name,
+        kind_id=row.kind_id,
+        kind=row.kind.name if row.kind_id and row.kind else "",
+        level_id=row.level_id,
+        level=row.level.name if row.level_id and row.level else "",
+        parent_id=row.parent_id,
+        address=row.address,
+        note=row.note,
+        active=row.active,
         model_count=(counts or {}).get(row.id, 0),
     )
 
 
 def _model_counts() -> dict[int, int]:
-    query = (MoHinh.select(MoHinh.unit, pw.fn.COUNT(MoHinh.id).alias("n"))
-             .where(MoHinh.unit.is_null(False)).group_by(MoHinh.unit))
-    return {row.unit_id: row.n for row in query}
+    query = (
+        MoHinh.select(MoHinh.unit, pw.fn.COUNT(MoHinh.id).alias("n"))
+        .where(MoHinh.unit.is_null(False))
+        .group_by(MoHinh.unit)
+    )
+    # peewee's stubs type .tuples() as the query itself, whose rows would be MoHinh instances.
+    return dict(cast("Iterable[tuple[int, int]]", query.tuples()))
 
 
 def list_units(*, include_inactive: bool = True) -> list[UnitInfo]:
     """All units, flat, in Vietnamese order of their names."""
-    query = (Unit.select(Unit, UnitKind, Level)
-             .join(UnitKind, pw.JOIN.LEFT_OUTER, on=(Unit.kind == UnitKind.id))
-             .switch(Unit).join(Level, pw.JOIN.LEFT_OUTER, on=(Unit.level == Level.id)))
+    query = (
+        Unit.select(Unit, UnitKind, Level)
+        .join(UnitKind, pw.JOIN.LEFT_OUTER, on=(Unit.kind == UnitKind.id))
+        .switch(Unit)
+        .join(Level, pw.JOIN.LEFT_OUTER, on=(Unit.level == Level.id))
+    )
     if not include_inactive:
         query = query.where(Unit.active == True)  # noqa: E712
     counts = _model_counts()
@@ -135,13 +160,17 @@ def _check_name(name: str, unit_id: int | None) -> str:
     existing = clash.first()
     if existing is not None:
         same = "" if existing.name == name else f" (trùng với «{existing.name}», chỉ khác dấu hoặc chữ hoa)"
-        raise ValidationError("Tên đơn vị", f"«{name}» đã có trong danh sách đơn vị{same}. "
-                                            "Hãy đặt tên khác hoặc sửa đơn vị đã có.", key="name")
+        raise ValidationError(
+            "Tên đơn vị",
+            f"«{name}» đã có trong danh sách đơn vị{same}. Hãy đặt tên khác hoặc sửa đơn vị đã có.",
+            key="name",
+        )
     return name
 
 
-def _check_catalogue(table: Type[CatalogueModel], label: str, key: str, item_id: int | None,
-                     current_id: int | None) -> int | None:
+def _check_catalogue(
+    table: type[CatalogueModel], label: str, key: str, item_id: int | None, current_id: int | None
+) -> int | None:
     """An existing, shown catalogue item; a hidden one only if the unit already had it."""
     if item_id is None:
         return None
@@ -149,8 +178,9 @@ def _check_catalogue(table: Type[CatalogueModel], label: str, key: str, item_id:
     if row is None:
         raise ValidationError(label, "mục đã chọn không còn trong danh mục (có thể đã bị xóa).", key=key)
     if not row.active and item_id != current_id:
-        raise ValidationError(label, f"«{row.name}» đã bị ẩn trong danh mục; hãy chọn mục khác "
-                                     "hoặc hiện lại mục này ở Danh mục.", key=key)
+        raise ValidationError(
+            label, f"«{row.name}» đã bị ẩn trong danh mục; hãy chọn mục khác hoặc hiện lại mục này ở Danh mục.", key=key
+        )
     return item_id
 
 
@@ -160,8 +190,9 @@ def _check_parent(parent_id: int | None, unit_id: int | None) -> int | None:
     if Unit.get_or_none(Unit.id == parent_id) is None:
         raise ValidationError("Đơn vị cấp trên", "không tồn tại.", key="parent")
     if unit_id is not None and (parent_id == unit_id or parent_id in _descendant_ids(unit_id)):
-        raise ValidationError("Đơn vị cấp trên", "không thể chuyển đơn vị vào chính nó hoặc đơn vị con của nó.",
-                              key="parent")
+        raise ValidationError(
+            "Đơn vị cấp trên", "không thể chuyển đơn vị vào chính nó hoặc đơn vị con của nó.", key="parent"
+        )
     return parent_id
 
 
@@ -179,6 +210,7 @@ def _descendant_ids(unit_id: int) -> set[int]:
     return found
 
 
+@transaction()
 def save_unit(data: UnitInput, unit_id: int | None = None, *, uuid: str | None = None) -> UnitInfo:
     """Create a unit (``unit_id`` None) or replace every editable field of one, after checking them all.
 
@@ -198,23 +230,39 @@ def save_unit(data: UnitInput, unit_id: int | None = None, *, uuid: str | None =
     parent_id = _check_parent(data.parent_id, unit_id)
     if row is None:
         row = Unit(uuid=uuid) if uuid else Unit()
-    row.name, row.kind, row.level, row.parent = name, kind_id, level_id, parent_id
+    row.name, row.kind_id, row.level_id, row.parent_id = name, kind_id, level_id, parent_id
     row.address, row.note = clean(data.address), clean(data.note)
     row.save()
     # Counting only this unit's models: importers and the demo create units by the hundred.
     return _info(row, {row.id: MoHinh.select().where(MoHinh.unit == row.id).count()} if unit_id else None)
 
 
-def create_unit(name: str, *, kind_id: int | None = None, level_id: int | None = None,
-                parent_id: int | None = None, address: str = "", note: str = "",
-                uuid: str | None = None) -> UnitInfo:
-    return save_unit(UnitInput(name=name, kind_id=kind_id, level_id=level_id, parent_id=parent_id,
-                               address=address, note=note), uuid=uuid)
+def create_unit(
+    name: str,
+    *,
+    kind_id: int | None = None,
+    level_id: int | None = None,
+    parent_id: int | None = None,
+    address: str = "",
+    note: str = "",
+    uuid: str | None = None,
+) -> UnitInfo:
+    return save_unit(
+        UnitInput(name=name, kind_id=kind_id, level_id=level_id, parent_id=parent_id, address=address, note=note),
+        uuid=uuid,
+    )
 
 
-def update_unit(unit_id: int, *, name: str | None = None, kind_id: int | None = None,
-                level_id: int | None = None, address: str | None = None, note: str | None = None,
-                active: bool | None = None) -> UnitInfo:
+def update_unit(
+    unit_id: int,
+    *,
+    name: str | None = None,
+    kind_id: int | None = None,
+    level_id: int | None = None,
+    address: str | None = None,
+    note: str | None = None,
+    active: bool | None = None,
+) -> UnitInfo:
     """Change only the fields given; ``kind_id=0`` / ``level_id=0`` clear the kind / level."""
     data = get_unit(unit_id).to_input()
     if name is not None:
@@ -227,7 +275,7 @@ def update_unit(unit_id: int, *, name: str | None = None, kind_id: int | None = 
         data.address = address
     if note is not None:
         data.note = note
-    with database_proxy.atomic():
+    with transaction():
         info = save_unit(data, unit_id)
         if active is not None:
             Unit.update(active=active).where(Unit.id == unit_id).execute()
@@ -239,6 +287,7 @@ def rename_unit(unit_id: int, name: str) -> UnitInfo:
     return update_unit(unit_id, name=name)
 
 
+@transaction()
 def move_unit(unit_id: int, parent_id: int | None) -> UnitInfo:
     row = Unit.get_or_none(Unit.id == unit_id)
     if row is None:
@@ -257,21 +306,24 @@ def merge_units(source_id: int, target_id: int) -> UnitInfo:
         raise NotFoundError("Không tìm thấy đơn vị cần gộp.")
     if target_id in _descendant_ids(source_id):
         raise ValidationError("Gộp đơn vị", "không gộp được một đơn vị vào đơn vị con của nó.")
-    with database_proxy.atomic():
+    with transaction():
         MoHinh.update(unit=target_id).where(MoHinh.unit == source_id).execute()
         Unit.update(parent=target_id).where(Unit.parent == source_id).execute()
         source.delete_instance()
     return get_unit(target_id)
 
 
+@transaction()
 def delete_unit(unit_id: int) -> None:
     row = Unit.get_or_none(Unit.id == unit_id)
     if row is None:
         raise NotFoundError("Không tìm thấy đơn vị cần xóa.")
     used = MoHinh.select().where(MoHinh.unit == unit_id).count()
     if used:
-        raise AppError(f"Không xóa được đơn vị «{row.name}» vì có {used} mô hình, điển hình đăng ký. "
-                       "Hãy gộp đơn vị này vào đơn vị khác.")
+        raise AppError(
+            f"Không xóa được đơn vị «{row.name}» vì có {used} mô hình, điển hình đăng ký. "
+            "Hãy gộp đơn vị này vào đơn vị khác."
+        )
     if Unit.select().where(Unit.parent == unit_id).exists():
         raise AppError(f"Không xóa được đơn vị «{row.name}» vì còn đơn vị trực thuộc.")
     row.delete_instance()

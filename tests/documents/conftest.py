@@ -1,4 +1,5 @@
 """One demo office, built once for the module: the decision issued, a photo on one model."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,15 +26,18 @@ def built(tmp_path_factory) -> dict[str, Path]:
                 out[f"{code}_{style}"] = build_pdf(code, options, folder / f"{code}_{style}.pdf")
         out["proposal_dang"] = build_pdf("recognition", Options(YEAR, proposal=True), folder / "proposal.pdf")
         out["by_unit_dang"] = build_pdf("registrations", Options(YEAR, group_by="unit"), folder / "by_unit.pdf")
-        out["blank_sheets"] = build_pdf("scoresheets", Options(YEAR, filled=False, model_id=model_id),
-                                        folder / "blank.pdf")
-        out["certificates_a3"] = build_pdf("certificates", Options(YEAR, paper="A3", model_id=model_id),
-                                           folder / "a3.pdf")
+        out["blank_sheets"] = build_pdf(
+            "scoresheets", Options(YEAR, filled=False, model_id=model_id), folder / "blank.pdf"
+        )
+        out["certificates_a3"] = build_pdf(
+            "certificates", Options(YEAR, paper="A3", model_id=model_id), folder / "a3.pdf"
+        )
         for code, kind in DOCUMENTS.items():
             if kind.excel is not None:
                 out[f"{code}_xlsx"] = build_excel(code, Options(YEAR), folder / f"{code}.xlsx")
         from desktop_app import domain
         from desktop_app.services.models import ModelFilter, list_models
+
         rows = list_models(ModelFilter(year=YEAR))
         out["names"] = [r.name for r in rows]  # type: ignore[assignment]
         out["recognised"] = [r.name for r in rows if r.status == domain.RECOGNISED]  # type: ignore[assignment]

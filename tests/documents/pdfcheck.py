@@ -1,4 +1,5 @@
 """Reading generated PDFs back: text, fonts, page sizes, and text that escapes its cell or the page."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,9 @@ def fonts(path: Path) -> dict[str, bool]:
 
 
 def page_sizes_mm(path: Path) -> list[tuple[int, int]]:
-    return [(round(float(p.mediabox.width) / MM), round(float(p.mediabox.height) / MM))
-            for p in PdfReader(str(path)).pages]
+    return [
+        (round(float(p.mediabox.width) / MM), round(float(p.mediabox.height) / MM)) for p in PdfReader(str(path)).pages
+    ]
 
 
 @dataclass
@@ -79,8 +81,10 @@ def overflow(path: Path, *, margin_mm: float = 8, tolerance: float = 0.6) -> lis
             image = page.render(scale=2).to_pil().convert("L")
             for x, y0, y1 in lines:
                 px, py = int(x * 2), int((height - (y0 + y1) / 2) * 2)
-                ink = min(image.getpixel((min(max(c, 0), image.width - 1), min(py, image.height - 1)))
-                          for c in range(px - 2, px + 3))
+                ink = min(
+                    image.getpixel((min(max(c, 0), image.width - 1), min(py, image.height - 1)))
+                    for c in range(px - 2, px + 3)
+                )
                 if ink > 200:
                     problems.append(Problem(index + 1, "|", f"đường kẻ ở x={x:.1f} không hiện trên ảnh"))
             textpage = page.get_textpage()
@@ -89,8 +93,12 @@ def overflow(path: Path, *, margin_mm: float = 8, tolerance: float = 0.6) -> lis
                 if not char.strip():
                     continue
                 left, bottom, right, top = textpage.get_charbox(i)
-                if left < margin_mm * MM or right > width - margin_mm * MM or bottom < margin_mm * MM \
-                        or top > height - margin_mm * MM:
+                if (
+                    left < margin_mm * MM
+                    or right > width - margin_mm * MM
+                    or bottom < margin_mm * MM
+                    or top > height - margin_mm * MM
+                ):
                     problems.append(Problem(index + 1, char, f"ra ngoài lề trang ({left:.0f}, {bottom:.0f})"))
                     continue
                 for x, y0, y1 in lines:

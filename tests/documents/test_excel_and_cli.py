@@ -1,4 +1,5 @@
 """Excel twins of the lists, the command line, and builds that fail or are cancelled."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,15 @@ def header_row(ws) -> int:
 def test_registration_workbook_matches_the_list(built):
     ws = load_workbook(built["registrations_xlsx"]).active
     row = header_row(ws)
-    assert [c.value for c in ws[row]] == ["STT", "Tên mô hình, điển hình", "Đơn vị / cá nhân thực hiện (địa chỉ)",
-                                         "Lĩnh vực", "Loại", "Cấp", "Ghi chú"]
+    assert [c.value for c in ws[row]] == [
+        "STT",
+        "Tên mô hình, điển hình",
+        "Đơn vị / cá nhân thực hiện (địa chỉ)",
+        "Lĩnh vực",
+        "Loại",
+        "Cấp",
+        "Ghi chú",
+    ]
     assert ws.freeze_panes == f"A{row + 1}"
     assert ws.print_title_rows.replace("$", "") == f"{row}:{row}"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
@@ -102,8 +110,15 @@ def test_documents_of_an_empty_year_say_so(db, tmp_path):
 
 def run(*args):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "desktop_app", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, cwd=ROOT, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=ROOT,
+        timeout=180,
+    )
 
 
 def test_command_line_report_and_export(built, tmp_path):
@@ -122,11 +137,15 @@ def test_command_line_dossier_by_uuid_and_errors(built, tmp_path):
     db = str(built["db"])
     listing = run("--db", db, "models", "--year", "2023", "--json")
     import json
+
     uuid = json.loads(listing.stdout)[0]["uuid"]
     out = tmp_path / "hồ sơ.pdf"
     result = run("--db", db, "report", "dossier", "--year", "2023", "--model", uuid, "--out", str(out))
-    assert result.returncode == 0, result.stderr and out.is_file()
+    assert result.returncode == 0, result.stderr
+    dossier = out.read_bytes()
+    assert dossier.startswith(b"%PDF") and len(dossier) > 1000
     missing = run("--db", db, "report", "dossier", "--year", "2023", "--out", str(out))
     assert missing.returncode != 0 and "--model" in missing.stderr and "Traceback" not in missing.stderr
     wrong = run("--db", db, "report", "bảng", "--year", "2023", "--out", str(out))
     assert wrong.returncode == 2 and "không hợp lệ" in wrong.stderr
+    assert out.read_bytes() == dossier  # the refused commands left the earlier document alone

@@ -1,10 +1,10 @@
 """Starting the application: Qt, fonts, error handling, the database, first run, the main window."""
+
 from __future__ import annotations
 
 import gc
 import logging
 import sys
-import traceback
 from pathlib import Path
 
 import shiboken6
@@ -18,8 +18,7 @@ from desktop_app.logs import log_path, setup_logging
 from desktop_app.services import settings
 from desktop_app.storage import database as storage
 
-from . import messages
-from .worker import show_error
+from . import errors, logging_qt, messages
 
 log = logging.getLogger("dvk.ui")
 
@@ -30,7 +29,39 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("SoDanVanKheo")
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app.setFont(ui_font())
+    install_qt_translations(app)
+    # Fusion draws a tool button's menu arrow over the end of its text ("Đổi trạng thái", "In…"):
+    # make room for it on every such button at once.
+    sheet = 'QToolButton[popupMode="2"] { padding-right: 14px; }QToolButton[popupMode="1"] { padding-right: 18px; }'
+    if app.styleSheet() != sheet:  # setting it re-styles every live widget: only when it changes
+        app.setStyleSheet(sheet)
     return app
+
+
+_translators: list = []  # the installed QTranslators, kept referenced so they are never collected
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Vietnamese for the dialogs Qt draws itself (print, file, message box buttons, edit menus).
+
+    Qt ships no qtbase_vi; ours is resources/translations/qtbase_vi.qm (source: the .ts beside it).
+    Should Qt ever ship one it is loaded too, searched after ours.  Once per QApplication.
+    """
+    _translators[:] = [t for t in _translators if shiboken6.isValid(t)]  # gone with an earlier app
+    if _translators:
+        return
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    from desktop_app.resources import resources_dir
+
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ours = str(resources_dir() / "translations")
+    for folder in (qt_folder, ours):  # the last installed is searched first
+        translator = QTranslator(app)
+        if translator.load("qtbase_vi", folder) and app.installTranslator(translator):
+            _translators.append(translator)
+        elif folder == ours:
+            log.warning("Vietnamese Qt translation not loaded from %s", folder)
 
 
 def ui_font() -> QFont:
@@ -46,10 +77,15 @@ def ui_font() -> QFont:
 
 def install_excepthook() -> None:
     """Unexpected errors: logged with the traceback, shown as one dialog naming the log file."""
+
     def hook(kind, value, tb) -> None:
-        log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if value.__traceback__ is None:
+            value = value.with_traceback(tb)
         if QApplication.instance() is not None:
-            show_error(QApplication.activeWindow(), value)
+            errors.report(QApplication.activeWindow(), value)
+        else:
+            errors.log_failure(value)
+
     sys.excepthook = hook
 
 
@@ -57,6 +93,9 @@ def run(db_path: Path | None = None) -> int:
     """Start the program on the office database; return the exit code after an orderly shutdown."""
     setup_logging()
     app = make_application()
+    # Here, not in make_application: tests build the application too, and pytest-qt's own
+    # handler must stay the one that fails a test on a Qt warning.
+    logging_qt.install()
     install_excepthook()
     try:
         database = workspace.open_office(db_path)
@@ -66,6 +105,7 @@ def run(db_path: Path | None = None) -> int:
     open_demo = False
     if not settings.is_configured():
         from .setup_dialog import SetupDialog
+
         dialog = SetupDialog()
         result = dialog.exec()
         open_demo = dialog.load_demo
@@ -74,6 +114,7 @@ def run(db_path: Path | None = None) -> int:
             return 0
         dialog.deleteLater()
     from .main_window import MainWindow
+
     window = MainWindow()
     # Quit explicitly: Qt's automatic quit on the last window is cancelled by any window shown after
     # it (a job's progress dialog popping up while the close waits for the job), and the program
@@ -99,6 +140,7 @@ def shutdown(window: QWidget | None) -> None:
     error: bool_dealloc"): their clean-up then releases Python objects the interpreter has torn down.
     """
     from .worker import shutdown as stop_worker
+
     stop_worker(release=workspace.close_thread_connection)
     try:
         storage.current().close()

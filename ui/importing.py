@@ -1,16 +1,42 @@
 """Nhập từ Excel: preview the rows a unit sent, fix the column mapping, choose new units, then import."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton,
-                               QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop_app.importer import (DUPLICATE, OK, REJECTED, STATUS_LABELS, ImportPlan, apply_plan, build_plan,
-                                  write_template)
+from desktop_app.importer import (
+    DUPLICATE,
+    OK,
+    REJECTED,
+    STATUS_LABELS,
+    ImportPlan,
+    apply_plan,
+    build_plan,
+    write_template,
+)
 from desktop_app.importer.layout import LABELS, column_letter
 
 from . import messages
@@ -60,8 +86,17 @@ class ImportDialog(QDialog):
         QVBoxLayout(units_box).addWidget(self.units_list)
 
         self.rows_table = QTableWidget(0, 7, self)
-        self.rows_table.setHorizontalHeaderLabels(["Trang", "Dòng", "Tên mô hình, điển hình", "Lĩnh vực",
-                                                   "Đơn vị thực hiện", "Kết quả kiểm tra", "Vấn đề và cách sửa"])
+        self.rows_table.setHorizontalHeaderLabels(
+            [
+                "Trang",
+                "Dòng",
+                "Tên mô hình, điển hình",
+                "Lĩnh vực",
+                "Đơn vị thực hiện",
+                "Kết quả kiểm tra",
+                "Vấn đề và cách sửa",
+            ]
+        )
         self.rows_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rows_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rows_table.verticalHeader().setVisible(False)
@@ -71,8 +106,13 @@ class ImportDialog(QDialog):
         # or the check results.
         for column, least in ((0, 90), (1, 50), (2, 300), (3, 130), (4, 200), (5, 125)):
             texts = list(STATUS_LABELS.values()) if column == 5 else []
-            need = max([header.fontMetrics().horizontalAdvance(self.rows_table.horizontalHeaderItem(column).text())]
-                       + [self.rows_table.fontMetrics().horizontalAdvance(text) for text in texts]) + 24
+            need = (
+                max(
+                    [header.fontMetrics().horizontalAdvance(self.rows_table.horizontalHeaderItem(column).text())]
+                    + [self.rows_table.fontMetrics().horizontalAdvance(text) for text in texts]
+                )
+                + 24
+            )
             self.rows_table.setColumnWidth(column, max(least, need))
         # The name and the problem to fix share what is left, so neither is squeezed into a tall thin column.
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -90,12 +130,14 @@ class ImportDialog(QDialog):
         splitter.addWidget(self.rows_table)
         # Room for six mapped columns (a unit's form has about that many) at the size the font gives a row.
         rows = self.mapping_table.horizontalHeader().sizeHint().height() + 7 * max(
-            self.mapping_table.verticalHeader().defaultSectionSize(), QComboBox().sizeHint().height())
+            self.mapping_table.verticalHeader().defaultSectionSize(), QComboBox().sizeHint().height()
+        )
         upper_height = rows + mapping_box.sizeHint().height() - self.mapping_table.sizeHint().height() + 8
         splitter.setSizes([upper_height, max(300, 640 - upper_height)])
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         translate_buttons(self.buttons)
         self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.import_button.setText("Nhập")
@@ -111,8 +153,9 @@ class ImportDialog(QDialog):
 
     # ------------------------------------------------------------ reading
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp đăng ký", str(Path.home()),
-                                              "Sổ tính Excel (*.xlsx *.xlsm *.xls);;Tất cả tệp (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Chọn tệp đăng ký", str(Path.home()), "Sổ tính Excel (*.xlsx *.xlsm *.xls);;Tất cả tệp (*)"
+        )
         if path:
             self.load(Path(path))
 
@@ -127,15 +170,22 @@ class ImportDialog(QDialog):
             return
         path, year, mappings = self.path, self.year_box.value(), dict(self.mappings)
         self.import_button.setEnabled(False)
-        run_job(self, lambda task: build_plan(path, year=year, mappings=mappings or None), title="Đọc tệp",
-                label="Đang đọc và kiểm tra tệp…", on_done=self._show_plan, on_error=self._failed)
+        run_job(
+            self,
+            lambda task: build_plan(path, year=year, mappings=mappings or None),
+            title="Đọc tệp",
+            label="Đang đọc và kiểm tra tệp…",
+            on_done=self._show_plan,
+            on_error=self._failed,
+        )
 
     def _failed(self, exc: BaseException) -> None:
         from .worker import show_error
+
         self.plan = None
         self.rows_table.setRowCount(0)
         self.summary.setText("Không đọc được tệp; chưa có gì được ghi.")
-        show_error(self, exc)
+        show_error(self, exc, "Đọc tệp đăng ký")
 
     def _show_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
@@ -161,7 +211,8 @@ class ImportDialog(QDialog):
                     combo.addItem(label, target)
                 combo.setCurrentIndex(combo.findData(sheet.mapping.get(index, "")))
                 combo.currentIndexChanged.connect(
-                    lambda _=0, s=sheet.name, i=index, c=combo: self.set_mapping(s, i, c.currentData()))
+                    lambda _=0, s=sheet.name, i=index, c=combo: self.set_mapping(s, i, c.currentData())
+                )
                 self.mapping_table.setCellWidget(row, 2, combo)
         self.mapping_table.resizeColumnToContents(0)
         combos = [self.mapping_table.cellWidget(row, 2) for row in range(self.mapping_table.rowCount())]
@@ -180,8 +231,9 @@ class ImportDialog(QDialog):
         self.replan()
 
     def _fill_units(self, plan: ImportPlan) -> None:
-        checked = {self.units_list.item(i).text(): self.units_list.item(i).checkState()
-                   for i in range(self.units_list.count())}
+        checked = {
+            self.units_list.item(i).text(): self.units_list.item(i).checkState() for i in range(self.units_list.count())
+        }
         self.units_list.clear()
         for name in plan.unknown_units():
             item = QListWidgetItem(name)
@@ -209,9 +261,12 @@ class ImportDialog(QDialog):
         self.rows_table.resizeRowsToContents()
 
     def chosen_units(self) -> list[str]:
-        return [self.units_list.item(i).text() for i in range(self.units_list.count())
-                if self.units_list.item(i).flags() & Qt.ItemFlag.ItemIsUserCheckable
-                and self.units_list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.units_list.item(i).text()
+            for i in range(self.units_list.count())
+            if self.units_list.item(i).flags() & Qt.ItemFlag.ItemIsUserCheckable
+            and self.units_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def importable_count(self) -> int:
         if self.plan is None:
@@ -225,8 +280,10 @@ class ImportDialog(QDialog):
             return
         count = self.importable_count()
         left = len(plan.importable) - count
-        text = (f"Sẽ nhập <b>{count}</b> mô hình, điển hình vào năm {plan.year}; bị loại {len(plan.rejected)} "
-                f"dòng (tô đỏ, xem cột «Vấn đề»); trùng {len(plan.duplicates)} dòng (tô vàng, bỏ qua).")
+        text = (
+            f"Sẽ nhập <b>{count}</b> mô hình, điển hình vào năm {plan.year}; bị loại {len(plan.rejected)} "
+            f"dòng (tô đỏ, xem cột «Vấn đề»); trùng {len(plan.duplicates)} dòng (tô vàng, bỏ qua)."
+        )
         if left:
             text += f" {left} dòng của đơn vị không được chọn tạo mới sẽ không nhập."
         if plan.legacy_encoding:
@@ -247,16 +304,28 @@ class ImportDialog(QDialog):
             self.imported.emit(result.imported)
             self.accept()
 
-        run_job(self, lambda task: apply_plan(plan, create_units=units, task=task), title="Nhập dữ liệu",
-                label="Đang ghi vào tệp dữ liệu…", on_done=done)
+        run_job(
+            self,
+            lambda task: apply_plan(plan, create_units=units, task=task),
+            title="Nhập dữ liệu",
+            label="Đang ghi vào tệp dữ liệu…",
+            on_done=done,
+        )
 
 
 def save_template(parent: QWidget | None) -> None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Lưu mẫu đăng ký", str(Path.home() / "Mẫu đăng ký Dân vận khéo.xlsx"),
-                                          "Sổ tính Excel (*.xlsx)")
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Lưu mẫu đăng ký", str(Path.home() / "Mẫu đăng ký Dân vận khéo.xlsx"), "Sổ tính Excel (*.xlsx)"
+    )
     if not path:
         return
     target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
-    run_job(parent, lambda task: write_template(target), title="Mẫu đăng ký", progress=False,
-            on_done=lambda result: messages.saved(parent, result, "Gửi tệp này cho các đơn vị điền rồi nhập lại "
-                                                                  "bằng «Nhập từ Excel…»."))
+    run_job(
+        parent,
+        lambda task: write_template(target),
+        title="Mẫu đăng ký",
+        progress=False,
+        on_done=lambda result: messages.saved(
+            parent, result, "Gửi tệp này cho các đơn vị điền rồi nhập lại bằng «Nhập từ Excel…»."
+        ),
+    )

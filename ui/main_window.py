@@ -4,19 +4,34 @@ It also owns switching between the office's database and the separate demo file:
 (:mod:`desktop_app.workspace`) closes one and opens the other, the window reloads every page and
 shows a banner for as long as the demo is open.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QPushButton, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import APP_NAME, workspace
 from desktop_app.errors import Cancelled
-from desktop_app.services import settings
+from desktop_app.services import settings, statistics
 from desktop_app.storage import database as storage
 
 DEMO_BANNER_TEXT = "Đang xem DỮ LIỆU MẪU — không phải dữ liệu của cơ quan"
@@ -26,18 +41,19 @@ DEMO_BANNER_TEXT = "Đang xem DỮ LIỆU MẪU — không phải dữ liệu c�
 class PageSpec:
     key: str
     title: str
-    factory: Callable[["MainWindow"], QWidget]
+    factory: Callable[[MainWindow], QWidget]
 
 
 def default_pages() -> list[PageSpec]:
     """The navigation entries, in order.  A later screen replaces its entry's factory here."""
+    from .pages.appraisal import AppraisalPage
     from .pages.catalogues import CataloguesPage
     from .pages.dashboard import DashboardPage
     from .pages.model_list import ModelListPage
-    from .pages.settings_page import SettingsPage
-    from .pages.appraisal import AppraisalPage
     from .pages.recognition import RecognitionPage
     from .pages.reports import ReportsPage
+    from .pages.settings_page import SettingsPage
+
     return [
         PageSpec("dashboard", "Tổng quan", lambda w: DashboardPage(w)),
         PageSpec("models", "Mô hình - điển hình", lambda w: ModelListPage(w)),
@@ -51,13 +67,16 @@ def default_pages() -> list[PageSpec]:
 
 class DemoBanner(QFrame):
     """The strip across the top while the demo file is open: the user must never mistake it for real data."""
+
     back_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("demo_banner")
-        self.setStyleSheet("#demo_banner { background: #fff3c4; border-bottom: 2px solid #e0a800; }"
-                           "#demo_banner QLabel { color: #5c4400; font-weight: bold; font-size: 11pt; }")
+        self.setStyleSheet(
+            "#demo_banner { background: #fff3c4; border-bottom: 2px solid #e0a800; }"
+            "#demo_banner QLabel { color: #5c4400; font-weight: bold; font-size: 11pt; }"
+        )
         self.label = QLabel(DEMO_BANNER_TEXT, self)
         self.back_button = QPushButton("Quay về dữ liệu của cơ quan", self)
         self.back_button.clicked.connect(self.back_requested)
@@ -70,7 +89,7 @@ class DemoBanner(QFrame):
 class MainWindow(QMainWindow):
     year_changed = Signal(int)
     database_switched = Signal()  # the office database or the demo file was opened in place of the other
-    closed = Signal()             # the user closed the window: the program ends
+    closed = Signal()  # the user closed the window: the program ends
 
     def __init__(self, pages: list[PageSpec] | None = None) -> None:
         super().__init__()
@@ -105,7 +124,14 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._page_selected)
-        self.nav.setMinimumWidth(170)
+        # Wide enough for the longest entry at the list's own (larger) font, whatever the system font size:
+        # a fixed 170 px cut "Mô hình - điển hình" at startup.
+        nav_font = QFont(self.nav.font())
+        nav_font.setPointSizeF(11)
+        widest = max(
+            QFontMetrics(nav_font).horizontalAdvance(self.nav.item(row).text()) for row in range(self.nav.count())
+        )
+        self.nav.setMinimumWidth(widest + 2 * 10 + 2 * self.nav.frameWidth() + 12)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.splitter = QSplitter(self)
@@ -113,7 +139,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([190, 1000])
+        self.splitter.setSizes([self.nav.minimumWidth(), 1000])
         self.demo_banner = DemoBanner(self)
         self.demo_banner.back_requested.connect(self.switch_to_office)
         central = QWidget(self)
@@ -152,6 +178,7 @@ class MainWindow(QMainWindow):
             self._wire_import(models)
         if "reports" in self.pages:
             self._wire_reports(models, recognition)
+            self.pages["reports"].produced.connect(self._document_produced)
         settings_page = self.pages.get("settings")
         if settings_page is not None:
             settings_page.office_saved.connect(self._office_changed)
@@ -163,6 +190,7 @@ class MainWindow(QMainWindow):
     def _wire_reports(self, models, recognition) -> None:
         """Print buttons on the list and decision screens open the Báo cáo screen on their document."""
         from PySide6.QtWidgets import QMenu, QPushButton, QToolButton
+
         if models is not None:
             button = QToolButton(models)
             button.setText("In…")
@@ -170,15 +198,19 @@ class MainWindow(QMainWindow):
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
             menu = QMenu(button)
             menu.addAction("Danh sách đăng ký của năm…", lambda: self.open_report("registrations"))
-            menu.addAction("Hồ sơ mô hình đang chọn (kèm hình ảnh)…", lambda: self.open_report(
-                "dossier", model_id=next(iter(models.selected_ids()), None)))
+            menu.addAction(
+                "Hồ sơ mô hình đang chọn (kèm hình ảnh)…",
+                lambda: self.open_report("dossier", model_id=next(iter(models.selected_ids()), None)),
+            )
             button.setMenu(menu)
             models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
             self.print_menu_button = button
         if recognition is not None and hasattr(recognition, "buttons_row"):
-            for label, code, options in (("In danh sách công nhận…", "recognition", {"proposal": False}),
-                                         ("In danh sách đề nghị…", "recognition", {"proposal": True}),
-                                         ("In giấy khen…", "certificates", {})):
+            for label, code, options in (
+                ("In danh sách công nhận…", "recognition", {"proposal": False}),
+                ("In danh sách đề nghị…", "recognition", {"proposal": True}),
+                ("In giấy khen…", "certificates", {}),
+            ):
                 button = QPushButton(label, recognition)
                 button.clicked.connect(self._report_opener(code, options))
                 recognition.buttons_row.insertWidget(recognition.buttons_row.count() - 1, button)
@@ -188,16 +220,21 @@ class MainWindow(QMainWindow):
         # object travels through the connection (a suspect in the one exit crash seen).
         def open_it() -> None:
             self.open_report(code, **options)
+
         return open_it
 
     def _wire_import(self, models) -> None:
-        """"Nhập từ Excel…" on the list; its arrow offers the blank form to send to units."""
+        """ "Nhập từ Excel…" on the list; its arrow offers the blank form to send to units."""
         from PySide6.QtWidgets import QMenu, QToolButton
+
         from .importing import save_template
+
         button = QToolButton(models)
         button.setText("Nhập từ Excel…")
-        button.setToolTip("Nhập danh sách đăng ký các đơn vị gửi lên (xem trước trước khi ghi); "
-                          "mũi tên: tải mẫu đăng ký để gửi các đơn vị")
+        button.setToolTip(
+            "Nhập danh sách đăng ký các đơn vị gửi lên (xem trước trước khi ghi); "
+            "mũi tên: tải mẫu đăng ký để gửi các đơn vị"
+        )
         button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         button.clicked.connect(self._open_import_clicked)
         menu = QMenu(button)
@@ -211,6 +248,7 @@ class MainWindow(QMainWindow):
 
     def open_import(self, path=None):
         from .importing import ImportDialog
+
         dialog = ImportDialog(self, self.year)
         dialog.imported.connect(lambda _: (self.pages["models"].apply_filter(), self._models_changed()))
         if path is not None:
@@ -229,8 +267,10 @@ class MainWindow(QMainWindow):
     def restore_backup(self, source) -> None:
         """Close the database, put the backup in its place, reopen it and refresh every page."""
         from desktop_app.services.backup import restore_backup
+
         from . import messages
-        from .worker import show_error
+        from .errors import attempt
+
         if workspace.is_demo_open():  # the backup is the office's: never restore it over the demo file
             messages.warning(self, "Đang xem dữ liệu mẫu. Hãy quay về dữ liệu của cơ quan rồi mới phục hồi.")
             return
@@ -238,22 +278,20 @@ class MainWindow(QMainWindow):
         database = storage.current()
         path = database.path
         database.close()
-        restored = False
         try:
-            restore_backup(source, path)
-            restored = True
-        except Exception as exc:  # noqa: BLE001 - the previous state was put back
-            show_error(self, exc)
+            with attempt(self, "Phục hồi dữ liệu từ bản sao lưu") as outcome:  # the previous state was put back
+                restore_backup(source, path)
         finally:
             storage.open_database(path)
         self._reload_pages(keep_year=self.year)
-        if restored:
+        if outcome.ok:
             messages.info(self, "Đã phục hồi dữ liệu từ bản sao lưu.")
 
     # --- office database / demo file
     def _release_worker_connection(self) -> None:
         """Wait for the worker and close its own connection, so the file can be closed, replaced or deleted."""
         from .worker import run_on_worker
+
         run_on_worker(workspace.close_thread_connection)
 
     def open_demo(self):
@@ -261,14 +299,15 @@ class MainWindow(QMainWindow):
 
         Returns the filling job (None when nothing had to be loaded or the demo is already open).
         """
+        from .errors import attempt
         from .worker import run_job, show_error
+
         if workspace.is_demo_open():
             return None
         self._release_worker_connection()
-        try:
+        with attempt(self, "Mở dữ liệu mẫu") as outcome:
             workspace.switch_to_demo()
-        except Exception as exc:  # noqa: BLE001 - the office database is reopened, the user told why
-            show_error(self, exc)
+        if not outcome.ok:  # the office database is reopened, the user told why
             workspace.switch_to_office()
             self._after_switch()
             return None
@@ -295,22 +334,23 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
-            show_error(self, exc)
+            show_error(self, exc, "Tạo dữ liệu mẫu")
             self.switch_to_office()
 
-        return run_job(self, fill, title="Dữ liệu mẫu", label="Đang tạo dữ liệu mẫu (tệp riêng)…",
-                       on_done=done, on_error=failed)
+        return run_job(
+            self, fill, title="Dữ liệu mẫu", label="Đang tạo dữ liệu mẫu (tệp riêng)…", on_done=done, on_error=failed
+        )
 
     def switch_to_office(self) -> None:
         """Close the demo and reopen the office database; a never configured office is set up now."""
-        from .worker import show_error
+        from .errors import attempt
+
         if not workspace.is_demo_open():
             return
         self._release_worker_connection()
-        try:
+        with attempt(self, "Quay về dữ liệu của cơ quan") as outcome:
             workspace.switch_to_office()
-        except Exception as exc:  # noqa: BLE001 - shown; the demo stays open so the window keeps working
-            show_error(self, exc)
+        if not outcome.ok:  # the demo stays open so the window keeps working
             return
         self._after_switch()
         if not settings.is_configured():
@@ -319,6 +359,7 @@ class MainWindow(QMainWindow):
     def _first_setup(self) -> None:
         """The user looked at the demo before entering the office's details: ask for them now."""
         from .setup_dialog import SetupDialog
+
         dialog = SetupDialog(self, offer_demo=False)
         if dialog.exec():
             self._reload_pages()
@@ -360,6 +401,11 @@ class MainWindow(QMainWindow):
 
     def _models_changed(self) -> None:
         self.reload_years(keep=self.year)
+        if "dashboard" in self.pages:
+            self.pages["dashboard"].refresh()
+
+    def _document_produced(self, code: str) -> None:
+        statistics.record_document(self.year, code)
         if "dashboard" in self.pages:
             self.pages["dashboard"].refresh()
 
@@ -462,6 +508,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from .worker import wait_all
+
         self.save_state()
         # A job still writing must finish before the program goes on to close the database.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -1,4 +1,5 @@
 """Vietnamese message boxes.  Tests monkeypatch these functions so nothing blocks on a modal."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,8 +56,16 @@ def error(parent: QWidget | None, text: str, title: str = "Không thực hiện 
     box.exec()
 
 
-def confirm(parent: QWidget | None, text: str, title: str = "Xác nhận", *, yes: str = "Có", no: str = "Không",
-            detail: str = "", danger: bool = False) -> bool:
+def confirm(
+    parent: QWidget | None,
+    text: str,
+    title: str = "Xác nhận",
+    *,
+    yes: str = "Có",
+    no: str = "Không",
+    detail: str = "",
+    danger: bool = False,
+) -> bool:
     box = _box(parent, QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title, text, detail)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
     no_button = box.addButton(no, QMessageBox.ButtonRole.NoRole)
@@ -69,6 +78,7 @@ def confirm(parent: QWidget | None, text: str, title: str = "Xác nhận", *, ye
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
     """One line of text, or None when cancelled."""
     from PySide6.QtWidgets import QInputDialog
+
     dialog = QInputDialog(parent)
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
@@ -84,6 +94,7 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
 def ask_item(parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0) -> int | None:
     """Index of the chosen item, or None when cancelled."""
     from PySide6.QtWidgets import QInputDialog
+
     if not items:
         return None
     dialog = QInputDialog(parent)
@@ -103,16 +114,24 @@ def open_local(parent: QWidget | None, path: Path | str) -> bool:
     """Open a file or folder with the program the system associates with it; say so when nothing can."""
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    warning(parent, f"Không mở được «{Path(path).name or path}».",
-            detail=f"{path}\nMáy chưa có chương trình nào mở được loại tệp này, hoặc tệp đã bị chuyển đi.")
+    warning(
+        parent,
+        f"Không mở được «{Path(path).name or path}».",
+        detail=f"{path}\nMáy chưa có chương trình nào mở được loại tệp này, hoặc tệp đã bị chuyển đi.",
+    )
     return False
 
 
 def saved_box(parent: QWidget | None, path: Path | str, detail: str = "") -> QMessageBox:
     """The «Đã lưu» message, built but not shown (tests and screenshots look at it without blocking)."""
     path = Path(path)
-    box = _box(parent, QMessageBox.Icon.Information, "Đã lưu", f"Đã lưu «{path.name}»",
-               f"Trong thư mục: {path.parent}" + (f"\n\n{detail}" if detail else ""))
+    box = _box(
+        parent,
+        QMessageBox.Icon.Information,
+        "Đã lưu",
+        f"Đã lưu «{path.name}»",
+        f"Trong thư mục: {path.parent}" + (f"\n\n{detail}" if detail else ""),
+    )
     open_file = box.addButton("Mở tệp", QMessageBox.ButtonRole.ActionRole)
     open_folder = box.addButton("Mở thư mục", QMessageBox.ButtonRole.ActionRole)
     close = box.addButton("Đóng", QMessageBox.ButtonRole.RejectRole)

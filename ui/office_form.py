@@ -1,4 +1,5 @@
 """The office's details: shared by the first-run dialog and the Cài đặt page."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
@@ -64,8 +65,7 @@ class OfficeForm(QWidget):
 
     def office(self) -> OfficeInfo:
         values = {key: edit.text() for key, edit in self.edits.items()}
-        return OfficeInfo(document_style=self.style_combo.currentData(), current_year=self.year_spin.value(),
-                          **values)
+        return OfficeInfo(document_style=self.style_combo.currentData(), current_year=self.year_spin.value(), **values)
 
     def show_error(self, err: ValidationError) -> None:
         self.clear_errors()

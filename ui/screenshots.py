@@ -3,6 +3,7 @@
 Used to look at what the clerk sees (clipped text, English words, empty panes); texts found cut are also
 listed on stderr (see :func:`clipped_texts`).
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,7 @@ def clipped_texts(root) -> list[str]:
     narrower than its longest item (``AdjustToMinimumContentsLength…``, the whole text in its tooltip) is allowed.
     """
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QGroupBox, QHeaderView, QLabel, QListView,
-                                   QWidget)
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QHeaderView, QLabel, QListView, QWidget
 
     found: list[str] = []
     for widget in [root, *root.findChildren(QWidget)]:
@@ -34,8 +34,9 @@ def clipped_texts(root) -> list[str]:
                 found.append(f"QLabel «{widget.text()}»: rộng {widget.width()} < {widget.sizeHint().width()}")
         elif isinstance(widget, QAbstractButton) and widget.text():
             if widget.width() < widget.sizeHint().width():
-                found.append(f"{type(widget).__name__} «{widget.text()}»: rộng {widget.width()} < "
-                             f"{widget.sizeHint().width()}")
+                found.append(
+                    f"{type(widget).__name__} «{widget.text()}»: rộng {widget.width()} < {widget.sizeHint().width()}"
+                )
         elif isinstance(widget, QComboBox) and widget.count():
             deliberate = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             metrics = widget.fontMetrics()
@@ -101,8 +102,14 @@ def save_screenshots(outdir: Path) -> list[Path]:
         window.resize(1280, 800)
         window.show()
         window.set_year(2023)
-        for key, name in (("dashboard", "02-tong-quan"), ("models", "03-danh-sach"), ("catalogues", "05-danh-muc"),
-                          ("settings", "06-cai-dat"), ("appraisal", "07-danh-gia"), ("reports", "08-bao-cao")):
+        for key, name in (
+            ("dashboard", "02-tong-quan"),
+            ("models", "03-danh-sach"),
+            ("catalogues", "05-danh-muc"),
+            ("settings", "06-cai-dat"),
+            ("appraisal", "07-danh-gia"),
+            ("reports", "08-bao-cao"),
+        ):
             if key not in window.pages:
                 continue
             window.show_page(key)
@@ -112,10 +119,12 @@ def save_screenshots(outdir: Path) -> list[Path]:
             if key == "reports":
                 reports = window.pages["reports"]
                 reports.select("recognition", proposal=True)
-                _wait(app, lambda: reports.preview_path is not None)  # the preview is built on the worker
+                # The preview is built on the worker.
+                _wait(app, lambda reports=reports: reports.preview_path is not None)
             grab(window, name)
             if key == "reports":
                 from . import messages
+
                 box = messages.saved_box(window, Path.home() / "Tài liệu" / "Danh sách công nhận năm 2023.pdf")
                 box.show()
                 grab(box, "10-da-luu")
@@ -161,6 +170,7 @@ def _import_preview(window, folder: Path, app):
 def _wait(app, done, seconds: float = 60) -> None:
     """Let the worker's job finish and its answer reach the window."""
     from .worker import wait_all
+
     for _ in range(int(seconds * 10)):
         wait_all(100)
         app.processEvents()

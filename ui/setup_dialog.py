@@ -3,6 +3,7 @@
 The demo never goes into the office's database: "Xem thử với dữ liệu mẫu" opens the separate demo
 file (see :mod:`desktop_app.workspace`), through the same switch as the Cài đặt page.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,27 +27,34 @@ class SetupDialog(QDialog):
         self.try_demo = False
         self.setWindowTitle(f"{APP_NAME} — Thiết lập lần đầu")
         layout = QVBoxLayout(self)
-        intro = QLabel("Chào mừng anh/chị đến với <b>Sổ Dân vận khéo</b>. Hãy nhập thông tin của cơ quan; "
-                       "các thông tin này được in trên danh sách, quyết định, báo cáo và có thể sửa lại "
-                       "trong mục <i>Cài đặt</i>.", self)
+        intro = QLabel(
+            "Chào mừng anh/chị đến với <b>Sổ Dân vận khéo</b>. Hãy nhập thông tin của cơ quan; "
+            "các thông tin này được in trên danh sách, quyết định, báo cáo và có thể sửa lại "
+            "trong mục <i>Cài đặt</i>.",
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.form = OfficeForm(self)
         self.form.set_office(OfficeInfo(current_year=date.today().year))
         self.form.apply_style_suggestions()
         layout.addWidget(self.form)
-        self.demo_check = QCheckBox("Sau đó mở dữ liệu mẫu (tệp riêng, không lẫn vào dữ liệu của cơ quan) "
-                                    "để làm quen", self)
+        self.demo_check = QCheckBox(
+            "Sau đó mở dữ liệu mẫu (tệp riêng, không lẫn vào dữ liệu của cơ quan) để làm quen", self
+        )
         self.demo_check.setVisible(offer_demo)
         layout.addWidget(self.demo_check)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                   parent=self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self
+        )
         translate_buttons(buttons)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Bắt đầu sử dụng")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát" if parent is None else "Để sau")
         self.demo_button = buttons.addButton("Xem thử với dữ liệu mẫu", QDialogButtonBox.ButtonRole.ActionRole)
-        self.demo_button.setToolTip("Mở ngay dữ liệu mẫu của huyện Lâm Hà năm 2023 (tệp riêng); thông tin cơ "
-                                    "quan nhập sau, khi quay về dữ liệu của cơ quan.")
+        self.demo_button.setToolTip(
+            "Mở ngay dữ liệu mẫu của huyện Lâm Hà năm 2023 (tệp riêng); thông tin cơ "
+            "quan nhập sau, khi quay về dữ liệu của cơ quan."
+        )
         self.demo_button.setVisible(offer_demo)
         self.demo_button.clicked.connect(self.choose_demo)
         buttons.accepted.connect(self.accept)

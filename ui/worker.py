@@ -6,10 +6,12 @@ are serialised anyway, and this keeps the order of the user's actions).  A progr
 dialog with «Hủy» appears only if the job takes more than half a second.  Results
 and errors come back to the GUI thread through signals; an error is never dropped.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from desktop_app.errors import AppError, Cancelled
 from desktop_app.tasks import TaskState
 
-from . import messages
+from . import errors
 
 log = logging.getLogger("dvk.ui.worker")
 
@@ -36,6 +38,7 @@ def db_pool() -> QThreadPool:
 
 class Job(QObject):
     """Handle of a running job; ``done`` or ``failed`` is emitted exactly once."""
+
     progress = Signal(int, int, str)
     done = Signal(object)
     failed = Signal(object)
@@ -58,6 +61,7 @@ class Job(QObject):
             self.error = exc
             if not isinstance(exc, AppError):
                 log.error("job %s failed", getattr(self._fn, "__name__", self._fn), exc_info=exc)
+                errors.mark_logged(exc)  # show_error on the GUI thread must not log it again
             self.finished = True
             self.failed.emit(exc)
         else:
@@ -80,9 +84,17 @@ _running: set[Job] = set()
 _closing = False
 
 
-def run_job(parent: QWidget | None, fn: Callable[..., Any], *args, title: str = "", label: str = "Đang xử lý…",
-            on_done: Callable[[Any], None] | None = None, on_error: Callable[[BaseException], None] | None = None,
-            progress: bool = True, **kwargs) -> Job:
+def run_job(
+    parent: QWidget | None,
+    fn: Callable[..., Any],
+    *args,
+    title: str = "",
+    label: str = "Đang xử lý…",
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    progress: bool = True,
+    **kwargs,
+) -> Job:
     """Run ``fn(task, *args, **kwargs)`` on the database thread.
 
     ``on_done(result)`` runs on the GUI thread.  Errors go to ``on_error`` if given, else a
@@ -106,6 +118,7 @@ def run_job(parent: QWidget | None, fn: Callable[..., Any], *args, title: str = 
             dialog.setValue(min(done, total) if total else 0)
             if text:
                 dialog.setLabelText(f"{label}\n{text}")
+
         job.progress.connect(show_progress, Qt.ConnectionType.QueuedConnection)
 
     def finish() -> None:
@@ -140,16 +153,10 @@ def run_job(parent: QWidget | None, fn: Callable[..., Any], *args, title: str = 
     return job
 
 
-def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """A known error as its Vietnamese message; anything else as the bug dialog."""
-    if isinstance(exc, AppError):
-        messages.error(parent, str(exc))
-        return
-    from desktop_app.logs import log_path
-    messages.error(parent, "Đã xảy ra lỗi ngoài dự kiến; thao tác vừa rồi chưa được thực hiện.",
-                   title="Lỗi chương trình",
-                   detail=f"Chi tiết kỹ thuật đã được ghi vào tệp nhật ký:\n{log_path()}\n"
-                          "Hãy gửi tệp này cho người hỗ trợ kỹ thuật.")
+def show_error(parent: QWidget | None, exc: BaseException, action: str = "") -> None:
+    """A known error as its Vietnamese message; anything else logged (once) and shown as one line
+    naming the log file.  See :mod:`ui.errors`."""
+    errors.report(parent, exc, action)
 
 
 def wait_all(timeout_ms: int = 30000) -> bool:
@@ -161,8 +168,9 @@ def _guarded(fn: Callable[[], None]) -> Callable[[], None]:
     def run() -> None:
         try:
             fn()
-        except Exception:  # noqa: BLE001 - a failing clean-up must not kill the worker thread
+        except Exception:
             log.exception("clean-up on the database thread failed")
+
     return run
 
 

@@ -1,4 +1,5 @@
 """The model editor dialog."""
+
 from .dialog import ModelEditorDialog
 
 __all__ = ["ModelEditorDialog"]

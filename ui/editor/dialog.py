@@ -1,29 +1,49 @@
 """The model editor: every registration field, results, evidence, status and links, keyboard first."""
-from __future__ import annotations
 
-from datetime import date
+from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-                               QScrollArea, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop_app import domain
+from desktop_app import domain, registration
 from desktop_app.errors import ValidationError
+from desktop_app.registration import RegistrationField
 from desktop_app.services import catalogues, units
-from desktop_app.services.models import (LINE_FIELDS, TEXT_FIELDS, IndicatorError, ModelDetail, ModelInput,
-                                         create_model, get_model, similar_names, update_model)
-from desktop_app.text import ImpossibleDate, format_date, parse_date
+from desktop_app.services.models import (
+    IndicatorError,
+    ModelDetail,
+    ModelInput,
+    create_model,
+    get_model,
+    similar_names,
+    update_model,
+)
 
-from ..worker import show_error
+from ..errors import attempt
 from .fold_completer import install_fold_completer
 from .indicators import COLUMN_OF, IndicatorTableModel
 from .side_tabs import AttachmentsTab, LinksTab, StatusTab
 from .unsaved import CONTINUE, DISCARD, SAVE, ask_unsaved_changes  # noqa: F401 - tests patch it here
 
-CONTENT_KEYS = ("situation", "objectives", "content", "area", "forces", "resources", "milestones", "outputs",
-                "sustainability")
 ERROR_STYLE = "color: #b00020;"
 
 
@@ -45,6 +65,8 @@ class ModelEditorDialog(QDialog):
         self.dirty = False
         self.errors: dict[str, QLabel] = {}
         self._shown: dict[QLabel, str] = {}  # error label → key of the field whose error it shows
+        self.inputs: dict[str, QWidget] = {}  # registration field → its input, built from the registry
+        self.person_boxes: list[QGroupBox] = []  # an điển hình's own fields, hidden for a tập thể
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._general_tab(), "Thông tin chung")
         self.tabs.addTab(self._content_tab(), "Nội dung đăng ký")
@@ -114,78 +136,38 @@ class ModelEditorDialog(QDialog):
         self.unit.lineEdit().setPlaceholderText("Gõ vài chữ để tìm đơn vị (không dấu cũng được)…")
         form.addRow("Đơn vị thực hiện", self.unit)
         self._add_error(form, "unit")
-        self.address = QLineEdit(page)
-        self.address.setPlaceholderText("Địa chỉ cụ thể: thôn, xã…")
-        form.addRow("Địa chỉ cụ thể", self.address)
-        self.person_box = QGroupBox("Cá nhân điển hình", page)
-        person_form = QFormLayout(self.person_box)
-        self.person: dict[str, QLineEdit] = {}
-        # Ông / Bà beside the name: a certificate reads "Tặng Ông Nguyễn Văn Tám".
-        self.honorific = QComboBox(self.person_box)
-        self.honorific.addItem("(chưa chọn)", "")
-        for honorific in domain.HONORIFICS:
-            self.honorific.addItem(honorific, honorific)
-        self.honorific.setToolTip("Danh xưng in trên giấy khen: «Tặng Ông …» / «Tặng Bà …»")
-        for key, label in (("person_name", "Họ và tên"), ("person_birth_year", "Năm sinh"),
-                           ("person_position", "Chức vụ"), ("person_address", "Địa chỉ")):
-            self.person[key] = QLineEdit(self.person_box)
-            if key == "person_name":
-                name_row = QHBoxLayout()
-                name_row.addWidget(self.honorific)
-                name_row.addWidget(self.person[key], 1)
-                person_form.addRow(label, name_row)
-            else:
-                person_form.addRow(label, self.person[key])
-        self.person_errors = _error_label(self.person_box)
-        self.errors["person_birth_year"] = self.person_errors
-        self.errors["person_honorific"] = self.person_errors
-        person_form.addRow("", self.person_errors)
-        form.addRow(self.person_box)
-        self.lead: dict[str, QLineEdit] = {}
-        for key in ("lead_name", "lead_position", "lead_phone"):
-            self.lead[key] = QLineEdit(page)
-            form.addRow(LINE_FIELDS[key], self.lead[key])
-        for widget in [self.name, self.year_edit, self.address, *self.person.values(), *self.lead.values()]:
+        self._add_inputs(form, page, registration.GENERAL)
+        # Fields the dialog's users (tests, screenshots) reach by name.
+        self.address = self.inputs["address"]
+        self.honorific = self.inputs["person_honorific"]
+        self.person = {
+            spec.name: self.inputs[spec.name]
+            for spec in registration.on_tab(registration.GENERAL)
+            if spec.individual_only
+        }
+        self.person_box = self.person_boxes[0]
+        for widget in (self.name, self.year_edit):
             widget.textEdited.connect(self._mark_dirty)
-        for combo in (self.kind, self.field, self.level, self.unit, self.honorific):
+        for combo in (self.kind, self.field, self.level, self.unit):
             combo.currentIndexChanged.connect(self._mark_dirty)
         # Correcting a field takes its error away at once (not only at the next save).
-        for key, signal in (("name", self.name.textEdited), ("year", self.year_edit.textEdited),
-                            ("field", self.field.currentIndexChanged), ("level", self.level.currentIndexChanged),
-                            ("unit", self.unit.currentIndexChanged), ("unit", self.unit.lineEdit().textEdited),
-                            ("kind", self.kind.currentIndexChanged),
-                            ("person_birth_year", self.person["person_birth_year"].textEdited),
-                            ("person_honorific", self.honorific.currentIndexChanged)):
+        for key, signal in (
+            ("name", self.name.textEdited),
+            ("year", self.year_edit.textEdited),
+            ("field", self.field.currentIndexChanged),
+            ("level", self.level.currentIndexChanged),
+            ("unit", self.unit.currentIndexChanged),
+            ("unit", self.unit.lineEdit().textEdited),
+            ("kind", self.kind.currentIndexChanged),
+        ):
             signal.connect(lambda *_args, k=key: self._clear_error(k))
         return page
 
     def _content_tab(self) -> QWidget:
         inner = QWidget(self)
         form = QFormLayout(inner)
-        self.texts: dict[str, QPlainTextEdit] = {}
-        for key in CONTENT_KEYS:
-            edit = QPlainTextEdit(inner)
-            edit.setTabChangesFocus(True)
-            edit.setFixedHeight(62)
-            edit.textChanged.connect(self._mark_dirty)
-            self.texts[key] = edit
-            form.addRow(TEXT_FIELDS[key], edit)
-            if key == "resources":
-                self.start_date, self.end_date = QLineEdit(inner), QLineEdit(inner)
-                for date_edit, date_key in ((self.start_date, "start_date"), (self.end_date, "end_date")):
-                    date_edit.setPlaceholderText("dd/mm/yyyy")
-                    date_edit.setMaximumWidth(140)
-                    date_edit.textEdited.connect(self._mark_dirty)
-                    date_edit.textEdited.connect(lambda *_args, k=date_key: self._clear_error(k))
-                dates = QHBoxLayout()
-                dates.addWidget(QLabel("Từ ngày"))
-                dates.addWidget(self.start_date)
-                dates.addWidget(QLabel("đến ngày"))
-                dates.addWidget(self.end_date)
-                dates.addStretch(1)
-                form.addRow("Thời gian thực hiện", dates)
-                self._add_error(form, "end_date")
-                self.errors["start_date"] = self.errors["end_date"]
+        self._add_inputs(form, inner, registration.CONTENT)
+        self.start_date, self.end_date = self.inputs["start_date"], self.inputs["end_date"]
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -194,12 +176,10 @@ class ModelEditorDialog(QDialog):
     def _results_tab(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        layout.addWidget(QLabel(TEXT_FIELDS["result_text"], page))
-        self.result_text = QPlainTextEdit(page)
-        self.result_text.setTabChangesFocus(True)
-        self.result_text.setFixedHeight(90)
-        self.result_text.textChanged.connect(self._mark_dirty)
-        layout.addWidget(self.result_text)
+        fields = QFormLayout()
+        fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # label above: the text as wide as the tab
+        layout.addLayout(fields)
+        self._add_inputs(fields, page, registration.RESULTS, text_height=90)
         layout.addWidget(QLabel("Chỉ tiêu, kết quả đo được (số tiền ghi bằng đồng, có thể gõ «88 triệu»):", page))
         self.indicators = IndicatorTableModel(self)
         self.indicators.edited.connect(self._mark_dirty)
@@ -230,10 +210,88 @@ class ModelEditorDialog(QDialog):
         self.errors[key] = label
         form.addRow("", label)
 
+    def _add_inputs(self, form: QFormLayout, page: QWidget, tab: registration.Tab, text_height: int = 62) -> None:
+        """The tab's registration fields, in the registry's order, each with its error just below it.
+
+        An điển hình's own fields go into one box placed where the first of them falls; fields
+        sharing a ``row`` stand side by side (Từ ngày … đến ngày …).
+        """
+        box_form: QFormLayout | None = None
+        shared: dict[str, tuple[QHBoxLayout, QLabel]] = {}
+        lines: list[QHBoxLayout] = []
+        for spec in registration.on_tab(tab):
+            target, owner = form, page
+            if spec.individual_only:
+                if box_form is None:
+                    self.person_boxes.append(QGroupBox("Cá nhân điển hình", page))
+                    box_form = QFormLayout(self.person_boxes[-1])
+                    form.addRow(self.person_boxes[-1])
+                target, owner = box_form, self.person_boxes[-1]
+            widget = self._input(spec, owner, text_height)
+            if spec.row in shared:
+                line, error = shared[spec.row]
+            else:
+                cell = QWidget(owner)
+                column = QVBoxLayout(cell)
+                column.setContentsMargins(0, 0, 0, 0)
+                line = QHBoxLayout()
+                column.addLayout(line)
+                error = _error_label(cell)
+                column.addWidget(error)
+                target.addRow(spec.row or spec.short_label or spec.label, cell)
+                lines.append(line)
+                if spec.row:
+                    shared[spec.row] = (line, error)
+            if spec.row and spec.short_label:
+                line.addWidget(QLabel(spec.short_label, owner))
+            narrow = isinstance(widget, QComboBox) or spec.kind in (registration.DATE, registration.YEAR)
+            line.addWidget(widget, 0 if narrow else 1)
+            self.inputs[spec.name] = widget
+            self.errors[spec.name] = error
+        for line in lines:  # a row of narrow inputs keeps them at the left
+            if not any(line.stretch(index) for index in range(line.count())):
+                line.addStretch(1)
+
+    def _input(self, spec: RegistrationField, owner: QWidget, text_height: int) -> QWidget:
+        """The input for one registration field; editing it marks the dialog dirty and clears its error."""
+
+        def edited(*_args: object) -> None:
+            self._mark_dirty()
+            self._clear_error(spec.name)
+
+        if spec.kind == registration.TEXT:
+            text = QPlainTextEdit(owner)
+            text.setTabChangesFocus(True)
+            text.setFixedHeight(text_height)
+            text.textChanged.connect(edited)
+            return text
+        if spec.kind == registration.CHOICE:
+            combo = QComboBox(owner)
+            combo.addItem("(chưa chọn)", "")
+            for choice in spec.choices:
+                combo.addItem(choice, choice)
+            combo.setToolTip(spec.hint)
+            combo.currentIndexChanged.connect(edited)
+            return combo
+        line = QLineEdit(owner)
+        if spec.kind == registration.DATE:
+            line.setPlaceholderText("dd/mm/yyyy")
+            line.setMaximumWidth(140)
+        elif spec.kind == registration.YEAR:
+            line.setMaximumWidth(80)
+        else:
+            line.setPlaceholderText(spec.hint)
+        if spec.max_length:
+            line.setMaxLength(spec.max_length)
+        line.textEdited.connect(edited)
+        return line
+
     # ------------------------------------------------------------------ loading
     def _fill_catalogues(self) -> None:
-        for combo, items, empty in ((self.field, catalogues.list_items("field"), "— chọn lĩnh vực —"),
-                                    (self.level, catalogues.list_items("level"), "(không ghi)")):
+        for combo, items, empty in (
+            (self.field, catalogues.list_items("field"), "— chọn lĩnh vực —"),
+            (self.level, catalogues.list_items("level"), "(không ghi)"),
+        ):
             combo.clear()
             combo.addItem(empty, None)
             for item in items:
@@ -250,21 +308,21 @@ class ModelEditorDialog(QDialog):
         self.setWindowTitle(f"Sửa: {data.name}" if detail else "Thêm mô hình, điển hình")
         self.name.setText(data.name)
         self.year_edit.setText(str(data.year or ""))
-        for combo, value in ((self.kind, data.kind), (self.field, data.field_id), (self.level, data.level_id),
-                             (self.unit, data.unit_id)):
+        for combo, value in (
+            (self.kind, data.kind),
+            (self.field, data.field_id),
+            (self.level, data.level_id),
+            (self.unit, data.unit_id),
+        ):
             combo.setCurrentIndex(max(combo.findData(value), 0))
-        self.address.setText(data.address)
-        for key, edit in self.person.items():
-            value = getattr(data, key)
-            edit.setText("" if value is None else str(value))
-        self.honorific.setCurrentIndex(max(self.honorific.findData(data.person_honorific), 0))
-        for key, edit in self.lead.items():
-            edit.setText(getattr(data, key))
-        for key, edit in self.texts.items():
-            edit.setPlainText(getattr(data, key))
-        self.start_date.setText(format_date(data.start_date))
-        self.end_date.setText(format_date(data.end_date))
-        self.result_text.setPlainText(data.result_text)
+        for spec in registration.FIELDS:
+            widget, value = self.inputs[spec.name], getattr(data, spec.name)
+            if isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(spec.to_text(value))
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(widget.findData(value or ""), 0))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(spec.to_text(value))
         self.indicators.set_rows(detail.indicators if detail else [])
         self._load_side_tabs(detail)
         self._kind_changed()
@@ -292,7 +350,8 @@ class ModelEditorDialog(QDialog):
         self.dirty = True
 
     def _kind_changed(self) -> None:
-        self.person_box.setVisible(self.kind.currentData() == domain.KIND_INDIVIDUAL)
+        for box in self.person_boxes:
+            box.setVisible(self.kind.currentData() == domain.KIND_INDIVIDUAL)
 
     def _add_indicator(self) -> None:
         row = self.indicators.add_row()
@@ -307,39 +366,35 @@ class ModelEditorDialog(QDialog):
             year = self.year
         hits = similar_names(year, self.name.text(), exclude_id=self.model_id)
         if hits:
-            self.duplicates.setText("Có thể trùng với: " + "; ".join(f"«{h.name}» — {h.unit or 'chưa có đơn vị'}"
-                                                                     for h in hits))
+            self.duplicates.setText(
+                "Có thể trùng với: " + "; ".join(f"«{h.name}» — {h.unit or 'chưa có đơn vị'}" for h in hits)
+            )
         self.duplicates.setVisible(bool(hits))
 
-    @staticmethod
-    def _date(edit: QLineEdit, label: str, key: str) -> date | None:
-        """The typed day, or a Vietnamese message naming what is wrong with it."""
-        try:
-            return parse_date(edit.text())
-        except ImpossibleDate as exc:  # written right, but no such day: say why, not how to write
-            raise ValidationError(label, f"{exc}.", key=key) from None
-        except ValueError as exc:
-            raise ValidationError(label, f"{exc}; hãy ghi theo dạng dd/mm/yyyy, ví dụ 15/10/2024.",
-                                  key=key) from None
+    def _typed(self, name: str) -> object:
+        """What the user left in a registration field's input; dates and years go to the core as typed."""
+        widget = self.inputs[name]
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QComboBox):
+            return widget.currentData() or ""
+        return widget.text() if isinstance(widget, QLineEdit) else ""
 
     def collect(self) -> ModelInput:
-        start = self._date(self.start_date, "Từ ngày", "start_date")
-        end = self._date(self.end_date, "Đến ngày", "end_date")
         year_text = self.year_edit.text().strip()
         return ModelInput(
             # Anything but plain digits goes to the core as typed, which answers in Vietnamese
             # (int() would answer in English).
-            name=self.name.text(), year=int(year_text) if year_text.isdecimal() else year_text or 0,
-            kind=self.kind.currentData(), field_id=self.field.currentData(), level_id=self.level.currentData(),
-            unit_id=self._unit_id(), address=self.address.text(),
-            start_date=start, end_date=end, result_text=self.result_text.toPlainText(),
-            continues_id=self.links.links["continues_id"], replicates_id=self.links.links["replicates_id"],
+            name=self.name.text(),
+            year=int(year_text) if year_text.isdecimal() else year_text or 0,
+            kind=self.kind.currentData(),
+            field_id=self.field.currentData(),
+            level_id=self.level.currentData(),
+            unit_id=self._unit_id(),
+            continues_id=self.links.links["continues_id"],
+            replicates_id=self.links.links["replicates_id"],
             indicators=self.indicators.rows(),
-            **{key: edit.toPlainText() for key, edit in self.texts.items()},
-            **{key: edit.text() for key, edit in self.lead.items()},
-            **{key: edit.text() for key, edit in self.person.items() if key != "person_birth_year"},
-            person_birth_year=self.person["person_birth_year"].text() or None,
-            person_honorific=self.honorific.currentData() or "",
+            **{name: self._typed(name) for name in registration.NAMES},
         )
 
     def _unit_id(self) -> int | None:
@@ -351,8 +406,11 @@ class ModelEditorDialog(QDialog):
             return self.unit.currentData()
         found = units.find_unit(text)
         if found is None:
-            raise ValidationError("Đơn vị thực hiện", f"«{text}» chưa có trong danh mục đơn vị; hãy chọn trong "
-                                  "danh sách hoặc thêm đơn vị ở mục Danh mục.", key="unit")
+            raise ValidationError(
+                "Đơn vị thực hiện",
+                f"«{text}» chưa có trong danh mục đơn vị; hãy chọn trong danh sách hoặc thêm đơn vị ở mục Danh mục.",
+                key="unit",
+            )
         return found.id
 
     def _show_error(self, key: str, text: str) -> None:
@@ -381,17 +439,17 @@ class ModelEditorDialog(QDialog):
 
     def save(self) -> bool:
         self._clear_errors()
-        try:
-            data = self.collect()
-            if self.model_id:
-                update_model(self.model_id, data)
-            else:
-                self.model_id = create_model(data)
-        except ValidationError as err:
-            self._focus_error(err)
-            return False
-        except Exception as exc:  # noqa: BLE001 - known errors shown, bugs logged
-            show_error(self, exc)
+        with attempt(self, "Lưu mô hình, điển hình") as outcome:
+            try:
+                data = self.collect()
+                if self.model_id:
+                    update_model(self.model_id, data)
+                else:
+                    self.model_id = create_model(data)
+            except ValidationError as err:  # shown beside its field, not in a message box
+                self._focus_error(err)
+                return False
+        if not outcome.ok:
             return False
         self.dirty = False
         self.year = data.year
@@ -412,11 +470,16 @@ class ModelEditorDialog(QDialog):
         else:
             message = str(err)
         self._show_error(key, message)
-        widget = {"name": self.name, "year": self.year_edit, "field": self.field, "unit": self.unit,
-                  "level": self.level, "kind": self.kind,
-                  "end_date": self.end_date, "start_date": self.start_date,
-                  "person_birth_year": self.person["person_birth_year"], "person_honorific": self.honorific,
-                  "indicators": self.indicator_view}.get(key, self.name)
+        widget = {
+            "name": self.name,
+            "year": self.year_edit,
+            "field": self.field,
+            "unit": self.unit,
+            "level": self.level,
+            "kind": self.kind,
+            **self.inputs,
+            "indicators": self.indicator_view,
+        }.get(key, self.name)
         page = widget
         while page is not None and self.tabs.indexOf(page) < 0:
             page = page.parentWidget()

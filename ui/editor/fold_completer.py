@@ -5,6 +5,7 @@ Qt's own completer matches case-insensitively but compares letters with their ma
 folded name (:func:`desktop_app.text.fold`: no diacritics, no case, đ→d) contains the
 folded text typed, every word of it, in any order.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt

@@ -1,4 +1,5 @@
 """Indicators (chỉ tiêu) as an editable table; numbers typed and shown the Vietnamese way."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -39,8 +40,11 @@ class IndicatorTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(COLUMNS):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
             return str(section + 1)
@@ -72,8 +76,11 @@ class IndicatorTableModel(QAbstractTableModel):
             try:
                 number = indicator_amount(clean(value), row.unit_of_measure, column=attr)
             except ValidationError as err:
-                self.invalid.emit(f"Dòng {index.row() + 1}, cột «{INDICATOR_COLUMNS[attr]}»: {err.message}",
-                                  index.row(), index.column())
+                self.invalid.emit(
+                    f"Dòng {index.row() + 1}, cột «{INDICATOR_COLUMNS[attr]}»: {err.message}",
+                    index.row(),
+                    index.column(),
+                )
                 return False
             setattr(row, attr, number)
         else:

@@ -1,19 +1,33 @@
 """Editor tabs that work on a saved model: evidence files, status with history, links."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListView,
-                               QPushButton, QTableView, QVBoxLayout, QWidget, QHeaderView)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import domain
-from desktop_app.services import attachments, status as status_service
+from desktop_app.services import attachments
+from desktop_app.services import status as status_service
 from desktop_app.services.models import AttachmentInfo, ModelDetail, ModelFilter, StatusEntry, list_models
 
 from .. import messages
-from ..worker import show_error
+from ..errors import attempt
 
 
 class AttachmentListModel(QAbstractListModel):
@@ -44,9 +58,15 @@ class AttachmentListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             if item.stored_name not in self._icons:
                 pixmap = QPixmap(str(attachments.attachment_path(item.stored_name))) if item.is_image else QPixmap()
-                self._icons[item.stored_name] = QIcon(pixmap.scaled(
-                    120, 90, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)) \
-                    if not pixmap.isNull() else QIcon.fromTheme("text-x-generic")
+                self._icons[item.stored_name] = (
+                    QIcon(
+                        pixmap.scaled(
+                            120, 90, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                        )
+                    )
+                    if not pixmap.isNull()
+                    else QIcon.fromTheme("text-x-generic")
+                )
             return self._icons[item.stored_name]
         return None
 
@@ -70,8 +90,11 @@ class HistoryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
             return self.HEADERS[section]
         return None
 
@@ -79,9 +102,12 @@ class HistoryModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         entry = self._rows[index.row()]
-        return (entry.changed_at.strftime("%d/%m/%Y %H:%M"),
-                domain.status_label(entry.from_status) if entry.from_status else "(mới đăng ký)",
-                domain.status_label(entry.to_status), entry.reason)[index.column()]
+        return (
+            entry.changed_at.strftime("%d/%m/%Y %H:%M"),
+            domain.status_label(entry.from_status) if entry.from_status else "(mới đăng ký)",
+            domain.status_label(entry.to_status),
+            entry.reason,
+        )[index.column()]
 
 
 class AttachmentsTab(QWidget):
@@ -90,9 +116,9 @@ class AttachmentsTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model_id: int | None = None
-        self.model = AttachmentListModel(self)
+        self.list_model = AttachmentListModel(self)
         self.view = QListView(self)
-        self.view.setModel(self.model)
+        self.view.setModel(self.list_model)
         self.view.setViewMode(QListView.ViewMode.IconMode)
         self.view.setIconSize(QSize(120, 90))
         self.view.setGridSize(QSize(170, 140))
@@ -118,37 +144,39 @@ class AttachmentsTab(QWidget):
 
     def load(self, detail: ModelDetail | None) -> None:
         self.model_id = detail.row.id if detail else None
-        self.model.set_items(detail.attachments if detail else [])
+        self.list_model.set_items(detail.attachments if detail else [])
         self.add_button.setEnabled(self.model_id is not None)
         if self.model_id is None:
             self.hint.setText("Hãy lưu mô hình trước, sau đó thêm ảnh, tài liệu minh chứng.")
 
     def add_paths(self, paths: list[str]) -> None:
         for path in paths:
-            try:
+            with attempt(self, f"Thêm minh chứng «{Path(path).name}»"):
                 attachments.add_attachment(self.model_id, Path(path))
-            except Exception as exc:  # noqa: BLE001
-                show_error(self, exc)
         self.changed.emit()
 
     def add_files(self) -> None:
         if self.model_id is None:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp minh chứng", str(Path.home()),
-                                                "Ảnh và tài liệu (*.jpg *.jpeg *.png *.bmp *.pdf *.doc *.docx "
-                                                "*.xls *.xlsx);;Mọi tệp (*)")
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Chọn tệp minh chứng",
+            str(Path.home()),
+            "Ảnh và tài liệu (*.jpg *.jpeg *.png *.bmp *.pdf *.doc *.docx *.xls *.xlsx);;Mọi tệp (*)",
+        )
         if paths:
             self.add_paths(paths)
 
     def open_current(self) -> None:
-        item = self.model.item(self.view.currentIndex().row())
+        item = self.list_model.item(self.view.currentIndex().row())
         if item is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(attachments.attachment_path(item.stored_name))))
 
     def remove_current(self) -> None:
-        item = self.model.item(self.view.currentIndex().row())
-        if item is not None and messages.confirm(self, f"Gỡ tệp «{item.original_name}» khỏi mô hình?", danger=True,
-                                                 yes="Gỡ bỏ", no="Không"):
+        item = self.list_model.item(self.view.currentIndex().row())
+        if item is not None and messages.confirm(
+            self, f"Gỡ tệp «{item.original_name}» khỏi mô hình?", danger=True, yes="Gỡ bỏ", no="Không"
+        ):
             attachments.remove_attachment(item.id)
             self.changed.emit()
 
@@ -179,8 +207,7 @@ class StatusTab(QWidget):
         form.addRow("Lý do:", self.reason)
         form.addRow("", self.apply_button)
         outcomes = " và ".join(f"«{domain.status_label(c)}»" for c in domain.STATUSES if c in domain.DECISION_ONLY)
-        decision_hint = QLabel(f"{outcomes} được ghi theo quyết định công nhận, ở mục «{domain.DECISION_PAGE}».",
-                               self)
+        decision_hint = QLabel(f"{outcomes} được ghi theo quyết định công nhận, ở mục «{domain.DECISION_PAGE}».", self)
         decision_hint.setWordWrap(True)
         decision_hint.setStyleSheet("color: #555;")
         form.addRow("", decision_hint)
@@ -205,10 +232,9 @@ class StatusTab(QWidget):
         code = self.next_combo.currentData()
         if self.model_id is None or code is None:
             return
-        try:
+        with attempt(self, "Chuyển trạng thái") as outcome:
             status_service.change_status([self.model_id], code, self.reason.text())
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        if not outcome.ok:
             return
         self.reason.clear()
         self.changed.emit()
@@ -216,6 +242,7 @@ class StatusTab(QWidget):
 
 class LinksTab(QWidget):
     """Links to last year's record (duy trì) or to the model this one replicates (nhân rộng)."""
+
     edited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -225,8 +252,7 @@ class LinksTab(QWidget):
         self.links: dict[str, int | None] = {"continues_id": None, "replicates_id": None}
         self.labels: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, title in (("continues_id", "Tiếp nối (duy trì) mô hình:"),
-                           ("replicates_id", "Nhân rộng từ mô hình:")):
+        for key, title in (("continues_id", "Tiếp nối (duy trì) mô hình:"), ("replicates_id", "Nhân rộng từ mô hình:")):
             label = QLabel("(không có)", self)
             label.setWordWrap(True)
             self.labels[key] = label
@@ -252,15 +278,17 @@ class LinksTab(QWidget):
     def load(self, detail: ModelDetail | None, year: int) -> None:
         self.year = year
         self.model_id = detail.row.id if detail else None
-        for key, link in (("continues_id", detail.continues if detail else None),
-                          ("replicates_id", detail.replicates if detail else None)):
+        for key, link in (
+            ("continues_id", detail.continues if detail else None),
+            ("replicates_id", detail.replicates if detail else None),
+        ):
             self.links[key] = link.id if link else None
             self.labels[key].setText(f"{link.name} — {link.unit} ({link.year})" if link else "(không có)")
         lines = []
         if detail and detail.continued_by:
-            lines.append("Được duy trì ở: " + "; ".join(f"{l.name} ({l.year})" for l in detail.continued_by))
+            lines.append("Được duy trì ở: " + "; ".join(f"{m.name} ({m.year})" for m in detail.continued_by))
         if detail and detail.replicated_by:
-            lines.append("Được nhân rộng ở: " + "; ".join(f"{l.name} — {l.unit}" for l in detail.replicated_by))
+            lines.append("Được nhân rộng ở: " + "; ".join(f"{m.name} — {m.unit}" for m in detail.replicated_by))
         self.back_links.setText("\n".join(lines))
 
     def set_link(self, key: str, model_id: int | None, text: str) -> None:

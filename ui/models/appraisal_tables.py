@@ -1,4 +1,5 @@
 """Read-only tables of the appraisal screens: criteria, council members, results."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -28,8 +29,11 @@ class _Table(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.HEADERS):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
             return self.HEADERS[section]
         return None
 
@@ -73,8 +77,19 @@ class ResultsTableModel(_Table):
     in the same column with nothing to tell them apart.  ``items`` holds the results in display order;
     :meth:`item_at` maps a table row to its result (None on a heading row).
     """
-    HEADERS = ("Hạng", "Tên mô hình, điển hình", "Lĩnh vực", "Điểm của từng thành viên", "Số phiếu",
-               "Điểm TB", "Chênh lệch", "Xếp loại", "Công nhận", "Ghi chú")
+
+    HEADERS = (
+        "Hạng",
+        "Tên mô hình, điển hình",
+        "Lĩnh vực",
+        "Điểm của từng thành viên",
+        "Số phiếu",
+        "Điểm TB",
+        "Chênh lệch",
+        "Xếp loại",
+        "Công nhận",
+        "Ghi chú",
+    )
     SECTION = QColor("#e8eef7")
 
     def __init__(self, parent=None) -> None:
@@ -126,15 +141,27 @@ class ResultsTableModel(_Table):
 
     def cell(self, item: ModelResult, column: int):
         members = "; ".join(
-            f"{s.member_name.split()[-1]}: " + ("xung đột" if s.excluded else
-                                                 format_number(s.total) if s.complete else "thiếu")
-            for s in item.scores)
-        note = f"Hội đồng quyết định: {item.override_reason}" if item.override_reason else \
-            ("Đã bỏ điểm cao nhất, thấp nhất" if item.trimmed else "")
-        return (str(item.rank or ""), item.name, item.field, members, str(item.members),
-                format_number(item.mean, 2) if item.mean is not None else "",
-                format_number(item.spread) if item.spread is not None else "", item.grade,
-                ("Tiêu biểu" if item.outstanding else "Có") if item.recognised else "Không", note)[column]
+            f"{s.member_name.split()[-1]}: "
+            + ("xung đột" if s.excluded else format_number(s.total) if s.complete else "thiếu")
+            for s in item.scores
+        )
+        note = (
+            f"Hội đồng quyết định: {item.override_reason}"
+            if item.override_reason
+            else ("Đã bỏ điểm cao nhất, thấp nhất" if item.trimmed else "")
+        )
+        return (
+            str(item.rank or ""),
+            item.name,
+            item.field,
+            members,
+            str(item.members),
+            format_number(item.mean, 2) if item.mean is not None else "",
+            format_number(item.spread) if item.spread is not None else "",
+            item.grade,
+            ("Tiêu biểu" if item.outstanding else "Có") if item.recognised else "Không",
+            note,
+        )[column]
 
     def extra(self, item: ModelResult, column: int, role: int):
         if role == Qt.ItemDataRole.BackgroundRole and item.override_reason:
@@ -148,17 +175,32 @@ class ResultsTableModel(_Table):
 
 class PassingTableModel(_Table):
     """The models a decision recognises (or, before it, would recognise): what the Công nhận screen lists."""
+
     HEADERS = ("STT", "Tên mô hình, điển hình", "Đơn vị thực hiện", "Loại", "Điểm TB", "Xếp loại", "Ghi chú")
 
     def cell(self, item: ModelResult, column: int):
-        note = "; ".join(n for n in ("Tiêu biểu" if item.outstanding else "",
-                                     "Hội đồng quyết định" if item.override_reason else "") if n)
-        return ("", item.name, item.unit, item.kind_short,
-                format_number(item.mean, 2) if item.mean is not None else "", item.grade, note)[column]
+        note = "; ".join(
+            n
+            for n in ("Tiêu biểu" if item.outstanding else "", "Hội đồng quyết định" if item.override_reason else "")
+            if n
+        )
+        return (
+            "",
+            item.name,
+            item.unit,
+            item.kind_short,
+            format_number(item.mean, 2) if item.mean is not None else "",
+            item.grade,
+            note,
+        )[column]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if index.isValid() and index.column() == 0 and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= index.row() < len(self.items):
+        if (
+            index.isValid()
+            and index.column() == 0
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= index.row() < len(self.items)
+        ):
             return str(index.row() + 1)  # the running number, as on the printed list
         return super().data(index, role)
 

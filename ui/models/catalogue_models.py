@@ -1,4 +1,5 @@
 """Item models for the catalogues: units as a tree, fields / levels / unit kinds as lists."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
@@ -15,9 +16,9 @@ UNIT_COLUMNS = ("Đơn vị", "Loại đơn vị", "Cấp", "Số mô hình")
 
 
 class _Node:
-    __slots__ = ("unit", "parent", "children", "row")
+    __slots__ = ("children", "parent", "row", "unit")
 
-    def __init__(self, unit: UnitInfo | None, parent: "_Node | None", row: int) -> None:
+    def __init__(self, unit: UnitInfo | None, parent: _Node | None, row: int) -> None:
         self.unit, self.parent, self.row = unit, parent, row
         self.children: list[_Node] = []
 
@@ -37,6 +38,7 @@ class UnitTreeModel(QAbstractItemModel):
                 node = _Node(unit, parent, row)
                 parent.children.append(node)
                 build(node, unit.children)
+
         build(self._root, units.unit_tree())
         self.endResetModel()
 
@@ -49,7 +51,7 @@ class UnitTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, node.children[row])
 
-    def parent(self, index=QModelIndex()):  # noqa: A003 - Qt API
+    def parent(self, index=QModelIndex()):
         if not index.isValid():
             return QModelIndex()
         node = index.internalPointer().parent
@@ -66,8 +68,11 @@ class UnitTreeModel(QAbstractItemModel):
         return len(UNIT_COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(UNIT_COLUMNS):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(UNIT_COLUMNS)
+        ):
             return UNIT_COLUMNS[section]
         return None
 
@@ -84,9 +89,16 @@ class UnitTreeModel(QAbstractItemModel):
             return QColor("#8a5a00")
         if role == Qt.ItemDataRole.ToolTipRole:
             # The tree has no room for address and note; the pointer shows them without opening the unit.
-            lines = [unit.name] + [f"{label}: {value}" for label, value in (
-                ("Loại đơn vị", unit.kind), ("Cấp", unit.level), ("Địa chỉ", unit.address), ("Ghi chú", unit.note))
-                if value]
+            lines = [unit.name] + [
+                f"{label}: {value}"
+                for label, value in (
+                    ("Loại đơn vị", unit.kind),
+                    ("Cấp", unit.level),
+                    ("Địa chỉ", unit.address),
+                    ("Ghi chú", unit.note),
+                )
+                if value
+            ]
             return "\n".join(lines)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

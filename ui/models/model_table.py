@@ -1,4 +1,5 @@
 """The model list as a lazy table: it holds ids only and fetches rows in blocks as they are shown."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -45,15 +46,14 @@ class ModelTableModel(QAbstractTableModel):
             self._cache.pop(model_id, None)
         positions = [self._ids.index(i) for i in model_ids if i in self._ids]
         if positions:
-            self.dataChanged.emit(self.index(min(positions), 0),
-                                  self.index(max(positions), self.columnCount() - 1))
+            self.dataChanged.emit(self.index(min(positions), 0), self.index(max(positions), self.columnCount() - 1))
 
     def _row(self, position: int) -> ModelRow | None:
         model_id = self._ids[position]
         row = self._cache.get(model_id)
         if row is None:
             start = (position // BLOCK) * BLOCK
-            block = [i for i in self._ids[start:start + BLOCK] if i not in self._cache]
+            block = [i for i in self._ids[start : start + BLOCK] if i not in self._cache]
             for fetched in rows_for_ids(block):
                 self._cache[fetched.id] = fetched
             row = self._cache.get(model_id)
@@ -87,8 +87,13 @@ class ModelTableModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()][0]
         value = {
-            "name": row.name, "kind": row.kind_label, "field": row.field, "unit": row.unit, "level": row.level,
-            "status": row.status_label, "year": str(row.year),
+            "name": row.name,
+            "kind": row.kind_label,
+            "field": row.field,
+            "unit": row.unit,
+            "level": row.level,
+            "status": row.status_label,
+            "year": str(row.year),
         }[key]
         if role == Qt.ItemDataRole.ToolTipRole and (key not in _LONG_TEXT or not value):
             return None  # the long names may be elided in their columns; the tooltip shows them whole

@@ -4,6 +4,7 @@ A typed value is validated and saved inside ``setData`` (one small write), so th
 same event.  Progress is kept up to date incrementally: the model says by how much the member's count of complete
 sheets changed instead of anyone recounting the council on the GUI thread.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from desktop_app import domain
 from desktop_app.appraisal import scoring
 from desktop_app.appraisal.aggregate import check_points, sheet_total
 from desktop_app.appraisal.criteria import criteria_set_for
@@ -46,9 +48,9 @@ def parse_block(text: str) -> list[list[str]]:
 @dataclass
 class PasteReport:
     saved_cells: int = 0
-    refused: list[str] = field(default_factory=list)    # "Dòng 3, TC2: ..." per refused cell
+    refused: list[str] = field(default_factory=list)  # "Dòng 3, TC2: ..." per refused cell
     skipped_rows: list[int] = field(default_factory=list)  # 1-based rows not scored (conflict of interest)
-    outside: int = 0                                      # cells beyond the last row or criterion
+    outside: int = 0  # cells beyond the last row or criterion
 
     def message(self) -> str:
         """What the user reads under the grid; empty when everything landed."""
@@ -62,7 +64,7 @@ class PasteReport:
 
 
 class ScoreGridModel(QAbstractTableModel):
-    refused = Signal(str)          # why a typed value was not accepted
+    refused = Signal(str)  # why a typed value was not accepted
     saved = Signal()
     completion_changed = Signal(int)  # change in the member's number of complete sheets (first keying only)
 
@@ -71,25 +73,25 @@ class ScoreGridModel(QAbstractTableModel):
         self.year = 0
         self.member_id: int | None = None
         self.keying = 1
-        self.kind = "tap_the"
+        self.kind = domain.KIND_COLLECTIVE
         self.criteria: list[CriterionInfo] = []
-        self.models: list[scoring.GridModel] = []
+        self.rows: list[scoring.GridModel] = []
         self.values: list[dict[int, float | None]] = []
         self.first: list[dict[int, float | None]] = []
         self.excluded: set[int] = set()
         self.locked_reason = ""
-        self._texts: list[list[str]] = []    # per row: each criterion's points as shown, then the total
+        self._texts: list[list[str]] = []  # per row: each criterion's points as shown, then the total
 
     def load(self, year: int, member_id: int | None, kind: str, keying: int = 1) -> None:
         """The member's whole grid from one service call (a few queries, none per model)."""
         self.beginResetModel()
         self.year, self.member_id, self.kind, self.keying = year, member_id, kind, keying
-        self.criteria, self.models, self.values, self.first, self.excluded = [], [], [], [], set()
+        self.criteria, self.rows, self.values, self.first, self.excluded = [], [], [], [], set()
         self.locked_reason = ""
         try:
             if year and member_id is not None:
                 grid = scoring.member_grid(year, member_id, kind, keying)
-                self.criteria, self.models, self.excluded = grid.criteria, grid.models, grid.excluded
+                self.criteria, self.rows, self.excluded = grid.criteria, grid.models, grid.excluded
                 self.values, self.first, self.locked_reason = grid.values, grid.first, grid.locked_reason
             elif year:
                 self.criteria = criteria_set_for(year, kind).criteria
@@ -103,7 +105,7 @@ class ScoreGridModel(QAbstractTableModel):
 
     # --- Qt API
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.models)
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.criteria) + 2
@@ -132,17 +134,16 @@ class ScoreGridModel(QAbstractTableModel):
 
     def is_score_cell(self, row: int, column: int) -> bool:
         """A criterion cell of a model the member scores (not the name, the total, or an abstention)."""
-        return (0 <= row < len(self.models) and 0 < column <= len(self.criteria)
-                and self.models[row].id not in self.excluded)
+        return 0 <= row < len(self.rows) and 0 < column <= len(self.criteria) and self.rows[row].id not in self.excluded
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
         if role not in _ROLES:
             return None
         row, column = index.row(), index.column()
-        if not 0 <= row < len(self.models):
+        if not 0 <= row < len(self.rows):
             return None
         if column == 0:
-            model = self.models[row]
+            model = self.rows[row]
             if role == _DISPLAY:
                 suffix = " — không chấm (xung đột lợi ích)" if model.id in self.excluded else ""
                 return f"{model.name}{suffix}"
@@ -151,11 +152,11 @@ class ScoreGridModel(QAbstractTableModel):
             return None
         if not 0 < column <= len(self.criteria) + 1:
             return None
-        if role == _DISPLAY or role == _EDIT:
+        if role in (_DISPLAY, _EDIT):
             return self._texts[row][column - 1]
         if role == _ALIGN:
             return _CENTER
-        excluded = self.models[row].id in self.excluded
+        excluded = self.rows[row].id in self.excluded
         if role == _BACKGROUND and excluded:
             return EXCLUDED
         if not self.first or column > len(self.criteria) or excluded:
@@ -166,7 +167,7 @@ class ScoreGridModel(QAbstractTableModel):
             return None
         if role == _BACKGROUND:
             return DIFFERENT
-        return f"Lần 1: {format_number(first)} — lần 2: {format_number(value)}"   # the tooltip
+        return f"Lần 1: {format_number(first)} — lần 2: {format_number(value)}"  # the tooltip
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Validate and save one cell; False (and ``refused`` with row and criterion) when it is not accepted."""
@@ -208,10 +209,10 @@ class ScoreGridModel(QAbstractTableModel):
         changed: dict[int, dict[int, float | None]] = {}
         for offset, cells in enumerate(block):
             row = top + offset
-            if row >= len(self.models):
+            if row >= len(self.rows):
                 report.outside += sum(1 for c in cells if c.strip())
                 continue
-            if self.models[row].id in self.excluded:
+            if self.rows[row].id in self.excluded:
                 report.skipped_rows.append(row + 1)
                 continue
             for shift, text in enumerate(cells):
@@ -244,9 +245,8 @@ class ScoreGridModel(QAbstractTableModel):
     def _save(self, rows: dict[int, dict[int, float | None]]) -> str:
         """Write the rows' sheets in one transaction; the reason in Vietnamese when that was not possible."""
         try:
-            scoring.save_sheets(self.year, self.member_id, {self.models[r].id: v for r, v in rows.items()},
-                                self.keying)
-        except AppError as exc:   # known: locked decision, disk full, read-only file...
+            scoring.save_sheets(self.year, self.member_id, {self.rows[r].id: v for r, v in rows.items()}, self.keying)
+        except AppError as exc:  # known: locked decision, disk full, read-only file...
             return str(exc)
         return ""
 
@@ -264,5 +264,9 @@ class ScoreGridModel(QAbstractTableModel):
     def differences(self) -> int:
         if not self.first:
             return 0
-        return sum(1 for row, values in enumerate(self.values) for cid, v in values.items()
-                   if v is not None and self.first[row].get(cid) != v)
+        return sum(
+            1
+            for row, values in enumerate(self.values)
+            for cid, v in values.items()
+            if v is not None and self.first[row].get(cid) != v
+        )

@@ -1,32 +1,46 @@
 """Danh mục: units as a tree (add, edit with kind and level, move, merge), and the fields, levels and unit kinds."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListView, QPushButton, QTabWidget,
-                               QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.errors import ValidationError
 from desktop_app.services import catalogues, units
 from desktop_app.services.units import UnitInfo, UnitInput
 
 from .. import messages
+from ..errors import attempt
 from ..models.catalogue_models import CatalogueListModel, UnitTreeModel
-from ..worker import show_error
 
 NO_PARENT = "(Không thuộc đơn vị nào)"
 ERROR_STYLE = "color: #b00020;"
 
 
-def _attempt(parent: QWidget, action) -> bool:
-    try:
+def _attempt(parent: QWidget, label: str, action: Callable[[], object]) -> bool:
+    """``action()`` as the user action ``label``; false (and the user told why) when it failed."""
+    with attempt(parent, label) as outcome:
         action()
-    except Exception as exc:  # noqa: BLE001 - known errors shown, bugs logged
-        show_error(parent, exc)
-        return False
-    return True
+    return outcome.ok
 
 
 def _button(parent: QWidget, text: str, action: Callable[[], object]) -> QPushButton:
@@ -43,10 +57,12 @@ class UnitDialog(QDialog):
     Everything is read from the widgets when «Lưu» is pressed (or Enter), so fast typing then Enter
     saves exactly what was typed.  A refused field shows its message beside it and the dialog stays open.
     """
+
     saved = Signal(int)
 
-    def __init__(self, parent: QWidget | None, unit: UnitInfo | None = None, *,
-                 parent_id: int | None = None, title: str = "") -> None:
+    def __init__(
+        self, parent: QWidget | None, unit: UnitInfo | None = None, *, parent_id: int | None = None, title: str = ""
+    ) -> None:
         super().__init__(parent)
         self.unit_id = unit.id if unit else None
         data = unit.to_input() if unit else UnitInput(name="", parent_id=parent_id)
@@ -68,8 +84,9 @@ class UnitDialog(QDialog):
         self._row(form, "Địa chỉ", self.address, "address")
         self.note = QLineEdit(data.note, self)
         self._row(form, "Ghi chú", self.note, "note")
-        buttons = messages.translate_buttons(QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self))
+        buttons = messages.translate_buttons(
+            QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)
         buttons.accepted.connect(self.accept)
@@ -125,8 +142,9 @@ class UnitDialog(QDialog):
             return None
         found = units.find_unit(text)
         if found is None:
-            raise ValidationError("Trực thuộc", f"«{text}» không có trong danh sách đơn vị; hãy chọn trong danh "
-                                  "sách.", key="parent")
+            raise ValidationError(
+                "Trực thuộc", f"«{text}» không có trong danh sách đơn vị; hãy chọn trong danh sách.", key="parent"
+            )
         return found.id
 
     def show_field_error(self, key: str, text: str) -> None:
@@ -136,28 +154,36 @@ class UnitDialog(QDialog):
         # window for a height-for-width label by itself, so the message would be cut off.
         layout = self.layout()
         layout.activate()
-        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
-            else layout.totalSizeHint().height()
+        needed = (
+            layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        )
         if needed > self.height():
             self.resize(self.width(), needed)
 
     def collect(self) -> UnitInput:
-        return UnitInput(name=self.name.text(), kind_id=self.kind.currentData(), level_id=self.level.currentData(),
-                         parent_id=self._parent_id(), address=self.address.text(), note=self.note.text())
+        return UnitInput(
+            name=self.name.text(),
+            kind_id=self.kind.currentData(),
+            level_id=self.level.currentData(),
+            parent_id=self._parent_id(),
+            address=self.address.text(),
+            note=self.note.text(),
+        )
 
     def save(self) -> bool:
         for label in self.errors.values():
             label.hide()
-        try:
-            info = units.save_unit(self.collect(), self.unit_id)
-        except ValidationError as err:
-            key = err.key if err.key in self.errors else "name"
-            self.show_field_error(key, err.message[:1].upper() + err.message[1:] if key == err.key else str(err))
-            {"name": self.name, "kind": self.kind, "level": self.level,
-             "parent": self.parent_unit}.get(key, self.name).setFocus()
-            return False
-        except Exception as exc:  # noqa: BLE001 - known errors shown, bugs logged
-            show_error(self, exc)
+        with attempt(self, "Lưu đơn vị") as outcome:
+            try:
+                info = units.save_unit(self.collect(), self.unit_id)
+            except ValidationError as err:  # shown beside its field, not in a message box
+                key = err.key if err.key in self.errors else "name"
+                self.show_field_error(key, err.message[:1].upper() + err.message[1:] if key == err.key else str(err))
+                {"name": self.name, "kind": self.kind, "level": self.level, "parent": self.parent_unit}.get(
+                    key, self.name
+                ).setFocus()
+                return False
+        if not outcome.ok:
             return False
         self.unit_id = info.id
         self.saved.emit(info.id)
@@ -173,9 +199,9 @@ class UnitsTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = UnitTreeModel(self)
+        self.tree_model = UnitTreeModel(self)
         self.tree = QTreeView(self)
-        self.tree.setModel(self.model)
+        self.tree.setModel(self.tree_model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Double-click and Enter open the unit; the arrow still folds a branch.
@@ -189,9 +215,14 @@ class UnitsTab(QWidget):
         self.tree.expandToDepth(0)
         self.unit_dialog: UnitDialog | None = None
         buttons = QHBoxLayout()
-        for text, action in (("Thêm đơn vị…", self.add_root), ("Thêm đơn vị trực thuộc…", self.add_child),
-                             ("Sửa…", self.edit), ("Chuyển sang đơn vị khác…", self.move),
-                             ("Gộp vào đơn vị khác…", self.merge), ("Xóa", self.delete)):
+        for text, action in (
+            ("Thêm đơn vị…", self.add_root),
+            ("Thêm đơn vị trực thuộc…", self.add_child),
+            ("Sửa…", self.edit),
+            ("Chuyển sang đơn vị khác…", self.move),
+            ("Gộp vào đơn vị khác…", self.merge),
+            ("Xóa", self.delete),
+        ):
             buttons.addWidget(_button(self, text, action))
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -199,24 +230,24 @@ class UnitsTab(QWidget):
         layout.addWidget(self.tree)
 
     def current(self) -> UnitInfo | None:
-        return self.model.unit_at(self.tree.currentIndex())
+        return self.tree_model.unit_at(self.tree.currentIndex())
 
     def refresh(self) -> None:
         """Re-read the units (a kind or level may have been renamed), keeping the selection, quietly."""
         unit = self.current()
-        self.model.reload()
+        self.tree_model.reload()
         self.tree.expandToDepth(0)
         if unit is not None:
             self._select(unit.id)
 
     def _select(self, unit_id: int) -> None:
-        index = self.model.index_of(unit_id)
+        index = self.tree_model.index_of(unit_id)
         if index.isValid():
             self.tree.setCurrentIndex(index)
             self.tree.scrollTo(index)
 
     def reload(self, select: int | None = None) -> None:
-        self.model.reload()
+        self.tree_model.reload()
         self.tree.expandToDepth(0)
         if select:
             self._select(select)
@@ -252,7 +283,7 @@ class UnitsTab(QWidget):
             messages.info(self, "Hãy chọn đơn vị cần sửa.")
             return
         fresh: list[UnitInfo] = []
-        if _attempt(self, lambda: fresh.append(units.get_unit(unit.id))):
+        if _attempt(self, "Mở đơn vị", lambda: fresh.append(units.get_unit(unit.id))):
             self._open(fresh[0], None, f"Sửa đơn vị «{unit.name}»")
 
     def _activated(self, index: QModelIndex) -> None:
@@ -260,7 +291,7 @@ class UnitsTab(QWidget):
             self.tree.setCurrentIndex(index)
             self.edit()
 
-    def _pick_other(self, unit, title: str, label: str, allow_root: bool) -> int | None | bool:
+    def _pick_other(self, unit, title: str, label: str, allow_root: bool) -> int | bool | None:
         others = [u for u in units.list_units() if u.id != unit.id]
         names = ([NO_PARENT] if allow_root else []) + [u.name for u in others]
         choice = messages.ask_item(self, title, label, names)
@@ -275,7 +306,7 @@ class UnitsTab(QWidget):
         if unit is None:
             return
         target = self._pick_other(unit, "Chuyển đơn vị", f"Chuyển «{unit.name}» vào:", allow_root=True)
-        if target is not False and _attempt(self, lambda: units.move_unit(unit.id, target)):
+        if target is not False and _attempt(self, "Chuyển đơn vị", lambda: units.move_unit(unit.id, target)):
             self.reload(unit.id)
 
     def merge(self) -> None:
@@ -285,9 +316,14 @@ class UnitsTab(QWidget):
         target = self._pick_other(unit, "Gộp đơn vị", f"Gộp «{unit.name}» vào đơn vị:", allow_root=False)
         if target is False:
             return
-        if messages.confirm(self, f"Mọi mô hình và đơn vị trực thuộc của «{unit.name}» sẽ chuyển sang đơn vị đã "
-                                  "chọn, rồi «" + unit.name + "» bị xóa. Tiếp tục?", danger=True, yes="Gộp"):
-            if _attempt(self, lambda: units.merge_units(unit.id, target)):
+        if messages.confirm(
+            self,
+            f"Mọi mô hình và đơn vị trực thuộc của «{unit.name}» sẽ chuyển sang đơn vị đã "
+            "chọn, rồi «" + unit.name + "» bị xóa. Tiếp tục?",
+            danger=True,
+            yes="Gộp",
+        ):
+            if _attempt(self, "Gộp đơn vị", lambda: units.merge_units(unit.id, target)):
                 self.reload(target)
 
     def delete(self) -> None:
@@ -295,7 +331,7 @@ class UnitsTab(QWidget):
         if unit is None:
             return
         if messages.confirm(self, f"Xóa đơn vị «{unit.name}»?", danger=True, yes="Xóa", no="Không xóa"):
-            if _attempt(self, lambda: units.delete_unit(unit.id)):
+            if _attempt(self, "Xóa đơn vị", lambda: units.delete_unit(unit.id)):
                 self.reload()
 
 
@@ -306,13 +342,19 @@ class CatalogueTab(QWidget):
         super().__init__(parent)
         self.catalogue = catalogue
         self.label = catalogues.CATALOGUES[catalogue][1]
-        self.model = CatalogueListModel(catalogue, self)
+        self.list_model = CatalogueListModel(catalogue, self)
         self.view = QListView(self)
-        self.view.setModel(self.model)
+        self.view.setModel(self.list_model)
         self.view.activated.connect(lambda _index: self.rename())
         buttons = QVBoxLayout()
-        for text, action in (("Thêm…", self.add), ("Đổi tên…", self.rename), ("Lên", lambda: self.move(-1)),
-                             ("Xuống", lambda: self.move(1)), ("Ẩn / hiện", self.toggle), ("Xóa", self.delete)):
+        for text, action in (
+            ("Thêm…", self.add),
+            ("Đổi tên…", self.rename),
+            ("Lên", lambda: self.move(-1)),
+            ("Xuống", lambda: self.move(1)),
+            ("Ẩn / hiện", self.toggle),
+            ("Xóa", self.delete),
+        ):
             buttons.addWidget(_button(self, text, action))
         buttons.addStretch(1)
         layout = QHBoxLayout(self)
@@ -320,19 +362,21 @@ class CatalogueTab(QWidget):
         layout.addLayout(buttons)
 
     def current(self):
-        return self.model.item(self.view.currentIndex().row())
+        return self.list_model.item(self.view.currentIndex().row())
 
     def reload(self, select_id: int | None = None) -> None:
-        self.model.reload()
-        for row in range(self.model.rowCount()):
-            if self.model.item(row).id == select_id:
-                self.view.setCurrentIndex(self.model.index(row))
+        self.list_model.reload()
+        for row in range(self.list_model.rowCount()):
+            if self.list_model.item(row).id == select_id:
+                self.view.setCurrentIndex(self.list_model.index(row))
         self.changed.emit()
 
     def add(self) -> None:
         name = messages.ask_text(self, f"Thêm {self.label.lower()}", "Tên:")
         created = []
-        if name is not None and _attempt(self, lambda: created.append(catalogues.create(self.catalogue, name))):
+        if name is not None and _attempt(
+            self, f"Thêm {self.label.lower()}", lambda: created.append(catalogues.create(self.catalogue, name))
+        ):
             self.reload(created[0].id)
 
     def rename(self) -> None:
@@ -340,33 +384,42 @@ class CatalogueTab(QWidget):
         if item is None:
             return
         name = messages.ask_text(self, f"Đổi tên {self.label.lower()}", "Tên mới:", item.name)
-        if name is not None and _attempt(self, lambda: catalogues.update(self.catalogue, item.id, name=name)):
+        if name is not None and _attempt(
+            self, f"Đổi tên {self.label.lower()}", lambda: catalogues.update(self.catalogue, item.id, name=name)
+        ):
             self.reload(item.id)
 
     def move(self, step: int) -> None:
         row = self.view.currentIndex().row()
-        item, other = self.model.item(row), self.model.item(row + step)
+        item, other = self.list_model.item(row), self.list_model.item(row + step)
         if item is None or other is None:
             return
         # Renumber the whole list so equal sort orders cannot make the swap a no-op.
-        items = [self.model.item(r) for r in range(self.model.rowCount())]
+        items = [self.list_model.item(r) for r in range(self.list_model.rowCount())]
         items[row], items[row + step] = items[row + step], items[row]
-        if _attempt(self, lambda: [catalogues.update(self.catalogue, it.id, sort_order=i)
-                                   for i, it in enumerate(items, start=1)]):
+        if _attempt(
+            self,
+            f"Sắp xếp {self.label.lower()}",
+            lambda: [catalogues.update(self.catalogue, it.id, sort_order=i) for i, it in enumerate(items, start=1)],
+        ):
             self.reload(item.id)
 
     def toggle(self) -> None:
         item = self.current()
-        if item is not None and _attempt(self, lambda: catalogues.update(self.catalogue, item.id,
-                                                                         active=not item.active)):
+        if item is not None and _attempt(
+            self,
+            f"Ẩn / hiện {self.label.lower()}",
+            lambda: catalogues.update(self.catalogue, item.id, active=not item.active),
+        ):
             self.reload(item.id)
 
     def delete(self) -> None:
         item = self.current()
         if item is None:
             return
-        if messages.confirm(self, f"Xóa «{item.name}» khỏi danh mục {self.label.lower()}?", danger=True, yes="Xóa",
-                            no="Không xóa") and _attempt(self, lambda: catalogues.delete(self.catalogue, item.id)):
+        if messages.confirm(
+            self, f"Xóa «{item.name}» khỏi danh mục {self.label.lower()}?", danger=True, yes="Xóa", no="Không xóa"
+        ) and _attempt(self, f"Xóa {self.label.lower()}", lambda: catalogues.delete(self.catalogue, item.id)):
             self.reload()
 
 
@@ -393,4 +446,4 @@ class CataloguesPage(QTabWidget):
     def refresh(self) -> None:
         self.units_tab.refresh()
         for tab in self.lists.values():
-            tab.model.reload()
+            tab.list_model.reload()

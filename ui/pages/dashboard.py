@@ -3,16 +3,15 @@
 A new office (no units, or no model in the year) sees instead where to start: the yearly cycle as
 numbered steps, each ticked once done, each with a button that goes there.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries,
-                              QValueAxis)
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop_app import domain, workspace
 from desktop_app.services import catalogues, statistics
@@ -31,27 +30,47 @@ BLUE, GREEN = QColor("#2f6db5"), QColor("#2e8b57")
 class Step:
     key: str
     title: str
-    short: str                                # in the small strip above the charts
+    short: str  # in the small strip above the charts
     help: str
-    actions: tuple[tuple[str, str], ...]      # (button text, what MainWindow.go_to_step opens)
+    actions: tuple[tuple[str, str], ...]  # (button text, what MainWindow.go_to_step opens)
 
 
 STEPS = (
-    Step("units", "Thêm đơn vị", "Đơn vị",
-         "Khai báo các đơn vị đăng ký: chi bộ, chính quyền, Mặt trận và đoàn thể, thôn, tổ dân phố, trường học…",
-         (("Thêm đơn vị", "units"),)),
-    Step("models", "Đăng ký mô hình, điển hình", "Đăng ký",
-         "Nhập từng mô hình (tập thể) và điển hình (cá nhân), hoặc nhập cả danh sách các đơn vị gửi lên bằng Excel.",
-         (("Đăng ký mô hình", "add_model"), ("Nhập từ Excel…", "import"))),
-    Step("appraisal", "Thẩm định, chấm điểm", "Chấm điểm",
-         "Lập hội đồng thẩm định, xem lại bộ tiêu chí, nhập điểm của từng thành viên.",
-         (("Thẩm định", "appraisal"),)),
-    Step("recognition", "Công nhận", "Công nhận",
-         "Ban hành quyết định công nhận kèm danh sách mô hình, điển hình đạt yêu cầu.",
-         (("Công nhận", "recognition"),)),
-    Step("reports", "In báo cáo", "Báo cáo",
-         "In danh sách, phiếu chấm, quyết định, giấy khen, báo cáo thống kê (PDF) hoặc xuất Excel.",
-         (("In báo cáo", "reports"),)),
+    Step(
+        "units",
+        "Thêm đơn vị",
+        "Đơn vị",
+        "Khai báo các đơn vị đăng ký: chi bộ, chính quyền, Mặt trận và đoàn thể, thôn, tổ dân phố, trường học…",
+        (("Thêm đơn vị", "units"),),
+    ),
+    Step(
+        "models",
+        "Đăng ký mô hình, điển hình",
+        "Đăng ký",
+        "Nhập từng mô hình (tập thể) và điển hình (cá nhân), hoặc nhập cả danh sách các đơn vị gửi lên bằng Excel.",
+        (("Đăng ký mô hình", "add_model"), ("Nhập từ Excel…", "import")),
+    ),
+    Step(
+        "appraisal",
+        "Thẩm định, chấm điểm",
+        "Chấm điểm",
+        "Lập hội đồng thẩm định, xem lại bộ tiêu chí, nhập điểm của từng thành viên.",
+        (("Thẩm định", "appraisal"),),
+    ),
+    Step(
+        "recognition",
+        "Công nhận",
+        "Công nhận",
+        "Ban hành quyết định công nhận kèm danh sách mô hình, điển hình đạt yêu cầu.",
+        (("Công nhận", "recognition"),),
+    ),
+    Step(
+        "reports",
+        "In báo cáo",
+        "Báo cáo",
+        "In danh sách, phiếu chấm, quyết định, giấy khen, báo cáo thống kê (PDF) hoặc xuất Excel.",
+        (("In báo cáo", "reports"),),
+    ),
 )
 
 
@@ -69,21 +88,31 @@ def step_states(progress: statistics.YearProgress) -> dict[str, tuple[bool, str]
     else:
         recognition = "Chưa công nhận."
     return {
-        "units": (progress.units_done, f"Đã có {format_number(progress.units)} đơn vị."
-                  if progress.units else "Chưa có đơn vị nào."),
-        "models": (progress.models_done, f"Năm {year}: {format_number(progress.registered)} mô hình, điển hình."
-                   if progress.registered else f"Năm {year} chưa có mô hình, điển hình nào."),
+        "units": (
+            progress.units_done,
+            f"Đã có {format_number(progress.units)} đơn vị." if progress.units else "Chưa có đơn vị nào.",
+        ),
+        "models": (
+            progress.models_done,
+            f"Năm {year}: {format_number(progress.registered)} mô hình, điển hình."
+            if progress.registered
+            else f"Năm {year} chưa có mô hình, điển hình nào.",
+        ),
         "appraisal": (progress.scoring_done, scoring),
         "recognition": (progress.recognition_done, recognition),
-        # Printing leaves no trace in the database, so this step is never ticked.
-        "reports": (False, "Sau khi công nhận, hoặc bất cứ lúc nào cần."),
+        "reports": (
+            progress.reports_done,
+            f"Đã in hoặc lưu {format_number(progress.documents)} loại văn bản."
+            if progress.documents
+            else "Sau khi công nhận, hoặc bất cứ lúc nào cần.",
+        ),
     }
 
 
 class _StepRow(QFrame):
     """One numbered step of the start guide: a number (a tick once done), what to do, buttons."""
 
-    def __init__(self, number: int, step: Step, guide: "StartGuide") -> None:
+    def __init__(self, number: int, step: Step, guide: StartGuide) -> None:
         super().__init__(guide)
         self.number = number
         self.setObjectName("step_row")
@@ -126,14 +155,16 @@ class _StepRow(QFrame):
         self.done = done
         self.badge.setText("✓" if done else str(self.number))
         colour = "#2e8b57" if done else "#1f4e8c"
-        self.badge.setStyleSheet(f"background: {colour}; color: white; border-radius: 17px; font-weight: bold;"
-                                 "font-size: 13pt;")
+        self.badge.setStyleSheet(
+            f"background: {colour}; color: white; border-radius: 17px; font-weight: bold;font-size: 13pt;"
+        )
         self.state.setText(text)
         self.state.setStyleSheet(f"color: {'#2e8b57' if done else '#8a5a00'};")
 
 
 class StartGuide(QWidget):
     """Where to start, for a year without data."""
+
     step_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -154,8 +185,11 @@ class StartGuide(QWidget):
         self.demo_row = QWidget(self)
         demo_layout = QHBoxLayout(self.demo_row)
         demo_layout.setContentsMargins(0, 6, 0, 0)
-        demo_hint = QLabel("Muốn xem trước một năm đã làm xong trông thế nào? Mở dữ liệu mẫu (tệp riêng, không "
-                           "lẫn vào dữ liệu của cơ quan).", self.demo_row)
+        demo_hint = QLabel(
+            "Muốn xem trước một năm đã làm xong trông thế nào? Mở dữ liệu mẫu (tệp riêng, không "
+            "lẫn vào dữ liệu của cơ quan).",
+            self.demo_row,
+        )
         demo_hint.setWordWrap(True)
         demo_hint.setStyleSheet("color: #444;")
         self.demo_button = QPushButton("Xem thử với dữ liệu mẫu", self.demo_row)
@@ -168,6 +202,7 @@ class StartGuide(QWidget):
     def action_emitter(self, action: str):
         def emit() -> None:  # no parameters: clicked()'s bool is not passed on
             self.step_requested.emit(action)
+
         return emit
 
     def button(self, action: str) -> QPushButton:
@@ -189,6 +224,7 @@ class StartGuide(QWidget):
 
 class StepStrip(QFrame):
     """The same steps, one line, above the charts of a year that has data."""
+
     step_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -213,6 +249,7 @@ class StepStrip(QFrame):
     def _emitter(self, action: str):
         def emit() -> None:
             self.step_requested.emit(action)
+
         return emit
 
     def update_steps(self, progress: statistics.YearProgress) -> None:

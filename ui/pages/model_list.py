@@ -1,21 +1,35 @@
 """Mô hình - điển hình: the filtered, searchable list with bulk actions."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
-                               QPushButton, QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import domain
-from desktop_app.services import catalogues, status as status_service, units, yearly
+from desktop_app.services import catalogues, units, yearly
+from desktop_app.services import status as status_service
 from desktop_app.services.models import ModelFilter, delete_models
 from desktop_app.text import format_number
 
 from .. import messages
+from ..errors import attempt
 from ..models.model_table import ModelTableModel
-from ..worker import show_error
 
 
 def _on_click(button: QPushButton, action: Callable[[], None]) -> None:
@@ -42,14 +56,15 @@ class ModelListPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.year: int | None = None
-        self.model = ModelTableModel(self)
+        self.table_model = ModelTableModel(self)
         self._debounce = QTimer(self, singleShot=True, interval=200)
         self._debounce.timeout.connect(self.apply_filter)
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Tìm theo tên, đơn vị, địa chỉ… (gõ không dấu cũng được)")
-        self.search.setToolTip("Gõ vài chữ của tên mô hình, đơn vị, địa chỉ hoặc họ tên; không cần dấu, "
-                               "không phân biệt chữ hoa")
+        self.search.setToolTip(
+            "Gõ vài chữ của tên mô hình, đơn vị, địa chỉ hoặc họ tên; không cần dấu, không phân biệt chữ hoa"
+        )
         self.search.setClearButtonEnabled(True)
         # Wide enough for its whole hint, clear button included, so the hint is never cut.
         hint_width = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
@@ -79,7 +94,7 @@ class ModelListPage(QWidget):
             filters.addWidget(combo, 1)
 
         self.table = QTableView(self)
-        self.table.setModel(self.model)
+        self.table.setModel(self.table_model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -123,8 +138,7 @@ class ModelListPage(QWidget):
         self.count_label = QLabel(self)
 
         actions = QHBoxLayout()
-        for widget in (self.new_button, self.edit_button, self.status_button, self.delete_button,
-                       self.new_year_button):
+        for widget in (self.new_button, self.edit_button, self.status_button, self.delete_button, self.new_year_button):
             actions.addWidget(widget)
         self.extra_actions = actions  # other screens (Excel import) add their buttons here
         actions.addStretch(1)
@@ -146,8 +160,10 @@ class ModelListPage(QWidget):
 
     # --- data
     def reload_catalogues(self) -> None:
-        for combo, items in ((self.field_combo, catalogues.list_items("field")),
-                             (self.level_combo, catalogues.list_items("level"))):
+        for combo, items in (
+            (self.field_combo, catalogues.list_items("field")),
+            (self.level_combo, catalogues.list_items("level")),
+        ):
             self._fill(combo, [(i.name, i.id) for i in items])
         self._fill(self.unit_combo, [(u.name, u.id) for u in units.list_units(include_inactive=False)])
         self._fit_catalogue_columns()
@@ -156,9 +172,11 @@ class ModelListPage(QWidget):
         """The level and status columns as wide as their longest name ("Cơ sở (xã, phường)")."""
         metrics = self.table.fontMetrics()
         padding = 18  # cell margins and the grid line
-        for column, names in ((4, [self.level_combo.itemText(i) for i in range(1, self.level_combo.count())]),
-                              (5, list(domain.STATUSES.values()))):
-            header = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+        for column, names in (
+            (4, [self.level_combo.itemText(i) for i in range(1, self.level_combo.count())]),
+            (5, list(domain.STATUSES.values())),
+        ):
+            header = str(self.table_model.headerData(column, Qt.Orientation.Horizontal))
             widest = max([metrics.horizontalAdvance(n) for n in names] + [metrics.horizontalAdvance(header)])
             self.table.setColumnWidth(column, min(widest + padding, 220))
         for combo in (self.field_combo, self.level_combo, self.unit_combo):
@@ -183,14 +201,20 @@ class ModelListPage(QWidget):
         self.apply_filter()
 
     def current_filter(self) -> ModelFilter:
-        return ModelFilter(year=self.year, text=self.search.text(), field_id=self.field_combo.currentData(),
-                           level_id=self.level_combo.currentData(), unit_id=self.unit_combo.currentData(),
-                           kind=self.kind_combo.currentData(), status=self.status_combo.currentData())
+        return ModelFilter(
+            year=self.year,
+            text=self.search.text(),
+            field_id=self.field_combo.currentData(),
+            level_id=self.level_combo.currentData(),
+            unit_id=self.unit_combo.currentData(),
+            kind=self.kind_combo.currentData(),
+            status=self.status_combo.currentData(),
+        )
 
     def apply_filter(self) -> None:
         self._debounce.stop()
-        self.model.set_filter(self.current_filter())
-        self.count_label.setText(f"{format_number(self.model.rowCount())} mô hình, điển hình")
+        self.table_model.set_filter(self.current_filter())
+        self.count_label.setText(f"{format_number(self.table_model.rowCount())} mô hình, điển hình")
         self._update_actions()
 
     def clear_filters(self) -> None:
@@ -203,8 +227,7 @@ class ModelListPage(QWidget):
         self.search.blockSignals(False)
         self.apply_filter()
 
-    def show_filtered(self, *, field_id: int | None = None, kind: str | None = None,
-                      status: str | None = None) -> None:
+    def show_filtered(self, *, field_id: int | None = None, kind: str | None = None, status: str | None = None) -> None:
         """Open the list with only these filters (used by the dashboard)."""
         self.clear_filters()
         for combo, value in ((self.field_combo, field_id), (self.kind_combo, kind), (self.status_combo, status)):
@@ -216,7 +239,7 @@ class ModelListPage(QWidget):
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.model_id(r) for r in rows]
+        return [self.table_model.model_id(r) for r in rows]
 
     def _update_actions(self) -> None:
         count = len(self.selected_ids())
@@ -233,16 +256,17 @@ class ModelListPage(QWidget):
 
     def _open_editor(self, model_id: int | None) -> None:
         from ..editor import ModelEditorDialog
+
         dialog = ModelEditorDialog(self, model_id, self.year or 0)
         dialog.saved.connect(lambda _id: self._after_save(_id))
         dialog.exec()
 
     def _after_save(self, model_id: int) -> None:
-        self.model.reload()
-        position = self.model.position_of(model_id)
+        self.table_model.reload()
+        position = self.table_model.position_of(model_id)
         if position >= 0:
             self.table.selectRow(position)
-        self.count_label.setText(f"{format_number(self.model.rowCount())} mô hình, điển hình")
+        self.count_label.setText(f"{format_number(self.table_model.rowCount())} mô hình, điển hình")
         self.changed.emit()
 
     def add_model(self) -> None:
@@ -251,7 +275,7 @@ class ModelListPage(QWidget):
     def edit_current(self) -> None:
         ids = self.selected_ids()
         if not ids and self.table.currentIndex().isValid():
-            ids = [self.model.model_id(self.table.currentIndex().row())]
+            ids = [self.table_model.model_id(self.table.currentIndex().row())]
         if ids:
             self._open_editor(ids[0])
 
@@ -260,10 +284,9 @@ class ModelListPage(QWidget):
         if not ids:
             return
         label = domain.status_label(new_status)
-        try:
+        with attempt(self, f"Chuyển sang trạng thái «{label}»") as checked:
             status_service.check_manual(new_status)  # before asking: a refused move needs no confirmation
-        except Exception as exc:  # noqa: BLE001 - a Vietnamese message saying where to do it
-            show_error(self, exc)
+        if not checked.ok:
             return
         reason = ""
         if new_status in domain.NEEDS_REASON:
@@ -272,12 +295,11 @@ class ModelListPage(QWidget):
                 return
         elif not messages.confirm(self, f"Chuyển {len(ids)} mô hình, điển hình đã chọn sang trạng thái «{label}»?"):
             return
-        try:
+        with attempt(self, f"Chuyển sang trạng thái «{label}»") as outcome:
             changed = status_service.change_status(ids, new_status, reason)
-        except Exception as exc:  # noqa: BLE001 - shown to the user or logged as a bug
-            show_error(self, exc)
+        if not outcome.ok:
             return
-        self.model.refresh_rows(ids)
+        self.table_model.refresh_rows(ids)
         self.window().statusBar().showMessage(f"Đã chuyển {changed} mô hình sang «{label}».", 5000)
         self.changed.emit()
 
@@ -285,14 +307,19 @@ class ModelListPage(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        if not messages.confirm(self, f"Xóa hẳn {len(ids)} mô hình, điển hình đã chọn cùng chỉ tiêu, minh chứng "
-                                      "và lịch sử của chúng? Không thể hoàn tác.", title="Xóa mô hình",
-                                danger=True, yes="Xóa", no="Không xóa"):
+        if not messages.confirm(
+            self,
+            f"Xóa hẳn {len(ids)} mô hình, điển hình đã chọn cùng chỉ tiêu, minh chứng "
+            "và lịch sử của chúng? Không thể hoàn tác.",
+            title="Xóa mô hình",
+            danger=True,
+            yes="Xóa",
+            no="Không xóa",
+        ):
             return
-        try:
+        with attempt(self, "Xóa mô hình, điển hình") as outcome:
             deleted = delete_models(ids)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        if not outcome.ok:
             return
         self.apply_filter()
         self.window().statusBar().showMessage(f"Đã xóa {deleted} mô hình, điển hình.", 5000)
@@ -306,14 +333,16 @@ class ModelListPage(QWidget):
         if not candidates:
             messages.info(self, f"Không còn mô hình nào của năm {self.year} cần chuyển sang năm {target}.")
             return
-        if not messages.confirm(self, f"Chép {len(candidates)} mô hình, điển hình đang duy trì của năm {self.year} "
-                                      f"sang năm {target}? Bản ghi mới ở trạng thái «Đăng ký», kết quả để trống và "
-                                      "liên kết với bản ghi năm nay."):
+        if not messages.confirm(
+            self,
+            f"Chép {len(candidates)} mô hình, điển hình đang duy trì của năm {self.year} "
+            f"sang năm {target}? Bản ghi mới ở trạng thái «Đăng ký», kết quả để trống và "
+            "liên kết với bản ghi năm nay.",
+        ):
             return
-        try:
+        with attempt(self, f"Chép mô hình, điển hình sang năm {target}") as outcome:
             created = yearly.copy_to_year([c.id for c in candidates], target)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        if not outcome.ok:
             return
         messages.info(self, f"Đã chép {len(created)} mô hình, điển hình sang năm {target}.")
         self.changed.emit()

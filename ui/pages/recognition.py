@@ -3,13 +3,25 @@
 Beside the form, the models the decision recognises: before it is issued those that pass, after it those it
 recognised, so the clerk sees exactly who is on the list.
 """
+
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 import desktop_app.appraisal.results as results_service
 from desktop_app.appraisal import decision as decision_service
@@ -19,8 +31,8 @@ from desktop_app.services import settings
 from desktop_app.text import format_date, format_number
 
 from .. import messages
+from ..errors import attempt
 from ..models.appraisal_tables import PassingTableModel
-from ..worker import show_error
 
 
 class RecognitionPage(QWidget):
@@ -76,9 +88,12 @@ class RecognitionPage(QWidget):
         buttons.addWidget(self.unlock_button)
         buttons.addStretch(1)
         self.buttons_row = buttons  # the main window adds the print buttons here
-        explain = QLabel("Khi ban hành, các mô hình đạt yêu cầu chuyển sang «Công nhận», các mô hình còn lại sang "
-                         "«Không công nhận»; điểm, bộ tiêu chí và cách tính được chốt cùng quyết định để in lại danh "
-                         "sách đúng như đã ký. Muốn sửa sau đó phải mở khóa và ghi lý do.", self)
+        explain = QLabel(
+            "Khi ban hành, các mô hình đạt yêu cầu chuyển sang «Công nhận», các mô hình còn lại sang "
+            "«Không công nhận»; điểm, bộ tiêu chí và cách tính được chốt cùng quyết định để in lại danh "
+            "sách đúng như đã ký. Muốn sửa sau đó phải mở khóa và ghi lý do.",
+            self,
+        )
         explain.setWordWrap(True)
         explain.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
@@ -108,31 +123,44 @@ class RecognitionPage(QWidget):
         self.summary.setText(
             f"Năm {self.year}: {format_number(len(items))} mô hình, điển hình; đủ điều kiện công nhận "
             f"{format_number(len(recognised))} (tiêu biểu {format_number(len(outstanding))}); chưa có điểm "
-            f"{format_number(len(unscored))}.")
+            f"{format_number(len(unscored))}."
+        )
         self.passing.set_items([r for _, results in results_service.by_kind(recognised) for r in results])
         if current is None:
             self.state.setText(f"<b>Năm {self.year} chưa có quyết định công nhận.</b>")
             values = ("", "", office.issuing_body, office.signer_name, office.signer_title, office.signing_authority)
         else:
             lock = "đã chốt kết quả" if current.locked else "đang mở khóa để sửa"
-            self.state.setText(f"<b>Quyết định số {decision_reference(current.number, office)} ngày "
-                               f"{format_date(current.date)}</b> — {lock}; công nhận "
-                               f"{format_number(sum(r.recognised for r in current.results))} mô hình, điển hình.")
-            values = (current.number, format_date(current.date), current.issuing_body, current.signer_name,
-                      current.signer_title, current.authority)
+            self.state.setText(
+                f"<b>Quyết định số {decision_reference(current.number, office)} ngày "
+                f"{format_date(current.date)}</b> — {lock}; công nhận "
+                f"{format_number(sum(r.recognised for r in current.results))} mô hình, điển hình."
+            )
+            values = (
+                current.number,
+                format_date(current.date),
+                current.issuing_body,
+                current.signer_name,
+                current.signer_title,
+                current.authority,
+            )
         if current is not None and current.locked:
-            self.list_title.setText(f"Được công nhận theo Quyết định số {decision_reference(current.number, office)}"
-                                    f": {format_number(len(recognised))} mô hình, điển hình")
+            self.list_title.setText(
+                f"Được công nhận theo Quyết định số {decision_reference(current.number, office)}"
+                f": {format_number(len(recognised))} mô hình, điển hình"
+            )
             problems: list[str] = []  # the criteria no longer matter: the results are frozen
         else:
             when = "quyết định chưa ban hành" if current is None else "quyết định đang mở khóa để sửa"
-            self.list_title.setText(f"Đủ điều kiện công nhận ({when}): {format_number(len(recognised))} mô hình, "
-                                    "điển hình")
+            self.list_title.setText(
+                f"Đủ điều kiện công nhận ({when}): {format_number(len(recognised))} mô hình, điển hình"
+            )
             problems = decision_service.criteria_warnings(self.year)
         self.warning.setText("\n".join(problems))
         self.warning.setVisible(bool(problems))
-        for edit, value in zip((self.number, self.day, self.issuing_body, self.signer_name, self.signer_title,
-                                self.authority), values):
+        for edit, value in zip(
+            (self.number, self.day, self.issuing_body, self.signer_name, self.signer_title, self.authority), values
+        ):
             edit.setText(value)
             edit.setEnabled(current is None or not current.locked)
         if current is None and not self.day.text():
@@ -148,16 +176,21 @@ class RecognitionPage(QWidget):
             question = "Lưu ý: " + " ".join(problems) + "\n\n" + question
         if not messages.confirm(self, question, yes="Ban hành", no="Chưa", danger=bool(problems)):
             return
-        try:
-            decision_service.issue_decision(
-                self.year, self.number.text(), self.day.text(), issuing_body=self.issuing_body.text(),
-                signer_name=self.signer_name.text(), signer_title=self.signer_title.text(),
-                authority=self.authority.text())
-        except ValidationError as err:
-            self.error.setText(str(err))
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        with attempt(self, "Ban hành quyết định công nhận") as outcome:
+            try:
+                decision_service.issue_decision(
+                    self.year,
+                    self.number.text(),
+                    self.day.text(),
+                    issuing_body=self.issuing_body.text(),
+                    signer_name=self.signer_name.text(),
+                    signer_title=self.signer_title.text(),
+                    authority=self.authority.text(),
+                )
+            except ValidationError as err:  # shown under the form, beside what to correct
+                self.error.setText(str(err))
+                return
+        if not outcome.ok:
             return
         self.refresh()
         self.changed.emit()
@@ -167,9 +200,8 @@ class RecognitionPage(QWidget):
         reason = messages.ask_text(self, "Mở khóa quyết định", "Lý do mở khóa (được ghi lại):")
         if reason is None:
             return
-        try:
+        with attempt(self, "Mở khóa quyết định") as outcome:
             decision_service.unlock_decision(self.year, reason)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        if not outcome.ok:
             return
         self.refresh()

@@ -5,24 +5,54 @@ request supersedes the older (cancelled if it has not finished, its result ignor
 are always those of the document chosen.  Printing builds (or reuses) the PDF, asks for the printer, then renders
 and paints the chosen pages on the worker with progress and «Hủy».
 """
+
 from __future__ import annotations
 
 import itertools
 import shutil
 import tempfile
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import shiboken6
 from PySide6.QtCore import QRectF, QSettings, QSizeF, Qt, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSizePolicy, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop_app.documents import DOCUMENTS, Options, build_excel, build_pdf
+from desktop_app.documents import (
+    BLANK,
+    CERTIFICATE_TITLE,
+    DOCUMENTS,
+    GROUP_BY,
+    MODEL,
+    PAPER,
+    PROPOSAL,
+    STYLE,
+    DocumentKind,
+    Options,
+    OptionSpec,
+    build_excel,
+    build_pdf,
+    option_specs,
+)
 from desktop_app.documents.preview import PageImage, PageSize, page_count, page_sizes, render_pages
 from desktop_app.errors import AppError, Cancelled
 from desktop_app.services.models import ModelFilter, list_models
@@ -35,6 +65,7 @@ from ..worker import Job, run_job, show_error
 PREVIEW_PAGES = 12
 PREVIEW_DPI = 100
 PRINT_DPI = 300
+ALL_MODELS = "Tất cả mô hình, điển hình"
 
 Key = tuple[str, Options]  # what a preview is of: the document and its options
 
@@ -88,9 +119,15 @@ def print_pdf(task: TaskState, printer: QPrinter, path: Path, pages: Sequence[in
             target = QRectF(painter.viewport())
             size = QSizeF(image.size()).scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(QRectF(target.x() + (target.width() - size.width()) / 2,
-                                     target.y() + (target.height() - size.height()) / 2, size.width(), size.height()),
-                              image)
+            painter.drawImage(
+                QRectF(
+                    target.x() + (target.width() - size.width()) / 2,
+                    target.y() + (target.height() - size.height()) / 2,
+                    size.width(),
+                    size.height(),
+                ),
+                image,
+            )
         task.progress(len(pages), len(pages), "Đã gửi hết các trang")
     except Cancelled:
         printer.abort()  # the spooler drops what it has, rather than printing half a document
@@ -131,6 +168,7 @@ class ReportsPage(QWidget):
     preview_ready = Signal(int)  # number of pages of the document now previewed
     preview_failed = Signal(str)  # why the chosen document has no preview (nothing to print yet, an error)
     printed = Signal(int)  # sheets sent to the printer
+    produced = Signal(str)  # code of a document that was printed or saved (the first screen ticks its last step)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,39 +200,22 @@ class ReportsPage(QWidget):
         # Long option texts wrap under their label instead of being cut at the pane's edge.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.style_box = QComboBox(box)
-        for label, code in (("Theo cài đặt của cơ quan", None), ("Thể thức văn bản của Đảng", "dang"),
-                            ("Thể thức văn bản hành chính (Nhà nước)", "nha_nuoc")):
-            self.style_box.addItem(label, code)
-        self.group_box = QComboBox(box)
-        self.group_box.addItem("Theo lĩnh vực", "field")
-        self.group_box.addItem("Theo đơn vị", "unit")
-        self.proposal_box = QCheckBox("Danh sách đề nghị (trước khi có quyết định)", box)
-        self.blank_box = QCheckBox("Phiếu để trống (chấm trên giấy)", box)
-        self.paper_box = QComboBox(box)
-        self.paper_box.addItem("A4 ngang", "A4")
-        self.paper_box.addItem("A3 ngang", "A3")
-        self.title_box = QComboBox(box)
-        self.title_box.addItem("Giấy khen", "giay_khen")
-        self.title_box.addItem("Giấy chứng nhận", "chung_nhan")
-        self.model_box = QComboBox(box)
-        # A model's name can be 200 characters: the box takes the pane's width and shows the whole name as a tip.
-        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.model_box.setMinimumContentsLength(20)
-        self.model_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.model_box.currentIndexChanged.connect(
-            lambda _: self.model_box.setToolTip(self.model_box.currentData(Qt.ItemDataRole.ToolTipRole) or ""))
-        self.rows: dict[str, QWidget] = {}
-        for key, label, widget in (("style", "Thể thức", self.style_box), ("group", "Nhóm", self.group_box),
-                                   ("proposal", "", self.proposal_box), ("blank", "", self.blank_box),
-                                   ("paper", "Khổ giấy", self.paper_box), ("title", "Tên giấy", self.title_box),
-                                   ("model", "Mô hình", self.model_box)):
-            form.addRow(label, widget)
-            self.rows[key] = widget
-        for widget in (self.style_box, self.group_box, self.paper_box, self.title_box, self.model_box):
-            widget.currentIndexChanged.connect(self._options_changed)
-        for widget in (self.proposal_box, self.blank_box):
-            widget.toggled.connect(self._options_changed)
+        # One row per option some document takes, built from the documents' declarations; each document
+        # shows only its own rows (see _document_changed).
+        self.options_form = form
+        self.option_widgets: dict[str, QComboBox | QCheckBox] = {}
+        for spec in option_specs():
+            widget = self._option_widget(spec, box)
+            form.addRow("" if spec.kind == "flag" else spec.label, widget)
+            self.option_widgets[spec.key] = widget
+        # The names the other screens and the tests use.
+        self.style_box = self._combo(STYLE.key)
+        self.group_box = self._combo(GROUP_BY.key)
+        self.paper_box = self._combo(PAPER.key)
+        self.title_box = self._combo(CERTIFICATE_TITLE.key)
+        self.model_box = self._combo(MODEL.key)
+        self.proposal_box = self._check(PROPOSAL.key)
+        self.blank_box = self._check(BLANK.key)
 
         self.preview_button = QPushButton("Làm mới", self)
         self.preview_button.setToolTip("Tạo lại bản xem trước theo dữ liệu mới nhất")
@@ -237,8 +258,9 @@ class ReportsPage(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidget(self.pages_widget)
         self.scroll.setWidgetResizable(True)
-        self.scroll.setStyleSheet("QScrollArea { background: #808080; } QScrollArea > QWidget > QWidget "
-                                  "{ background: #808080; }")
+        self.scroll.setStyleSheet(
+            "QScrollArea { background: #808080; } QScrollArea > QWidget > QWidget { background: #808080; }"
+        )
         self.preview_note = QLabel(self)
         self.preview_note.setWordWrap(True)
         right = QWidget(self)
@@ -269,6 +291,7 @@ class ReportsPage(QWidget):
             # The closed box is as wide as the pane; its list opens wide enough to read whole names.
             view = self.model_box.view()
             view.setMinimumWidth(min(900, view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24))
+            self._fit_model_choice(DOCUMENTS[self.code()])
         self._options_changed()
 
     def select(self, code: str, **options) -> None:
@@ -277,12 +300,10 @@ class ReportsPage(QWidget):
             for row in range(self.documents.count()):
                 if self.documents.item(row).data(Qt.ItemDataRole.UserRole) == code:
                     self.documents.setCurrentRow(row)
-            if "proposal" in options:
-                self.proposal_box.setChecked(bool(options["proposal"]))
-            if options.get("model_id") is not None:
-                index = self.model_box.findData(options["model_id"])
-                if index >= 0:
-                    self.model_box.setCurrentIndex(index)
+            specs = {spec.key: spec for spec in DOCUMENTS[self.code()].options}
+            for name, value in options.items():
+                if name in specs:  # an option this document does not take has nothing to set
+                    self._set_option(specs[name], value)
         # Always built afresh: the jump comes from a screen where the data may just have changed.
         self._request_preview(force=True)
 
@@ -291,12 +312,69 @@ class ReportsPage(QWidget):
         return item.data(Qt.ItemDataRole.UserRole) if item else "registrations"
 
     def options(self) -> Options:
-        code = self.code()
-        model_id = self.model_box.currentData() if code == "dossier" else None
-        return Options(year=self.year, style=self.style_box.currentData(), group_by=self.group_box.currentData(),
-                       proposal=self.proposal_box.isChecked(), filled=not self.blank_box.isChecked(),
-                       paper=self.paper_box.currentData(), certificate_title=self.title_box.currentData(),
-                       model_id=model_id)
+        """The chosen document's own options (the hidden rows of other documents do not count)."""
+        kind = DOCUMENTS[self.code()]
+        return kind.make_options(self.year, {spec.key: self._option_value(spec) for spec in kind.options})
+
+    # ------------------------------------------------------------ option widgets
+    def _option_widget(self, spec: OptionSpec, parent: QWidget) -> QComboBox | QCheckBox:
+        if spec.kind == "flag":
+            check = QCheckBox(spec.label, parent)
+            check.setChecked(False)  # unticked = the option's default
+            check.toggled.connect(self._options_changed)
+            return check
+        combo = QComboBox(parent)
+        for code, label in spec.items:
+            combo.addItem(label, code)
+        if spec.kind == "model":  # filled by set_year
+            # A model's name can be 200 characters: the box takes the pane's width and shows the whole name as a tip.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(20)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.currentIndexChanged.connect(
+                lambda _: combo.setToolTip(combo.currentData(Qt.ItemDataRole.ToolTipRole) or "")
+            )
+        else:
+            combo.setCurrentIndex(self._index_of(combo, spec.default))
+        combo.currentIndexChanged.connect(self._options_changed)
+        return combo
+
+    def _combo(self, key: str) -> QComboBox:
+        widget = self.option_widgets[key]
+        assert isinstance(widget, QComboBox)
+        return widget
+
+    def _check(self, key: str) -> QCheckBox:
+        widget = self.option_widgets[key]
+        assert isinstance(widget, QCheckBox)
+        return widget
+
+    @staticmethod
+    def _index_of(combo: QComboBox, code: object) -> int:
+        # Not findData: it cannot find None, the code of «Theo cài đặt của cơ quan» and «Tất cả».
+        return next((i for i in range(combo.count()) if combo.itemData(i) == code), -1)
+
+    def _option_value(self, spec: OptionSpec) -> object:
+        widget = self.option_widgets[spec.key]
+        if isinstance(widget, QCheckBox):
+            return (not spec.default) if widget.isChecked() else spec.default
+        return widget.currentData()
+
+    def _set_option(self, spec: OptionSpec, value: object) -> None:
+        widget = self.option_widgets[spec.key]
+        if isinstance(widget, QCheckBox):
+            widget.setChecked(value != spec.default)
+        elif (index := self._index_of(widget, value)) >= 0:
+            widget.setCurrentIndex(index)
+
+    def _fit_model_choice(self, kind: DocumentKind) -> None:
+        """A document that may be of all models offers «Tất cả» first and starts on it; a dossier needs one model."""
+        has_all = self.model_box.count() > 0 and self.model_box.itemData(0) is None
+        if not kind.needs_model and not has_all:
+            self.model_box.insertItem(0, ALL_MODELS, None)
+            self.model_box.setCurrentIndex(0)
+        elif kind.needs_model and has_all:
+            self.model_box.removeItem(0)
 
     def key(self) -> Key:
         return self.code(), self.options()
@@ -314,12 +392,11 @@ class ReportsPage(QWidget):
         code = self.code()
         kind = DOCUMENTS[code]
         self.description.setText(kind.description)
-        visible = {"style": True, "group": code == "registrations", "proposal": code == "recognition",
-                   "blank": code == "scoresheets", "paper": code == "certificates", "title": code == "certificates",
-                   "model": code == "dossier"}
-        form = self.rows["style"].parentWidget().layout()
-        for key, widget in self.rows.items():
-            form.setRowVisible(widget, visible[key])
+        taken = {spec.key for spec in kind.options}
+        for key, widget in self.option_widgets.items():
+            self.options_form.setRowVisible(widget, key in taken)
+        with self._holding():
+            self._fit_model_choice(kind)
         self.excel_button.setEnabled(kind.excel is not None)
         self.excel_button.setToolTip("" if kind.excel else "Văn bản này chỉ in ra PDF.")
         self._options_changed()
@@ -334,7 +411,7 @@ class ReportsPage(QWidget):
             self._state.supersede()
             self._show_nothing("")
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not event.spontaneous():  # not a window restored from the task bar
             self._request_preview(force=True)  # records may have changed on the other screens
@@ -342,8 +419,9 @@ class ReportsPage(QWidget):
     def _preview_problem(self) -> str | None:
         if not self.year:
             return "Hãy chọn năm làm việc trước."
-        if self.code() == "dossier" and self.model_box.currentData() is None:
-            return f"Năm {self.year} chưa có mô hình, điển hình nào để in hồ sơ."
+        kind = DOCUMENTS[self.code()]
+        if kind.needs_model and self.model_box.currentData() is None:
+            return f"Năm {self.year} chưa có mô hình, điển hình nào để in «{kind.label}»."
         return None
 
     def _ready(self) -> bool:
@@ -376,9 +454,15 @@ class ReportsPage(QWidget):
         self._state.wanted = key
         # No progress dialog: it would be modal, and the clerk must stay free to pick another document meanwhile.
         self._state.pending = run_job(
-            self, build_preview, code, options, self._temp_pdf(code), progress=False,
+            self,
+            build_preview,
+            code,
+            options,
+            self._temp_pdf(code),
+            progress=False,
             on_done=lambda result: self._preview_done(generation, key, result),
-            on_error=lambda exc: self._preview_failed(generation, exc))
+            on_error=lambda exc: self._preview_failed(generation, exc),
+        )
 
     def _current(self, generation: int) -> bool:
         return generation == self._state.generation and shiboken6.isValid(self)
@@ -403,7 +487,7 @@ class ReportsPage(QWidget):
         else:
             text = "Không tạo được bản xem trước."
             self._show_nothing(text)
-            show_error(self, exc)
+            show_error(self, exc, "Xem trước")
         self.preview_failed.emit(text)
 
     def _show_nothing(self, note: str) -> None:
@@ -442,11 +526,14 @@ class ReportsPage(QWidget):
             item = self.pages_layout.itemAt(index)
             if item is None or not isinstance(item.widget(), QLabel):
                 continue
-            scaled = image if image.width() <= width else image.scaledToWidth(
-                width, Qt.TransformationMode.SmoothTransformation)
+            scaled = (
+                image
+                if image.width() <= width
+                else image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+            )
             item.widget().setPixmap(QPixmap.fromImage(scaled))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_pages()
 
@@ -473,8 +560,13 @@ class ReportsPage(QWidget):
         if path is None:
             return
         code, options = self.code(), self.options()
-        run_job(self, lambda task: build_pdf(code, options, path, task), title="Lưu PDF",
-                label=f"Đang tạo «{DOCUMENTS[code].label}»…", on_done=lambda result: messages.saved(self, result))
+        run_job(
+            self,
+            lambda task: build_pdf(code, options, path, task),
+            title="Lưu PDF",
+            label=f"Đang tạo «{DOCUMENTS[code].label}»…",
+            on_done=lambda result: self._saved(code, result),
+        )
 
     def save_excel(self, path: Path | None = None) -> None:
         """Save the chosen list as an Excel workbook to ``path`` (asked for when not given)."""
@@ -487,8 +579,17 @@ class ReportsPage(QWidget):
         if path is None:
             return
         code, options = self.code(), self.options()
-        run_job(self, lambda task: build_excel(code, options, path, task), title="Lưu Excel",
-                label=f"Đang xuất «{DOCUMENTS[code].label}»…", on_done=lambda result: messages.saved(self, result))
+        run_job(
+            self,
+            lambda task: build_excel(code, options, path, task),
+            title="Lưu Excel",
+            label=f"Đang xuất «{DOCUMENTS[code].label}»…",
+            on_done=lambda result: self._saved(code, result),
+        )
+
+    def _saved(self, code: str, path: Path) -> None:
+        self.produced.emit(code)
+        messages.saved(self, path)
 
     # ------------------------------------------------------------ printing
     def print_document(self, printer: QPrinter | None = None) -> None:
@@ -507,8 +608,13 @@ class ReportsPage(QWidget):
             path = reuse if reuse is not None and reuse.is_file() else build_pdf(code, options, target, task)
             return path, page_sizes(path)
 
-        run_job(self, prepare, title="In", label=f"Đang tạo «{DOCUMENTS[code].label}»…",
-                on_done=lambda result: self._print(code, result[0], result[1], printer))
+        run_job(
+            self,
+            prepare,
+            title="In",
+            label=f"Đang tạo «{DOCUMENTS[code].label}»…",
+            on_done=lambda result: self._print(code, result[0], result[1], printer),
+        )
 
     def _print(self, code: str, path: Path, sizes: list[PageSize], printer: QPrinter | None) -> None:
         label = DOCUMENTS[code].label
@@ -517,15 +623,18 @@ class ReportsPage(QWidget):
             printer.setDocName(f"{label} năm {self.year}")
             first = sizes[0]
             # The paper the document was laid out on, as the dialog's starting choice (A4, or A3 certificates).
-            printer.setPageSize(QPageSize(QSizeF(min(first.width, first.height), max(first.width, first.height)),
-                                          QPageSize.Unit.Point))
+            printer.setPageSize(
+                QPageSize(QSizeF(min(first.width, first.height), max(first.width, first.height)), QPageSize.Unit.Point)
+            )
             printer.setPageOrientation(_orientation(first))
             dialog = QPrintDialog(printer, self)
             dialog.setWindowTitle(f"In «{label}»")
-            dialog.setOptions(QAbstractPrintDialog.PrintDialogOption.PrintPageRange
-                              | QAbstractPrintDialog.PrintDialogOption.PrintCollateCopies
-                              | QAbstractPrintDialog.PrintDialogOption.PrintToFile
-                              | QAbstractPrintDialog.PrintDialogOption.PrintShowPageSize)
+            dialog.setOptions(
+                QAbstractPrintDialog.PrintDialogOption.PrintPageRange
+                | QAbstractPrintDialog.PrintDialogOption.PrintCollateCopies
+                | QAbstractPrintDialog.PrintDialogOption.PrintToFile
+                | QAbstractPrintDialog.PrintDialogOption.PrintShowPageSize
+            )
             dialog.setMinMax(1, len(sizes))
             accepted = dialog.exec() == QPrintDialog.DialogCode.Accepted
             dialog.deleteLater()
@@ -542,9 +651,9 @@ class ReportsPage(QWidget):
             where = f"máy in «{printer.printerName()}»" if printer.printerName() and not output else "máy in"
             self.status.setText(f"Đã gửi {sheets} trang «{label}» tới {where}.")
             self.printed.emit(sheets)
+            self.produced.emit(code)
             if output:  # printed to a file: it is a saved file like any other
                 messages.saved(self, Path(output))
 
         self.status.setText("")
-        run_job(self, print_pdf, printer, path, pages, sizes, title="In", label=f"Đang in «{label}»…",
-                on_done=done)
+        run_job(self, print_pdf, printer, path, pages, sizes, title="In", label=f"Đang in «{label}»…", on_done=done)

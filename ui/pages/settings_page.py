@@ -1,11 +1,12 @@
 """Cài đặt: the office's details, the data file's location, backup and restore, the demo file."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app import workspace
 from desktop_app.errors import ValidationError
@@ -14,15 +15,16 @@ from desktop_app.services import backup, settings
 from desktop_app.storage import database as storage
 
 from .. import messages
+from ..errors import attempt
 from ..office_form import OfficeForm
-from ..worker import run_job, show_error
+from ..worker import run_job
 
 
 class SettingsPage(QWidget):
     office_saved = Signal()
     restore_requested = Signal(Path)  # the main window closes the database, restores and reopens
-    demo_requested = Signal()         # the main window opens the demo file in place of the office's
-    office_requested = Signal()       # ... and back
+    demo_requested = Signal()  # the main window opens the demo file in place of the office's
+    office_requested = Signal()  # ... and back
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,8 +42,9 @@ class SettingsPage(QWidget):
         data_box = QGroupBox("Tệp dữ liệu", self)
         self.path_label = QLabel(data_box)
         self.path_label.setWordWrap(True)
-        self.path_label.setTextInteractionFlags(self.path_label.textInteractionFlags() |
-                                                self.path_label.textInteractionFlags().TextSelectableByMouse)
+        self.path_label.setTextInteractionFlags(
+            self.path_label.textInteractionFlags() | self.path_label.textInteractionFlags().TextSelectableByMouse
+        )
         open_folder = QPushButton("Mở thư mục dữ liệu", data_box)
         open_folder.clicked.connect(self.open_folder)
         self.backup_button = backup_button = QPushButton("Sao lưu…", data_box)
@@ -61,9 +64,12 @@ class SettingsPage(QWidget):
         data_layout.addWidget(log_label)
 
         demo_box = QGroupBox("Dữ liệu mẫu", self)
-        explain = QLabel("Dữ liệu mẫu (các mô hình của huyện Lâm Hà năm 2023) nằm trong một tệp riêng, bên cạnh "
-                         "tệp dữ liệu của cơ quan: có thể xem thử, sửa, chấm điểm, in thử thoải mái mà không ảnh "
-                         "hưởng đến dữ liệu của cơ quan.", demo_box)
+        explain = QLabel(
+            "Dữ liệu mẫu (các mô hình của huyện Lâm Hà năm 2023) nằm trong một tệp riêng, bên cạnh "
+            "tệp dữ liệu của cơ quan: có thể xem thử, sửa, chấm điểm, in thử thoải mái mà không ảnh "
+            "hưởng đến dữ liệu của cơ quan.",
+            demo_box,
+        )
         explain.setWordWrap(True)
         self.demo_label = QLabel(demo_box)
         self.demo_label.setWordWrap(True)
@@ -96,11 +102,15 @@ class SettingsPage(QWidget):
         database = storage.current()
         demo = workspace.is_demo_open()
         if demo:
-            self.path_label.setText(f"Đang mở tệp DỮ LIỆU MẪU:\n{database.path}\nDữ liệu của cơ quan vẫn nằm "
-                                    f"nguyên trong tệp:\n{workspace.office_path()}")
+            self.path_label.setText(
+                f"Đang mở tệp DỮ LIỆU MẪU:\n{database.path}\nDữ liệu của cơ quan vẫn nằm "
+                f"nguyên trong tệp:\n{workspace.office_path()}"
+            )
         else:
-            self.path_label.setText(f"Toàn bộ dữ liệu của cơ quan nằm trong tệp:\n{database.path}\n"
-                                    f"Minh chứng (ảnh, tài liệu) nằm trong thư mục: {database.files_dir}")
+            self.path_label.setText(
+                f"Toàn bộ dữ liệu của cơ quan nằm trong tệp:\n{database.path}\n"
+                f"Minh chứng (ảnh, tài liệu) nằm trong thư mục: {database.files_dir}"
+            )
         # Backing up or restoring the demo by mistake would look like acting on the office's data.
         for button in (self.backup_button, self.restore_button):
             button.setEnabled(not demo)
@@ -122,15 +132,19 @@ class SettingsPage(QWidget):
             self.demo_requested.emit()
 
     def delete_demo(self) -> None:
-        if not messages.confirm(self, "Xóa tệp dữ liệu mẫu? Dữ liệu của cơ quan không bị ảnh hưởng; lần sau bấm "
-                                      "«Mở dữ liệu mẫu» sẽ tạo lại từ đầu.", yes="Xóa", no="Không"):
+        if not messages.confirm(
+            self,
+            "Xóa tệp dữ liệu mẫu? Dữ liệu của cơ quan không bị ảnh hưởng; lần sau bấm "
+            "«Mở dữ liệu mẫu» sẽ tạo lại từ đầu.",
+            yes="Xóa",
+            no="Không",
+        ):
             return
-        try:
+        with attempt(self, "Xóa dữ liệu mẫu") as outcome:
             workspace.delete_demo()
-        except Exception as exc:  # noqa: BLE001 - a known error is shown, a bug reaches the error dialog
-            show_error(self, exc)
         self.reload()
-        self.window().statusBar().showMessage("Đã xóa dữ liệu mẫu.", 5000)
+        if outcome.ok:
+            self.window().statusBar().showMessage("Đã xóa dữ liệu mẫu.", 5000)
 
     def save_office(self) -> None:
         try:
@@ -152,18 +166,27 @@ class SettingsPage(QWidget):
             self.backup_to(Path(target))
 
     def backup_to(self, target: Path):
-        return run_job(self, lambda task: backup.create_backup(target, task), title="Sao lưu",
-                       label="Đang sao lưu dữ liệu…",
-                       on_done=self._backed_up)
+        return run_job(
+            self,
+            lambda task: backup.create_backup(target, task),
+            title="Sao lưu",
+            label="Đang sao lưu dữ liệu…",
+            on_done=self._backed_up,
+        )
 
     def _backed_up(self, path: Path) -> None:
-        messages.saved(self, path, "Bản sao lưu chứa toàn bộ dữ liệu và minh chứng; hãy chép thêm ra USB "
-                                   "hoặc máy khác.")
+        messages.saved(
+            self, path, "Bản sao lưu chứa toàn bộ dữ liệu và minh chứng; hãy chép thêm ra USB hoặc máy khác."
+        )
 
     def choose_restore(self) -> None:
         source, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", str(Path.home()), "Bản sao lưu (*.zip)")
         if source and messages.confirm(
-                self, "Phục hồi sẽ thay toàn bộ dữ liệu hiện tại bằng dữ liệu trong bản sao lưu. Dữ liệu hiện tại "
-                      "được giữ lại bên cạnh với đuôi «.truoc-phuc-hoi». Tiếp tục?", danger=True,
-                yes="Phục hồi", no="Không"):
+            self,
+            "Phục hồi sẽ thay toàn bộ dữ liệu hiện tại bằng dữ liệu trong bản sao lưu. Dữ liệu hiện tại "
+            "được giữ lại bên cạnh với đuôi «.truoc-phuc-hoi». Tiếp tục?",
+            danger=True,
+            yes="Phục hồi",
+            no="Không",
+        ):
             self.restore_requested.emit(Path(source))

@@ -1,16 +1,26 @@
 """Đánh giá: criteria, council, score entry and results, as tabs of one screen."""
+
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 import desktop_app.appraisal.results as results_service
 from desktop_app.appraisal.decision import criteria_warnings
 from desktop_app.text import format_number
 
 from ... import messages
+from ...errors import attempt
 from ...models.appraisal_tables import ResultsTableModel
-from ...worker import show_error
 from .scoring_tab import ScoringTab
 from .setup_tabs import CouncilTab, CriteriaTab
 
@@ -19,9 +29,9 @@ class ResultsTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.year = 0
-        self.model = ResultsTableModel(self)
+        self.table_model = ResultsTableModel(self)
         self.view = QTableView(self)
-        self.view.setModel(self.model)
+        self.view.setModel(self.table_model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
@@ -45,10 +55,13 @@ class ResultsTab(QWidget):
         for button in (override, clear, refresh):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        note = QLabel("Điểm TB là trung bình tổng điểm của các thành viên chấm đủ phiếu (không tính thành viên có xung "
-                      "đột lợi ích). Hạng xếp riêng cho mô hình tập thể và cho điển hình cá nhân. Ô «Chênh lệch» tô đỏ "
-                      "khi các thành viên chấm lệch nhau từ 15 điểm; dòng tô vàng là kết quả do hội đồng quyết định "
-                      "khác, có ghi lý do.", self)
+        note = QLabel(
+            "Điểm TB là trung bình tổng điểm của các thành viên chấm đủ phiếu (không tính thành viên có xung "
+            "đột lợi ích). Hạng xếp riêng cho mô hình tập thể và cho điển hình cá nhân. Ô «Chênh lệch» tô đỏ "
+            "khi các thành viên chấm lệch nhau từ 15 điểm; dòng tô vàng là kết quả do hội đồng quyết định "
+            "khác, có ghi lý do.",
+            self,
+        )
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
@@ -64,22 +77,24 @@ class ResultsTab(QWidget):
 
     def refresh(self) -> None:
         items = results_service.results(self.year) if self.year else []
-        self.model.set_items(items)
+        self.table_model.set_items(items)
         self.view.clearSpans()
-        for row in self.model.section_rows():
-            self.view.setSpan(row, 0, 1, self.model.columnCount())
+        for row in self.table_model.section_rows():
+            self.view.setSpan(row, 0, 1, self.table_model.columnCount())
         parts = []
         for kind, results in results_service.by_kind(items):
             scored = [r for r in results if r.members]
-            parts.append(f"{results_service.kind_title(kind)}: đã có điểm {len(scored)}/{len(results)}, đủ điều kiện "
-                         f"công nhận {format_number(sum(r.recognised for r in scored))}")
+            parts.append(
+                f"{results_service.kind_title(kind)}: đã có điểm {len(scored)}/{len(results)}, đủ điều kiện "
+                f"công nhận {format_number(sum(r.recognised for r in scored))}"
+            )
         self.summary.setText("; ".join(parts) if parts else "Chưa có mô hình, điển hình nào để chấm điểm.")
         problems = criteria_warnings(self.year) if self.year else []
         self.warning.setText("\n".join(problems))
         self.warning.setVisible(bool(problems))
 
     def _current(self):
-        return self.model.item_at(self.view.currentIndex().row())
+        return self.table_model.item_at(self.view.currentIndex().row())
 
     def override(self) -> None:
         item = self._current()
@@ -93,21 +108,16 @@ class ResultsTab(QWidget):
         reason = messages.ask_text(self, "Lý do", "Lý do hội đồng quyết định khác kết quả chấm (bắt buộc):")
         if reason is None:
             return
-        try:
-            results_service.set_override(item.model_id, recognised=choice != 2, outstanding=choice == 1,
-                                         reason=reason)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        with attempt(self, "Ghi quyết định khác của hội đồng"):
+            results_service.set_override(item.model_id, recognised=choice != 2, outstanding=choice == 1, reason=reason)
         self.refresh()
 
     def clear_override(self) -> None:
         item = self._current()
         if item is None:
             return
-        try:
+        with attempt(self, "Bỏ quyết định khác của hội đồng"):  # a locked decision refuses with its message
             results_service.clear_override(item.model_id)
-        except Exception as exc:  # noqa: BLE001 - a locked decision refuses it with its own message
-            show_error(self, exc)
         self.refresh()
 
 
@@ -134,10 +144,8 @@ class AppraisalPage(QTabWidget):
     def set_year(self, year: int) -> None:
         self.year = year
         for tab in (self.criteria, self.council, self.scoring, self.results):
-            try:
+            with attempt(self, f"Mở năm {year}"):  # one failing tab must not hide the others
                 tab.set_year(year)
-            except Exception as exc:  # noqa: BLE001 - one failing tab must not hide the others
-                show_error(self, exc)
         self._update_alert()
 
     def _update_alert(self) -> None:

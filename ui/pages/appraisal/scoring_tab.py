@@ -5,23 +5,37 @@ anything slow.  Enter commits the cell and moves the cursor in the same event (Q
 call, and keys typed before it ran went to the old cell); progress is updated from what the grid saved, not
 recounted.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplication, QComboBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QStyledItemDelegate, QStyleOptionViewItem,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import domain
 from desktop_app.appraisal import scoring
 from desktop_app.appraisal.council import council_members
 
-from ...models.score_grid import PasteReport, ScoreGridModel, parse_block
 from ... import messages
-from ...worker import show_error
+from ...errors import attempt
+from ...models.score_grid import PasteReport, ScoreGridModel, parse_block
 
 _COMMIT_KEYS = {Qt.Key.Key_Return: 1, Qt.Key.Key_Enter: 1, Qt.Key.Key_Tab: 1, Qt.Key.Key_Backtab: -1}
 
@@ -29,13 +43,14 @@ _COMMIT_KEYS = {Qt.Key.Key_Return: 1, Qt.Key.Key_Enter: 1, Qt.Key.Key_Tab: 1, Qt
 class ScoreDelegate(QStyledItemDelegate):
     """A plain line editor whose Enter/Tab commit, close and move synchronously."""
 
-    def __init__(self, view: "ScoreTable") -> None:
+    def __init__(self, view: ScoreTable) -> None:
         super().__init__(view)
         self._view = view
         self._accepted = False
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
         editor = QLineEdit(parent)
         editor.setFrame(False)
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -45,8 +60,9 @@ class ScoreDelegate(QStyledItemDelegate):
         if isinstance(editor, QLineEdit):
             editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel,
-                     index: QModelIndex | QPersistentModelIndex) -> None:
+    def setModelData(
+        self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         if isinstance(editor, QLineEdit):
             # The model validates and saves; whether it accepted decides whether the cursor moves on.
             self._accepted = model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
@@ -93,19 +109,22 @@ class ScoreTable(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
-                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(False)
         self.setItemDelegate(ScoreDelegate(self))
-        self.returning_from_editor = False   # set by the delegate while it hands focus back after Enter
+        self.returning_from_editor = False  # set by the delegate while it hands focus back after Enter
 
     # Qt repaints the whole viewport whenever the view gains or loses focus.  Typing a score moves focus into the
     # cell editor and back, so every cell cost two full repaints (tens of ms on an old PC); only the current cell
     # looks different with or without focus, so for these two moves only that cell is repainted.
     def focusOutEvent(self, event: QFocusEvent) -> None:
         focus = QApplication.focusWidget()
-        if focus is not None and self.viewport().isAncestorOf(focus):   # into this view's own cell editor
+        if focus is not None and self.viewport().isAncestorOf(focus):  # into this view's own cell editor
             self.viewport().update(self.visualRect(self.currentIndex()))
             return
         super().focusOutEvent(event)
@@ -114,8 +133,9 @@ class ScoreTable(QTableView):
         current = self.currentIndex()
         if self.returning_from_editor and current.isValid():
             # What QAbstractItemView.focusInEvent does when the current index is valid, less the full repaint.
-            self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled,
-                              bool(current.flags() & Qt.ItemFlag.ItemIsEditable))
+            self.setAttribute(
+                Qt.WidgetAttribute.WA_InputMethodEnabled, bool(current.flags() & Qt.ItemFlag.ItemIsEditable)
+            )
             self.viewport().update(self.visualRect(current))
             return
         super().focusInEvent(event)
@@ -157,7 +177,7 @@ class ScoreTable(QTableView):
             event.accept()
             return
         if not editing and no_modifier and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.advance(1)   # Enter on a cell left as it is: on to the next one, as in a spreadsheet
+            self.advance(1)  # Enter on a cell left as it is: on to the next one, as in a spreadsheet
             event.accept()
             return
         super().keyPressEvent(event)
@@ -196,26 +216,32 @@ class ScoringTab(QWidget):
         self.message.setWordWrap(True)
         # Room for two lines kept even when empty: a message appearing must not re-lay out (and repaint) the grid.
         self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing() + 4)
-        self.model = ScoreGridModel(self)
-        self.model.refused.connect(self._refused)
-        self.model.saved.connect(self._accepted)
-        self.model.completion_changed.connect(self._completion_changed)
+        self.table_model = ScoreGridModel(self)
+        self.table_model.refused.connect(self._refused)
+        self.table_model.saved.connect(self._accepted)
+        self.table_model.completion_changed.connect(self._completion_changed)
         self.table = ScoreTable(self)
-        self.table.setModel(self.model)
+        self.table.setModel(self.table_model)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setMinimumHeight(44)
         self.table.verticalHeader().setDefaultSectionSize(26)
-        self.model.modelReset.connect(self._resize_columns)
+        self.table_model.modelReset.connect(self._resize_columns)
         top = QHBoxLayout()
-        for label, widget in (("Thành viên:", self.member_combo), ("Loại:", self.kind_combo),
-                              ("Cách nhập:", self.keying_combo)):
+        for label, widget in (
+            ("Thành viên:", self.member_combo),
+            ("Loại:", self.kind_combo),
+            ("Cách nhập:", self.keying_combo),
+        ):
             top.addWidget(QLabel(label, self))
             top.addWidget(widget)
         top.addWidget(self.accept_button)
         top.addStretch(1)
-        hint = QLabel("Gõ điểm rồi bấm Enter để sang tiêu chí tiếp theo. Điểm nguyên hoặc nửa điểm (7,5); ô sai bị "
-                      "từ chối ngay. Dán (Ctrl+V) được cả khối ô chép từ Excel; phím Delete xóa điểm ô đang chọn. "
-                      "Ở chế độ nhập lần 2, ô khác lần 1 được tô đỏ.", self)
+        hint = QLabel(
+            "Gõ điểm rồi bấm Enter để sang tiêu chí tiếp theo. Điểm nguyên hoặc nửa điểm (7,5); ô sai bị "
+            "từ chối ngay. Dán (Ctrl+V) được cả khối ô chép từ Excel; phím Delete xóa điểm ô đang chọn. "
+            "Ở chế độ nhập lần 2, ô khác lần 1 được tô đỏ.",
+            self,
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
@@ -241,17 +267,17 @@ class ScoringTab(QWidget):
         """The member's grid and the progress figures, each from a few grouped queries (not per model)."""
         self.message.clear()
         member_id = self.member_combo.currentData()
-        self.model.load(self.year, member_id, self.kind_combo.currentData(), self.keying_combo.currentData() or 1)
-        self.accept_button.setVisible(self.model.keying == 2)
+        self.table_model.load(self.year, member_id, self.kind_combo.currentData(), self.keying_combo.currentData() or 1)
+        self.accept_button.setVisible(self.table_model.keying == 2)
         self.figures = scoring.progress_summary(self.year, member_id) if self.year and member_id is not None else None
         self._show_progress()
-        if self.model.locked_reason:
-            self.message.setText(self.model.locked_reason)
-        if self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(0, 1))
+        if self.table_model.locked_reason:
+            self.message.setText(self.table_model.locked_reason)
+        if self.table_model.rowCount():
+            self.table.setCurrentIndex(self.table_model.index(0, 1))
 
     def _resize_columns(self) -> None:
-        for column in range(1, self.model.columnCount()):
+        for column in range(1, self.table_model.columnCount()):
             self.table.setColumnWidth(column, 92)
 
     def _show_progress(self) -> None:
@@ -259,17 +285,22 @@ class ScoringTab(QWidget):
             self.progress.setText("Chưa có thành viên hội đồng: hãy thêm ở thẻ «Hội đồng».")
             return
         f = self.figures
-        text = (f"Phiếu của thành viên: {f.member_done}/{f.member_expected} — "
-                f"cả hội đồng: {f.council_done}/{f.council_expected}")
-        if self.model.keying == 2:
-            text += f" — {self.model.differences()} ô khác lần 1"
+        text = (
+            f"Phiếu của thành viên: {f.member_done}/{f.member_expected} — "
+            f"cả hội đồng: {f.council_done}/{f.council_expected}"
+        )
+        if self.table_model.keying == 2:
+            text += f" — {self.table_model.differences()} ô khác lần 1"
         self.progress.setText(text)
 
     def _completion_changed(self, delta: int) -> None:
         """A sheet of this member became complete (or incomplete again): both counts move by the same step."""
         if self.figures is not None:
-            self.figures = replace(self.figures, member_done=self.figures.member_done + delta,
-                                   council_done=self.figures.council_done + delta)
+            self.figures = replace(
+                self.figures,
+                member_done=self.figures.member_done + delta,
+                council_done=self.figures.council_done + delta,
+            )
             self._show_progress()
 
     def _refused(self, text: str) -> None:
@@ -277,24 +308,22 @@ class ScoringTab(QWidget):
 
     def _accepted(self) -> None:
         self.message.clear()
-        if self.model.keying == 2:
-            self._show_progress()   # the count of cells differing from the first keying
+        if self.table_model.keying == 2:
+            self._show_progress()  # the count of cells differing from the first keying
 
     def accept_second(self) -> None:
         row = self.table.currentIndex().row()
-        if row < 0 or self.model.keying != 2:
+        if row < 0 or self.table_model.keying != 2:
             return
-        model_row = self.model.models[row]
+        model_row = self.table_model.rows[row]
         if not messages.confirm(self, f"Dùng điểm nhập lần 2 làm kết quả cho «{model_row.name}»?"):
             return
-        try:
-            scoring.accept_second_keying(self.year, self.model.member_id, model_row.id)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        with attempt(self, "Dùng điểm nhập lần 2"):
+            scoring.accept_second_keying(self.year, self.table_model.member_id, model_row.id)
         self.reload()
 
     def focus_cell(self, row: int, column: int) -> QModelIndex:
-        index = self.model.index(row, column)
+        index = self.table_model.index(row, column)
         self.table.setCurrentIndex(index)
         self.table.setFocus()
         return index

@@ -1,22 +1,43 @@
 """Criteria sets and the council of the year."""
+
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import domain
-from desktop_app.appraisal import council, criteria as crit
+from desktop_app.appraisal import council
+from desktop_app.appraisal import criteria as crit
 from desktop_app.appraisal.aggregate import GradeThreshold, check_thresholds
 from desktop_app.appraisal.scoring import models_to_score
 from desktop_app.services import catalogues
 from desktop_app.text import clean, format_number
 
 from ... import messages
+from ...errors import attempt
 from ...messages import translate_buttons
 from ...models.appraisal_tables import CriteriaTableModel, MembersTableModel
-from ...worker import show_error
 
 
 def _table(model, parent) -> QTableView:
@@ -47,8 +68,9 @@ class CriterionDialog(QDialog):
         form.addRow("Nội dung tiêu chí *", self.text)
         form.addRow("Hướng dẫn chấm", self.guidance)
         form.addRow("Điểm tối đa *", self.max_points)
-        buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                                     QDialogButtonBox.StandardButton.Cancel, parent=self))
+        buttons = translate_buttons(
+            QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self)
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -69,8 +91,13 @@ class ThresholdsDialog(QDialog):
         self.names: list[QLineEdit] = []
         self.points: list[QDoubleSpinBox] = []
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Xếp loại theo điểm trung bình, loại cao nhất ở trên (thang "
-                                f"{format_number(total)} điểm). Mỗi loại: tên và điểm tối thiểu.", self))
+        layout.addWidget(
+            QLabel(
+                f"Xếp loại theo điểm trung bình, loại cao nhất ở trên (thang "
+                f"{format_number(total)} điểm). Mỗi loại: tên và điểm tối thiểu.",
+                self,
+            )
+        )
         self.form = QFormLayout()
         layout.addLayout(self.form)
         for threshold in sorted(thresholds, key=lambda t: -t.min_points):
@@ -91,8 +118,9 @@ class ThresholdsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
         layout.addWidget(self.error)
-        self.buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                                          QDialogButtonBox.StandardButton.Cancel, parent=self))
+        self.buttons = translate_buttons(
+            QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self)
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -150,22 +178,18 @@ class ThresholdsDialog(QDialog):
         super().accept()
 
 
-def _guarded(parent, action) -> bool:
-    """Run a criteria change; if scores exist, ask, then run it again with ``force=True``."""
-    try:
-        action(False)
-        return True
-    except crit.ScoresExistError as exc:
-        if messages.confirm(parent, str(exc), title="Bộ tiêu chí đã có điểm", danger=True, yes="Vẫn thay đổi",
-                            no="Không"):
-            try:
-                action(True)
-                return True
-            except Exception as again:  # noqa: BLE001
-                show_error(parent, again)
-    except Exception as exc:  # noqa: BLE001
-        show_error(parent, exc)
-    return False
+def _guarded(parent: QWidget, label: str, action: Callable[[bool], object]) -> bool:
+    """Run the criteria change ``label``; if scores exist, ask, then run it again with ``force=True``."""
+    with attempt(parent, label) as outcome:
+        try:
+            action(False)
+        except crit.ScoresExistError as exc:
+            if not messages.confirm(
+                parent, str(exc), title="Bộ tiêu chí đã có điểm", danger=True, yes="Vẫn thay đổi", no="Không"
+            ):
+                return False
+            action(True)
+    return outcome.ok
 
 
 class CriteriaTab(QWidget):
@@ -187,8 +211,8 @@ class CriteriaTab(QWidget):
         self.rule.setWordWrap(True)
         self.trim = QCheckBox("Bỏ một điểm cao nhất và một điểm thấp nhất khi có từ 5 thành viên chấm", self)
         self.trim.clicked.connect(self.toggle_trim)
-        self.model = CriteriaTableModel(self)
-        self.view = _table(self.model, self)
+        self.table_model = CriteriaTableModel(self)
+        self.view = _table(self.table_model, self)
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.view.setColumnWidth(0, 40)
@@ -197,9 +221,13 @@ class CriteriaTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("Bộ tiêu chí cho:", self))
         buttons.addWidget(self.kind_combo)
-        for text, slot in (("Thêm tiêu chí", self.add), ("Sửa", self.edit), ("Xóa", self.delete),
-                           ("Ngưỡng xếp loại…", self.edit_thresholds),
-                           ("Chép bộ tiêu chí sang năm sau", self.copy_next)):
+        for text, slot in (
+            ("Thêm tiêu chí", self.add),
+            ("Sửa", self.edit),
+            ("Xóa", self.delete),
+            ("Ngưỡng xếp loại…", self.edit_thresholds),
+            ("Chép bộ tiêu chí sang năm sau", self.copy_next),
+        ):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -224,7 +252,7 @@ class CriteriaTab(QWidget):
             return
         s = self.current_set()
         self.set_id = s.id
-        self.model.set_items(s.criteria)
+        self.table_model.set_items(s.criteria)
         self.view.resizeRowsToContents()
         self.title.setText(f"{s.name} — tổng {format_number(s.total_max)} điểm")
         problem = crit.set_total_problem(s)
@@ -238,30 +266,46 @@ class CriteriaTab(QWidget):
     def add(self) -> None:
         dialog = CriterionDialog(self)
         if dialog.exec():
-            if _guarded(self, lambda force: crit.add_criterion(self.set_id, dialog.text.toPlainText(),
-                                                               dialog.max_points.value(),
-                                                               dialog.guidance.toPlainText(), force=force)):
+            if _guarded(
+                self,
+                "Thêm tiêu chí",
+                lambda force: crit.add_criterion(
+                    self.set_id,
+                    dialog.text.toPlainText(),
+                    dialog.max_points.value(),
+                    dialog.guidance.toPlainText(),
+                    force=force,
+                ),
+            ):
                 self.reload()
 
     def edit(self) -> None:
         row = self.view.currentIndex().row()
         if row < 0:
             return
-        item = self.model.items[row]
+        item = self.table_model.items[row]
         dialog = CriterionDialog(self, item.text, item.guidance, item.max_points)
-        if dialog.exec() and _guarded(self, lambda force: crit.update_criterion(
-                item.id, text=dialog.text.toPlainText(), max_points=dialog.max_points.value(),
-                guidance=dialog.guidance.toPlainText(), force=force)):
+        if dialog.exec() and _guarded(
+            self,
+            "Sửa tiêu chí",
+            lambda force: crit.update_criterion(
+                item.id,
+                text=dialog.text.toPlainText(),
+                max_points=dialog.max_points.value(),
+                guidance=dialog.guidance.toPlainText(),
+                force=force,
+            ),
+        ):
             self.reload()
 
     def delete(self) -> None:
         row = self.view.currentIndex().row()
         if row < 0:
             return
-        item = self.model.items[row]
-        if messages.confirm(self, f"Xóa tiêu chí {item.order}: «{item.text}»?", danger=True, yes="Xóa",
-                            no="Không xóa") and _guarded(self, lambda force: crit.delete_criterion(item.id,
-                                                                                                 force=force)):
+        item = self.table_model.items[row]
+        if messages.confirm(
+            self, f"Xóa tiêu chí {item.order}: «{item.text}»?", danger=True, yes="Xóa", no="Không xóa"
+        ) and _guarded(self, "Xóa tiêu chí", lambda force: crit.delete_criterion(item.id, force=force)):
             self.reload()
 
     def edit_thresholds(self) -> ThresholdsDialog:
@@ -274,28 +318,35 @@ class CriteriaTab(QWidget):
         return dialog
 
     def _save_thresholds(self, set_id: int, thresholds: list[GradeThreshold], requires_grade: str) -> None:
-        if _guarded(self, lambda force: crit.update_set(set_id, thresholds=thresholds, requires_grade=requires_grade,
-                                                        force=force)):
+        if _guarded(
+            self,
+            "Sửa thang xếp loại",
+            lambda force: crit.update_set(set_id, thresholds=thresholds, requires_grade=requires_grade, force=force),
+        ):
             self.reload()
 
     def toggle_trim(self, checked: bool) -> None:
-        if not _guarded(self, lambda force: crit.update_set(self.set_id, trim_extremes=checked, force=force)):
+        if not _guarded(
+            self,
+            "Đổi cách tính điểm trung bình",
+            lambda force: crit.update_set(self.set_id, trim_extremes=checked, force=force),
+        ):
             self.trim.setChecked(not checked)
 
     def copy_next(self) -> None:
         target = self.year + 1
         if messages.confirm(self, f"Chép các bộ tiêu chí của năm {self.year} sang năm {target}?"):
-            try:
+            with attempt(self, f"Chép bộ tiêu chí sang năm {target}") as outcome:
                 count = crit.copy_sets_to_year(self.year, target)
-            except Exception as exc:  # noqa: BLE001
-                show_error(self, exc)
+            if not outcome.ok:
                 return
             messages.info(self, f"Đã chép {count} bộ tiêu chí sang năm {target}.")
 
 
 class MemberDialog(QDialog):
-    def __init__(self, parent, name: str = "", title: str = "", role: str = "Ủy viên",
-                 field_ids: list[int] | None = None) -> None:
+    def __init__(
+        self, parent, name: str = "", title: str = "", role: str = "Ủy viên", field_ids: list[int] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Thành viên hội đồng thẩm định")
         form = QFormLayout(self)
@@ -309,29 +360,37 @@ class MemberDialog(QDialog):
             entry.setData(Qt.ItemDataRole.UserRole, item.id)
             entry.setCheckState(Qt.CheckState.Checked if item.id in (field_ids or []) else Qt.CheckState.Unchecked)
         form.addRow("Chỉ chấm các lĩnh vực\n(không chọn = tất cả)", self.fields)
-        buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                                     QDialogButtonBox.StandardButton.Cancel, parent=self))
+        buttons = translate_buttons(
+            QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self)
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.resize(520, 380)
 
     def field_ids(self) -> list[int]:
-        return [self.fields.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.fields.count())
-                if self.fields.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.fields.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.fields.count())
+            if self.fields.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
 
 class CouncilTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.year = 0
-        self.model = MembersTableModel(self)
-        self.view = _table(self.model, self)
+        self.table_model = MembersTableModel(self)
+        self.view = _table(self.table_model, self)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda _: self.edit())
         buttons = QHBoxLayout()
-        for text, slot in (("Thêm thành viên", self.add), ("Sửa", self.edit), ("Xóa", self.remove),
-                           ("Khai báo xung đột lợi ích…", self.conflict)):
+        for text, slot in (
+            ("Thêm thành viên", self.add),
+            ("Sửa", self.edit),
+            ("Xóa", self.remove),
+            ("Khai báo xung đột lợi ích…", self.conflict),
+        ):
             button = QPushButton(text, self)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -348,26 +407,25 @@ class CouncilTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.model.field_names = {f.id: f.name for f in catalogues.list_items("field", include_inactive=True)}
-        self.model.set_items(council.council_members(self.year))
+        self.table_model.field_names = {f.id: f.name for f in catalogues.list_items("field", include_inactive=True)}
+        self.table_model.set_items(council.council_members(self.year))
         pairs = council.conflicts(self.year)
-        names = {m.id: m.name for m in self.model.items}
+        names = {m.id: m.name for m in self.table_model.items}
         models = {m.id: m.name for m in models_to_score(self.year)}
         lines = [f"{names.get(a, '?')} không chấm «{models.get(b, '?')}»" for a, b in sorted(pairs)]
         self.conflicts.setText("Xung đột lợi ích: " + ("; ".join(lines) if lines else "chưa có."))
 
     def _current(self):
         row = self.view.currentIndex().row()
-        return self.model.items[row] if 0 <= row < len(self.model.items) else None
+        return self.table_model.items[row] if 0 <= row < len(self.table_model.items) else None
 
     def add(self) -> None:
         dialog = MemberDialog(self)
         if dialog.exec():
-            try:
-                council.add_member(self.year, dialog.name.text(), dialog.title.text(), dialog.role.text(),
-                                   dialog.field_ids())
-            except Exception as exc:  # noqa: BLE001
-                show_error(self, exc)
+            with attempt(self, "Thêm thành viên hội đồng"):
+                council.add_member(
+                    self.year, dialog.name.text(), dialog.title.text(), dialog.role.text(), dialog.field_ids()
+                )
             self.reload()
 
     def edit(self) -> None:
@@ -376,21 +434,23 @@ class CouncilTab(QWidget):
             return
         dialog = MemberDialog(self, member.name, member.title, member.role, member.field_ids)
         if dialog.exec():
-            try:
-                council.update_member(member.id, name=dialog.name.text(), title=dialog.title.text(),
-                                      role=dialog.role.text(), field_ids=dialog.field_ids())
-            except Exception as exc:  # noqa: BLE001
-                show_error(self, exc)
+            with attempt(self, "Sửa thành viên hội đồng"):
+                council.update_member(
+                    member.id,
+                    name=dialog.name.text(),
+                    title=dialog.title.text(),
+                    role=dialog.role.text(),
+                    field_ids=dialog.field_ids(),
+                )
             self.reload()
 
     def remove(self) -> None:
         member = self._current()
-        if member and messages.confirm(self, f"Xóa «{member.name}» khỏi hội đồng cùng mọi điểm đã chấm?",
-                                       danger=True, yes="Xóa", no="Không xóa"):
-            try:
+        if member and messages.confirm(
+            self, f"Xóa «{member.name}» khỏi hội đồng cùng mọi điểm đã chấm?", danger=True, yes="Xóa", no="Không xóa"
+        ):
+            with attempt(self, "Xóa thành viên hội đồng"):  # refused while the year's decision is locked
                 council.remove_member(member.id)
-            except Exception as exc:  # noqa: BLE001 - refused while the year's decision is locked
-                show_error(self, exc)
             self.reload()
 
     def conflict(self) -> None:
@@ -399,8 +459,9 @@ class CouncilTab(QWidget):
             messages.info(self, "Hãy chọn thành viên trước.")
             return
         models = models_to_score(self.year)
-        choice = messages.ask_item(self, "Xung đột lợi ích", f"«{member.name}» không chấm mô hình:",
-                                   [m.name for m in models])
+        choice = messages.ask_item(
+            self, "Xung đột lợi ích", f"«{member.name}» không chấm mô hình:", [m.name for m in models]
+        )
         if choice is None:
             return
         reason = messages.ask_text(self, "Xung đột lợi ích", "Lý do (ví dụ: là thành viên đơn vị thực hiện):")

@@ -7,6 +7,7 @@ the next cell under 16 ms median (one frame); nothing the GUI thread does for on
 work it leaves behind (repaint, deleting the editor), above 50 ms; the progress figures recomputed in well under a
 second.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,13 +21,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop_app import domain  # noqa: E402
-from desktop_app.appraisal import council, scoring  # noqa: E402
-from desktop_app.appraisal.criteria import criteria_set_for  # noqa: E402
-from desktop_app.services import catalogues  # noqa: E402
-from desktop_app.services.models import ModelInput, create_model  # noqa: E402
-from desktop_app.storage.database import open_database  # noqa: E402
-from desktop_app.storage.models import database_proxy  # noqa: E402
+from desktop_app import domain
+from desktop_app.appraisal import council, scoring
+from desktop_app.appraisal.criteria import criteria_set_for
+from desktop_app.services import catalogues
+from desktop_app.services.models import ModelInput, create_model
+from desktop_app.storage.database import open_database
+from desktop_app.storage.models import database_proxy
 
 YEAR = 2024
 MEMBERS = 7
@@ -38,9 +39,10 @@ def ms(seconds: float) -> str:
 
 def report(label: str, samples: list[float]) -> None:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    print(f"{label:<52} median {ms(statistics.median(ordered))}  p95 {ms(p95)}  max {ms(ordered[-1])}"
-          f"  (n={len(ordered)})")
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    print(
+        f"{label:<52} median {ms(statistics.median(ordered))}  p95 {ms(p95)}  max {ms(ordered[-1])}  (n={len(ordered)})"
+    )
 
 
 def timed(label: str, fn, repeat: int = 5):
@@ -60,9 +62,13 @@ def build(n_models: int) -> tuple[list[int], list[int]]:
     fields = [f.id for f in catalogues.list_items("field")]
     start = time.perf_counter()
     with database_proxy.atomic():
-        models = [create_model(ModelInput(name=f"Mô hình Dân vận khéo số {i}", year=YEAR,
-                                          field_id=fields[i % len(fields)]), status=domain.PROPOSED)
-                  for i in range(n_models)]
+        models = [
+            create_model(
+                ModelInput(name=f"Mô hình Dân vận khéo số {i}", year=YEAR, field_id=fields[i % len(fields)]),
+                status=domain.PROPOSED,
+            )
+            for i in range(n_models)
+        ]
         members = [council.add_member(YEAR, f"Thành viên {i}", role="Ủy viên") for i in range(MEMBERS)]
         for model_id in models[::37]:
             council.declare_conflict(members[3], model_id, "Đơn vị của thành viên")
@@ -72,8 +78,7 @@ def build(n_models: int) -> tuple[list[int], list[int]]:
                 if rng.random() < 0.9:
                     values = {c.id: float(rng.randint(0, int(c.max_points))) for c in criteria}
                     scoring.save_sheet(YEAR, member_id, model_id, values)
-    print(f"{'build ' + str(n_models) + ' models × 7 members × 6 criteria':<52} "
-          f"{(time.perf_counter() - start):8.2f} s")
+    print(f"{'build ' + str(n_models) + ' models × 7 members × 6 criteria':<52} {(time.perf_counter() - start):8.2f} s")
     return models, members
 
 
@@ -135,11 +140,16 @@ def main(n_models: int = 300, cells: int = 180) -> None:
         timed("progress, whole council (one grouped query)", lambda: scoring.progress(YEAR))
         timed("member_progress", lambda: scoring.member_progress(YEAR, members[1]))
         timed("progress_summary (member + council)", lambda: scoring.progress_summary(YEAR, members[1]))
-        timed("member_grid (one member's 300 sheets)",
-              lambda: scoring.member_grid(YEAR, members[1], domain.KIND_COLLECTIVE))
+        timed(
+            "member_grid (one member's 300 sheets)",
+            lambda: scoring.member_grid(YEAR, members[1], domain.KIND_COLLECTIVE),
+        )
         values = {c.id: c.max_points for c in criteria}
-        timed("save_sheet (one cell's write, FULL sync)",
-              lambda: scoring.save_sheet(YEAR, members[2], models[0], values), repeat=20)
+        timed(
+            "save_sheet (one cell's write, FULL sync)",
+            lambda: scoring.save_sheet(YEAR, members[2], models[0], values),
+            repeat=20,
+        )
 
         make_application()
         tab = ScoringTab()

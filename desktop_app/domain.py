@@ -1,4 +1,5 @@
 """Codes and labels of the movement's fixed vocabulary (kinds and statuses)."""
+
 from __future__ import annotations
 
 KIND_COLLECTIVE = "tap_the"

@@ -1,4 +1,5 @@
 """Errors the user can understand.  Anything else reaching the top level is a bug."""
+
 from __future__ import annotations
 
 

@@ -1,9 +1,10 @@
 """Writing output files whole or not at all."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from .errors import AppError
 
@@ -25,7 +26,9 @@ def replacing(target: Path | str) -> Iterator[Path]:
         try:
             partial.replace(target)
         except PermissionError as exc:
-            raise AppError(f"Không ghi được «{target.name}»: tệp đang mở trong chương trình khác (Excel, trình "
-                           "xem PDF…). Hãy đóng tệp đó rồi làm lại.") from exc
+            raise AppError(
+                f"Không ghi được «{target.name}»: tệp đang mở trong chương trình khác (Excel, trình "
+                "xem PDF…). Hãy đóng tệp đó rồi làm lại."
+            ) from exc
     finally:
         partial.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
 """One rotating log file in the user's data folder; the error dialog tells the user where it is."""
+
 from __future__ import annotations
 
 import logging
@@ -8,6 +9,7 @@ from pathlib import Path
 from .storage.database import default_data_dir
 
 _configured: Path | None = None
+_handler: logging.Handler | None = None
 
 
 def log_path() -> Path:
@@ -15,20 +17,28 @@ def log_path() -> Path:
 
 
 def setup_logging(level: int = logging.INFO) -> Path:
-    """Idempotent; returns the log file path."""
-    global _configured
-    if _configured is not None:
-        return _configured
+    """Idempotent for one data folder; returns the log file path.
+
+    When the data folder has changed since the last call (tests give each test its own home
+    folder) the handler moves to the new file, so ``log_path()`` always names the file written.
+    """
+    global _configured, _handler
     path = log_path()
+    if _configured == path:
+        return path
     root = logging.getLogger("dvk")
     root.setLevel(level)
+    if _handler is not None:
+        root.removeHandler(_handler)
+        _handler.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+            path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
-    _configured = path
+    _configured, _handler = path, handler
     return path

@@ -1,9 +1,11 @@
 """One way to find files under ``resources/``, from a checkout or a PyInstaller bundle."""
+
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def resources_dir() -> Path:
@@ -21,6 +23,6 @@ def resource_path(*parts: str) -> Path:
     return path
 
 
-def load_json(*parts: str):
+def load_json(*parts: str) -> Any:  # the shape is the caller's: each file has its own
     with resource_path(*parts).open(encoding="utf-8") as fh:
         return json.load(fh)

@@ -3,10 +3,11 @@
 A long job is a plain function taking a ``TaskState``; tests pass one directly, the
 GUI passes one whose callbacks forward to a progress dialog from a worker thread.
 """
+
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from .errors import Cancelled
 
@@ -36,4 +37,3 @@ class TaskState:
         self.check()
         if self._on_progress is not None:
             self._on_progress(done, total, text)
-

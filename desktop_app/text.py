@@ -4,14 +4,19 @@ Every string that enters the database passes through :func:`clean` (NFC, trimmed
 inner whitespace collapsed).  Searchable text is stored a second time as
 :func:`fold` so that a search is a plain SQL comparison on an indexed column.
 """
+
 from __future__ import annotations
 
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cmp_to_key
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 _SPACES = re.compile(r"\s+")
 
@@ -68,7 +73,7 @@ def _letter_parts(ch: str) -> tuple[str, int]:
     return letter, tone
 
 
-def sort_key(value: object) -> tuple:
+def sort_key(value: object) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     """Key that orders strings the way a Vietnamese dictionary does.
 
     Letters first (a < ă < â, d < đ, o < ô < ơ, u < ư), then tones word by word
@@ -104,9 +109,13 @@ def sort_key_text(value: object) -> str:
     """
     letters, tones, case = sort_key(value)
     # U+0001 separates the three parts; every letter code is above it, so a prefix sorts first.
-    return ("".join(chr(0x20 + code) for code in letters) + "\u0001"
-            + "".join(chr(0x30 + t) for t in tones) + "\u0001"
-            + "".join("1" if c else "0" for c in case))
+    return (
+        "".join(chr(0x20 + code) for code in letters)
+        + "\u0001"
+        + "".join(chr(0x30 + t) for t in tones)
+        + "\u0001"
+        + "".join("1" if c else "0" for c in case)
+    )
 
 
 def compare(a: str, b: str) -> int:
@@ -118,7 +127,7 @@ def compare(a: str, b: str) -> int:
 vi_cmp_key = cmp_to_key(compare)
 
 
-def sorted_vi(items, key=lambda x: x):
+def sorted_vi(items: Iterable[_T], key: Callable[[_T], object] = lambda x: x) -> list[_T]:
     """Sort any iterable by the Vietnamese order of ``key(item)``."""
     return sorted(items, key=lambda item: sort_key(key(item)))
 
@@ -126,9 +135,11 @@ def sorted_vi(items, key=lambda x: x):
 # ---------------------------------------------------------------- numbers
 
 _MULTIPLIERS = {
-    "nghin": 1_000, "ngan": 1_000,
+    "nghin": 1_000,
+    "ngan": 1_000,
     "trieu": 1_000_000,
-    "ty": 1_000_000_000, "ti": 1_000_000_000,
+    "ty": 1_000_000_000,
+    "ti": 1_000_000_000,
 }
 _NUMBER = re.compile(r"[-+]?\d[\d.,\s]*")
 
@@ -173,7 +184,7 @@ def parse_number(value: object) -> float | None:
         number = _plain_number(raw)
     except (InvalidOperation, ValueError):
         return None
-    rest = fold(text[match.end():]).split()
+    rest = fold(text[match.end() :]).split()
     if rest and rest[0] in _MULTIPLIERS:
         number *= _MULTIPLIERS[rest[0]]
     return float(number)
@@ -184,9 +195,12 @@ def format_number(value: float | int | Decimal | None, decimals: int | None = No
     if value is None:
         return ""
     number = Decimal(str(value))
+    if not number.is_finite():
+        return ""  # NaN or infinity is no amount; Decimal would fail below on its exponent "n" / "F"
     if decimals is None:
-        decimals = 0 if number == number.to_integral_value() else min(
-            max(-number.normalize().as_tuple().exponent, 0), 2)
+        decimals = (
+            0 if number == number.to_integral_value() else min(max(-int(number.normalize().as_tuple().exponent), 0), 2)
+        )
     text = f"{number:,.{decimals}f}"
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 

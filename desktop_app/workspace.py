@@ -9,6 +9,7 @@ does not depend on how the file was opened.
 Also here: the list of years worth offering in a year selector, a query over every table that
 holds data of a year.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,6 +17,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from .appraisal.tables import CouncilMember, CriteriaSet, Decision
 from .demo import DemoResult, load_demo
 from .errors import AppError
 from .services import catalogues, settings
@@ -33,6 +35,12 @@ DEMO_LOADED_KEY = "demo.loaded"
 
 # The office database the user works on; remembered while the demo is open.
 _office_path: Path | None = None
+
+
+def forget_office() -> None:
+    """Forget which file is the office database (a new session, or a test, starts afresh)."""
+    global _office_path
+    _office_path = None
 
 
 def is_demo_path(path: Path | str) -> bool:
@@ -88,8 +96,9 @@ def open_office(path: Path | str | None = None) -> storage.Database:
     target = Path(path) if path else storage.default_db_path()
     target = target.expanduser().resolve()
     if is_demo_path(target):
-        raise AppError(f"Tệp «{target.name}» là tệp dữ liệu mẫu, không dùng làm dữ liệu của cơ quan. "
-                       "Hãy chọn tệp dữ liệu khác.")
+        raise AppError(
+            f"Tệp «{target.name}» là tệp dữ liệu mẫu, không dùng làm dữ liệu của cơ quan. Hãy chọn tệp dữ liệu khác."
+        )
     _close_current()
     database = _open(target)
     _office_path = database.path
@@ -130,8 +139,9 @@ def fill_demo(task: TaskState | None = None) -> DemoResult | None:
     """Load the demo into the open demo file, once; returns None when it was filled before."""
     if not demo_needs_filling():
         return None
-    result = load_demo(task)
-    settings.set_value(DEMO_LOADED_KEY, True)
+    with storage.transaction():  # the mark goes in with the data, so a failed load is tried again
+        result = load_demo(task)
+        settings.set_value(DEMO_LOADED_KEY, True)
     log.info("demo loaded into %s", storage.current().path)
     return result
 
@@ -158,8 +168,10 @@ def delete_demo(office: Path | str | None = None) -> bool:
             extra.unlink(missing_ok=True)
         shutil.rmtree(path.with_name(path.name + ".files"), ignore_errors=True)
     except OSError as exc:
-        raise AppError(f"Không xóa được tệp dữ liệu mẫu «{path}»: {exc.strerror or exc}. "
-                       "Hãy đóng các chương trình khác đang mở tệp này rồi thử lại.") from exc
+        raise AppError(
+            f"Không xóa được tệp dữ liệu mẫu «{path}»: {exc.strerror or exc}. "
+            "Hãy đóng các chương trình khác đang mở tệp này rồi thử lại."
+        ) from exc
     return existed
 
 
@@ -183,14 +195,15 @@ def available_years() -> list[int]:
     count: they are created by merely looking at a year.  Never empty: with no data at all the
     current calendar year is offered.
     """
-    from .appraisal.tables import CouncilMember, CriteriaSet, Decision
     years = {row.year for row in MoHinh.select(MoHinh.year).distinct()}
     office_year = settings.get_office().current_year
     if office_year:
         years.add(int(office_year))
-    queries = (Decision.select(Decision.year).distinct(),
-               CouncilMember.select(CouncilMember.year).distinct(),
-               CriteriaSet.select(CriteriaSet.year).where(CriteriaSet.is_default == False).distinct())  # noqa: E712
+    queries = (
+        Decision.select(Decision.year).distinct(),
+        CouncilMember.select(CouncilMember.year).distinct(),
+        CriteriaSet.select(CriteriaSet.year).where(~CriteriaSet.is_default).distinct(),
+    )
     for query in queries:
         years.update(row.year for row in query)
     if not years:

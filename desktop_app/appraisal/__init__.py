@@ -3,8 +3,16 @@
 Modules: ``criteria``, ``council``, ``scoring``, ``results``, ``decision``, ``workbook``
 (services), ``aggregate`` (pure arithmetic), ``info`` (the dataclasses they return).
 """
+
 from .aggregate import GradeThreshold
 from .info import CriteriaSetInfo, CriterionInfo, DecisionInfo, MemberInfo, MemberScore, ModelResult
 
-__all__ = ["GradeThreshold", "CriteriaSetInfo", "CriterionInfo", "DecisionInfo", "MemberInfo", "MemberScore",
-           "ModelResult"]
+__all__ = [
+    "CriteriaSetInfo",
+    "CriterionInfo",
+    "DecisionInfo",
+    "GradeThreshold",
+    "MemberInfo",
+    "MemberScore",
+    "ModelResult",
+]

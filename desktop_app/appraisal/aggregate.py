@@ -2,9 +2,13 @@
 
 No database here, so every rule can be checked on hand-computed cases.
 """
+
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..text import clean, format_number, parse_number
 
@@ -17,8 +21,12 @@ class GradeThreshold:
     min_points: float
 
 
-DEFAULT_THRESHOLDS = (GradeThreshold("Xuất sắc", 90), GradeThreshold("Tốt", 80), GradeThreshold("Đạt", 65),
-                      GradeThreshold("Không đạt", 0))
+DEFAULT_THRESHOLDS = (
+    GradeThreshold("Xuất sắc", 90),
+    GradeThreshold("Tốt", 80),
+    GradeThreshold("Đạt", 65),
+    GradeThreshold("Không đạt", 0),
+)
 
 
 def check_points(value: object, max_points: float, criterion_label: str = "") -> float | None:
@@ -29,11 +37,19 @@ def check_points(value: object, max_points: float, criterion_label: str = "") ->
     where = f" của {criterion_label}" if criterion_label else ""
     if value is None or (isinstance(value, str) and not clean(value)):
         return None
-    if isinstance(value, bool):
+    number: float | None
+    if isinstance(value, str):
+        number = parse_number(value)
+        if number is None or not _only_number(value):
+            raise ValueError(f"«{clean(value)}» không phải là số")
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        # A date or a formula result typed into a score cell of the workbook must be refused with a reason,
+        # not crash in float().
         raise ValueError(f"«{value}» không phải là số")
-    number = parse_number(value) if isinstance(value, str) else float(value)
-    if isinstance(value, str) and (number is None or not _only_number(value)):
-        raise ValueError(f"«{clean(value)}» không phải là số")
+    if math.isnan(number):
+        raise ValueError("Điểm không phải là số")
     if number < 0:
         raise ValueError("Điểm không được âm")
     if number > max_points + 1e-9:
@@ -48,7 +64,7 @@ def _only_number(text: str) -> bool:
     return stripped.isdigit() or (stripped.startswith("-") and stripped[1:].isdigit())
 
 
-def sheet_total(points: dict[int, float | None], criteria_ids: list[int]) -> tuple[float | None, bool]:
+def sheet_total(points: Mapping[int, float | None], criteria_ids: list[int]) -> tuple[float | None, bool]:
     """(total, complete): the total is None until every criterion has points."""
     values = [points.get(cid) for cid in criteria_ids]
     complete = bool(criteria_ids) and all(v is not None for v in values)
@@ -92,7 +108,7 @@ def passes(grade: str, required: str, thresholds: list[GradeThreshold] | tuple[G
 def ranks(means: list[float | None]) -> list[int | None]:
     """Competition ranking: ties share a rank and the next rank is skipped (1, 2, 2, 4)."""
     ordered = sorted((m for m in means if m is not None), reverse=True)
-    first = {}
+    first: dict[float, int] = {}
     for position, value in enumerate(ordered, start=1):
         first.setdefault(value, position)
     return [first[m] if m is not None else None for m in means]
@@ -114,11 +130,15 @@ def check_thresholds(thresholds: list[GradeThreshold], total: float) -> list[Gra
         raise ValueError("Hai loại không được trùng tên.")
     for t in cleaned:
         if t.min_points < 0 or t.min_points > total + 1e-9:
-            raise ValueError(f"Điểm tối thiểu của loại «{t.name}» phải từ 0 đến {format_number(total)} "
-                             "(tổng điểm tối đa của bộ tiêu chí).")
-    for better, worse in zip(cleaned, cleaned[1:]):
+            raise ValueError(
+                f"Điểm tối thiểu của loại «{t.name}» phải từ 0 đến {format_number(total)} "
+                "(tổng điểm tối đa của bộ tiêu chí)."
+            )
+    for better, worse in pairwise(cleaned):
         if worse.min_points >= better.min_points - 1e-9:
-            raise ValueError(f"Điểm tối thiểu phải giảm dần: loại «{worse.name}» "
-                             f"({format_number(worse.min_points)}) phải thấp hơn loại «{better.name}» "
-                             f"({format_number(better.min_points)}).")
+            raise ValueError(
+                f"Điểm tối thiểu phải giảm dần: loại «{worse.name}» "
+                f"({format_number(worse.min_points)}) phải thấp hơn loại «{better.name}» "
+                f"({format_number(better.min_points)})."
+            )
     return cleaned

@@ -1,9 +1,11 @@
 """The appraisal council of a year: members, the fields they score, conflicts of interest."""
+
 from __future__ import annotations
 
 import json
 
 from ..errors import NotFoundError, ValidationError
+from ..storage.database import transaction
 from ..storage.models import MoHinh
 from ..text import clean
 from .info import MemberInfo
@@ -15,8 +17,7 @@ def _info(row: CouncilMember) -> MemberInfo:
 
 
 def council_members(year: int) -> list[MemberInfo]:
-    rows = CouncilMember.select().where(CouncilMember.year == year).order_by(CouncilMember.sort_order,
-                                                                             CouncilMember.id)
+    rows = CouncilMember.select().where(CouncilMember.year == year).order_by(CouncilMember.sort_order, CouncilMember.id)
     return [_info(r) for r in rows]
 
 
@@ -27,19 +28,35 @@ def get_member(member_id: int) -> MemberInfo:
     return _info(row)
 
 
-def add_member(year: int, name: str, title: str = "", role: str = "Ủy viên", field_ids: list[int] | None = None,
-               uuid: str | None = None) -> int:
+@transaction()
+def add_member(
+    year: int,
+    name: str,
+    title: str = "",
+    role: str = "Ủy viên",
+    field_ids: list[int] | None = None,
+    uuid: str | None = None,
+) -> int:
     name = clean(name)
     if not name:
         raise ValidationError("Họ và tên thành viên", "không được để trống.", key="name")
     order = CouncilMember.select().where(CouncilMember.year == year).count() + 1
     extra = {"uuid": uuid} if uuid else {}
-    return CouncilMember.create(year=year, name=name, title=clean(title), role=clean(role) or "Ủy viên",
-                                field_ids=json.dumps(sorted(field_ids or [])), sort_order=order, **extra).id
+    return CouncilMember.create(
+        year=year,
+        name=name,
+        title=clean(title),
+        role=clean(role) or "Ủy viên",
+        field_ids=json.dumps(sorted(field_ids or [])),
+        sort_order=order,
+        **extra,
+    ).id
 
 
-def update_member(member_id: int, *, name: str, title: str = "", role: str = "Ủy viên",
-                  field_ids: list[int] | None = None) -> None:
+@transaction()
+def update_member(
+    member_id: int, *, name: str, title: str = "", role: str = "Ủy viên", field_ids: list[int] | None = None
+) -> None:
     row = CouncilMember.get_by_id(get_member(member_id).id)
     name = clean(name)
     if not name:
@@ -49,8 +66,10 @@ def update_member(member_id: int, *, name: str, title: str = "", role: str = "�
     row.save()
 
 
+@transaction()
 def remove_member(member_id: int) -> None:
     from .scoring import ensure_unlocked  # deleting a member deletes its scores; scoring imports this module
+
     ensure_unlocked(get_member(member_id).year)
     CouncilMember.delete().where(CouncilMember.id == member_id).execute()
 
@@ -64,10 +83,12 @@ def assigned_model_ids(member: MemberInfo, model_ids: list[int]) -> list[int]:
     return [m for m in model_ids if m in keep]
 
 
+@transaction()
 def declare_conflict(member_id: int, model_id: int, reason: str = "") -> None:
     Conflict.insert(member=member_id, model=model_id, reason=clean(reason)).on_conflict_replace().execute()
 
 
+@transaction()
 def clear_conflict(member_id: int, model_id: int) -> None:
     Conflict.delete().where((Conflict.member == member_id) & (Conflict.model == model_id)).execute()
 

@@ -1,17 +1,21 @@
 """Criteria sets per year and kind: defaults, editing (guarded once scores exist), copying to a new year."""
+
 from __future__ import annotations
 
 import json
+import math
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache, wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from ..errors import AppError, NotFoundError, ValidationError
 from ..resources import load_json
+from ..storage.database import transaction
 from ..storage.models import AuditLog, database_proxy
-from ..text import clean
+from ..text import clean, format_number
 from .aggregate import GradeThreshold, check_thresholds
 from .info import CriteriaSetInfo, CriterionInfo
 from .tables import CriteriaSet, Criterion, Score
@@ -23,10 +27,23 @@ class ScoresExistError(AppError):
 
 def _info(row: CriteriaSet) -> CriteriaSetInfo:
     thresholds = [GradeThreshold(name, float(points)) for name, points in json.loads(row.thresholds)]
-    criteria = [CriterionInfo(c.id, c.uuid, c.order, c.group, c.text, c.guidance, c.max_points)
-                for c in row.criteria.order_by(Criterion.order, Criterion.id)]
-    return CriteriaSetInfo(row.id, row.uuid, row.name, row.year, row.kind, row.level_id, row.is_default,
-                           row.requires_grade, thresholds, criteria, row.trim_extremes)
+    criteria = [
+        CriterionInfo(c.id, c.uuid, c.order, c.group, c.text, c.guidance, c.max_points)
+        for c in row.criteria.order_by(Criterion.order, Criterion.id)
+    ]
+    return CriteriaSetInfo(
+        row.id,
+        row.uuid,
+        row.name,
+        row.year,
+        row.kind,
+        row.level_id,
+        row.is_default,
+        row.requires_grade,
+        thresholds,
+        criteria,
+        row.trim_extremes,
+    )
 
 
 # ----------------------------------------------------------------- cache
@@ -36,12 +53,12 @@ def _info(row: CriteriaSet) -> CriteriaSetInfo:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_lock = threading.RLock()            # guards the cache only; never held while the database is used
+_lock = threading.RLock()  # guards the cache only; never held while the database is used
 _create_lock = threading.Lock()
 _generation = 0
-_cache_db: "weakref.ref[Any] | None" = None
+_cache_db: weakref.ref[Any] | None = None
 _sets: dict[tuple[int, str, int | None], CriteriaSetInfo] = {}
-_complete_years: set[int] = set()   # years known to hold a set of every default kind
+_complete_years: set[int] = set()  # years known to hold a set of every default kind
 
 
 def invalidate_cache() -> None:
@@ -66,12 +83,14 @@ def _cache_for_current_db() -> int:
 
 def _invalidates(fn: F) -> F:
     """Drop the cache after ``fn`` whatever happens (a rolled-back write may still have changed nothing)."""
+
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         finally:
             invalidate_cache()
+
     return wrapper  # type: ignore[return-value]
 
 
@@ -81,15 +100,15 @@ def _copy(info: CriteriaSetInfo) -> CriteriaSetInfo:
 
 
 @lru_cache(maxsize=1)
-def _default_data() -> dict:
+def _default_data() -> dict[str, Any]:
     """The shipped defaults, read from disk once per run."""
-    return load_json("catalogues", "criteria_default.json")
+    data: dict[str, Any] = load_json("catalogues", "criteria_default.json")
+    return data
 
 
 def _missing_default_kinds(year: int) -> list[str]:
     """A read only: the default kinds ``year`` has no set for."""
-    present = {kind for (kind,) in CriteriaSet.select(CriteriaSet.kind).where(CriteriaSet.year == year)
-               .distinct().tuples()}
+    present = set(CriteriaSet.select(CriteriaSet.kind).where(CriteriaSet.year == year).distinct().scalars())
     return [item["kind"] for item in _default_data()["sets"] if item["kind"] not in present]
 
 
@@ -113,16 +132,26 @@ def ensure_default_sets(year: int) -> None:
 @_invalidates
 def _create_default_sets(year: int) -> None:
     data = _default_data()
-    with _create_lock, database_proxy.atomic():   # two threads must not both add the defaults
+    with _create_lock, transaction():  # two threads must not both add the defaults
         for item in data["sets"]:
             if CriteriaSet.select().where((CriteriaSet.year == year) & (CriteriaSet.kind == item["kind"])).exists():
                 continue
-            row = CriteriaSet.create(year=year, kind=item["kind"], name=item["name"], is_default=True,
-                                     requires_grade=data["requires_grade"],
-                                     thresholds=json.dumps(data["thresholds"], ensure_ascii=False))
+            row = CriteriaSet.create(
+                year=year,
+                kind=item["kind"],
+                name=item["name"],
+                is_default=True,
+                requires_grade=data["requires_grade"],
+                thresholds=json.dumps(data["thresholds"], ensure_ascii=False),
+            )
             for order, criterion in enumerate(item["criteria"], start=1):
-                Criterion.create(criteria_set=row, order=order, text=criterion["text"],
-                                 guidance=criterion.get("guidance", ""), max_points=criterion["max_points"])
+                Criterion.create(
+                    criteria_set=row,
+                    order=order,
+                    text=criterion["text"],
+                    guidance=criterion.get("guidance", ""),
+                    max_points=criterion["max_points"],
+                )
 
 
 def criteria_set_for(year: int, kind: str, level_id: int | None = None) -> CriteriaSetInfo:
@@ -159,7 +188,8 @@ def _in_transaction() -> bool:
 def _find_set(year: int, kind: str, level_id: int | None) -> CriteriaSet | None:
     query = CriteriaSet.select().where((CriteriaSet.year == year) & (CriteriaSet.kind == kind))
     specific = query.where(CriteriaSet.level == level_id).first() if level_id else None
-    return specific or query.where(CriteriaSet.level.is_null()).first() or query.first()
+    found: CriteriaSet | None = specific or query.where(CriteriaSet.level.is_null()).first() or query.first()
+    return found
 
 
 def list_sets(year: int) -> list[CriteriaSetInfo]:
@@ -181,13 +211,17 @@ def has_scores(set_id: int) -> bool:
 def _guard(set_id: int, force: bool, action: str) -> None:
     if has_scores(set_id):
         if not force:
-            raise ScoresExistError(f"Bộ tiêu chí đã có điểm chấm. {action} sẽ thay đổi kết quả đã chấm; "
-                                   "hãy xác nhận nếu vẫn muốn thực hiện.")
-        AuditLog.create(action="criteria.changed_after_scoring",
-                        detail=json.dumps({"set": set_id, "change": action}, ensure_ascii=False))
+            raise ScoresExistError(
+                f"Bộ tiêu chí đã có điểm chấm. {action} sẽ thay đổi kết quả đã chấm; "
+                "hãy xác nhận nếu vẫn muốn thực hiện."
+            )
+        AuditLog.create(
+            action="criteria.changed_after_scoring",
+            detail=json.dumps({"set": set_id, "change": action}, ensure_ascii=False),
+        )
 
 
-def _check_criterion(text: str, max_points) -> tuple[str, float]:
+def _check_criterion(text: str, max_points: float | str) -> tuple[str, float]:
     text = clean(text)
     if not text:
         raise ValidationError("Nội dung tiêu chí", "không được để trống.", key="text")
@@ -195,24 +229,30 @@ def _check_criterion(text: str, max_points) -> tuple[str, float]:
         points = float(max_points)
     except (TypeError, ValueError):
         raise ValidationError("Điểm tối đa", f"«{max_points}» không phải là số.", key="max_points") from None
-    if points <= 0 or abs(points * 2 - round(points * 2)) > 1e-9:
+    # "nan" and "inf" pass float() but not round(): refused here, in Vietnamese.
+    if not math.isfinite(points) or points <= 0 or abs(points * 2 - round(points * 2)) > 1e-9:
         raise ValidationError("Điểm tối đa", "phải là số dương, nguyên hoặc nửa điểm.", key="max_points")
     return text, points
 
 
 @_invalidates
-def add_criterion(set_id: int, text: str, max_points: float, guidance: str = "", group: str = "",
-                  *, force: bool = False) -> int:
+@transaction()  # inside: the cache is dropped after the commit, not before
+def add_criterion(
+    set_id: int, text: str, max_points: float, guidance: str = "", group: str = "", *, force: bool = False
+) -> int:
     text, points = _check_criterion(text, max_points)
     _guard(set_id, force, "Thêm tiêu chí")
     order = (Criterion.select().where(Criterion.criteria_set == set_id).count()) + 1
-    return Criterion.create(criteria_set=set_id, order=order, text=text, guidance=clean(guidance),
-                            group=clean(group), max_points=points).id
+    return Criterion.create(
+        criteria_set=set_id, order=order, text=text, guidance=clean(guidance), group=clean(group), max_points=points
+    ).id
 
 
 @_invalidates
-def update_criterion(criterion_id: int, *, text: str, max_points: float, guidance: str = "", group: str = "",
-                     force: bool = False) -> None:
+@transaction()
+def update_criterion(
+    criterion_id: int, *, text: str, max_points: float, guidance: str = "", group: str = "", force: bool = False
+) -> None:
     row = Criterion.get_or_none(Criterion.id == criterion_id)
     if row is None:
         raise NotFoundError("Không tìm thấy tiêu chí.")
@@ -220,8 +260,9 @@ def update_criterion(criterion_id: int, *, text: str, max_points: float, guidanc
     if points < row.max_points:
         top = Score.select().where((Score.criterion == criterion_id) & (Score.points > points)).count()
         if top:
-            raise ValidationError("Điểm tối đa", f"có {top} điểm đã chấm lớn hơn {points:g}; hãy sửa các điểm đó "
-                                  "trước.", key="max_points")
+            raise ValidationError(
+                "Điểm tối đa", f"có {top} điểm đã chấm lớn hơn {points:g}; hãy sửa các điểm đó trước.", key="max_points"
+            )
     if points != row.max_points:
         _guard(row.criteria_set_id, force, "Đổi điểm tối đa")
     row.text, row.max_points, row.guidance, row.group = text, points, clean(guidance), clean(group)
@@ -229,23 +270,31 @@ def update_criterion(criterion_id: int, *, text: str, max_points: float, guidanc
 
 
 @_invalidates
+@transaction()  # the audit record of _guard commits with the deletion or not at all
 def delete_criterion(criterion_id: int, *, force: bool = False) -> None:
     row = Criterion.get_or_none(Criterion.id == criterion_id)
     if row is None:
         return
     _guard(row.criteria_set_id, force, f"Xóa tiêu chí «{row.text[:60]}»")
-    with database_proxy.atomic():
-        row.delete_instance()
-        for order, other in enumerate(Criterion.select().where(Criterion.criteria_set == row.criteria_set_id)
-                                      .order_by(Criterion.order), start=1):
-            other.order = order
-            other.save()
+    row.delete_instance()
+    for order, other in enumerate(
+        Criterion.select().where(Criterion.criteria_set == row.criteria_set_id).order_by(Criterion.order), start=1
+    ):
+        other.order = order
+        other.save()
 
 
 @_invalidates
-def update_set(set_id: int, *, name: str | None = None, requires_grade: str | None = None,
-               thresholds: list[GradeThreshold] | None = None, trim_extremes: bool | None = None,
-               force: bool = False) -> None:
+@transaction()
+def update_set(
+    set_id: int,
+    *,
+    name: str | None = None,
+    requires_grade: str | None = None,
+    thresholds: list[GradeThreshold] | None = None,
+    trim_extremes: bool | None = None,
+    force: bool = False,
+) -> None:
     row = CriteriaSet.get_by_id(set_id)
     if name is not None:
         row.name = clean(name) or row.name
@@ -269,20 +318,34 @@ def update_set(set_id: int, *, name: str | None = None, requires_grade: str | No
 def copy_sets_to_year(from_year: int, to_year: int) -> int:
     """Copy every set of ``from_year`` into ``to_year`` (replacing unscored sets there); returns how many."""
     copied = 0
-    with database_proxy.atomic():
+    with transaction():
         for source in CriteriaSet.select().where(CriteriaSet.year == from_year):
-            existing = CriteriaSet.select().where((CriteriaSet.year == to_year) & (CriteriaSet.kind == source.kind)
-                                                  & (CriteriaSet.level == source.level))
+            existing = CriteriaSet.select().where(
+                (CriteriaSet.year == to_year) & (CriteriaSet.kind == source.kind) & (CriteriaSet.level == source.level)
+            )
             for old in existing:
                 if has_scores(old.id):
                     raise AppError(f"Năm {to_year} đã có điểm chấm theo bộ tiêu chí «{old.name}»; không chép đè.")
                 old.delete_instance(recursive=True)
-            new = CriteriaSet.create(year=to_year, kind=source.kind, level=source.level, name=source.name,
-                                     is_default=source.is_default, requires_grade=source.requires_grade,
-                                     thresholds=source.thresholds, trim_extremes=source.trim_extremes)
+            new = CriteriaSet.create(
+                year=to_year,
+                kind=source.kind,
+                level=source.level,
+                name=source.name,
+                is_default=source.is_default,
+                requires_grade=source.requires_grade,
+                thresholds=source.thresholds,
+                trim_extremes=source.trim_extremes,
+            )
             for c in source.criteria.order_by(Criterion.order):
-                Criterion.create(criteria_set=new, order=c.order, group=c.group, text=c.text, guidance=c.guidance,
-                                 max_points=c.max_points)
+                Criterion.create(
+                    criteria_set=new,
+                    order=c.order,
+                    group=c.group,
+                    text=c.text,
+                    guidance=c.guidance,
+                    max_points=c.max_points,
+                )
             copied += 1
     return copied
 
@@ -296,12 +359,13 @@ def set_total_problem(set_info: CriteriaSetInfo) -> str | None:
     The grade thresholds (90/80/65 by default) are points out of 100, so a set totalling 105 or 95 grades every
     model wrongly; it is not refused, because the clerk may be half way through editing it, but it is shown.
     """
-    from ..text import format_number  # kept here: the top of this module is edited separately
     if not set_info.criteria:
         return f"Bộ tiêu chí «{set_info.name}» chưa có tiêu chí nào."
     total = set_info.total_max
     if abs(total - EXPECTED_TOTAL) < 1e-9:
         return None
-    return (f"Tổng điểm tối đa của bộ tiêu chí «{set_info.name}» là {format_number(total)} điểm, không phải "
-            f"{format_number(EXPECTED_TOTAL)}: ngưỡng xếp loại tính trên thang 100 điểm nên kết quả sẽ sai. "
-            "Hãy sửa điểm tối đa của các tiêu chí cho đủ 100 điểm.")
+    return (
+        f"Tổng điểm tối đa của bộ tiêu chí «{set_info.name}» là {format_number(total)} điểm, không phải "
+        f"{format_number(EXPECTED_TOTAL)}: ngưỡng xếp loại tính trên thang 100 điểm nên kết quả sẽ sai. "
+        "Hãy sửa điểm tối đa của các tiêu chí cho đủ 100 điểm."
+    )

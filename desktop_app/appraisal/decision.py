@@ -1,4 +1,5 @@
 """The recognition decision: statuses change, and the year's scores, criteria and rule are frozen with it."""
+
 from __future__ import annotations
 
 import json
@@ -10,33 +11,13 @@ from ..errors import AppError, ValidationError
 from ..office import decision_reference
 from ..services.settings import get_office
 from ..services.status import change_status
-from ..storage.models import AuditLog, MoHinh, database_proxy
+from ..storage.database import transaction
+from ..storage.models import AuditLog, MoHinh
 from ..text import ImpossibleDate, clean, parse_date
 from .criteria import list_sets, set_total_problem
-from .info import DecisionInfo, MemberScore, ModelResult
-from .results import compute_results
+from .info import DecisionInfo
+from .results import compute_results, results_from_snapshot  # results imports nothing from here: no cycle
 from .tables import Decision, Score
-
-
-def results_from_snapshot(snapshot: dict) -> list[ModelResult]:
-    """The results frozen with a decision, less the models deleted since.
-
-    The snapshot keeps the scores as signed, but a model the office has since deleted is no longer one of its
-    models: counting it would show one model more on every screen and list than the office has.
-    """
-    items = [dict(item) for item in snapshot.get("results", [])]
-    uuids = [item.get("model_uuid") for item in items]
-    existing: set[str] = set()
-    for start in range(0, len(uuids), 500):  # below SQLite's limit on query parameters, however old
-        chunk = uuids[start:start + 500]
-        existing.update(row.uuid for row in MoHinh.select(MoHinh.uuid).where(MoHinh.uuid.in_(chunk)))
-    out = []
-    for item in items:
-        if item.get("model_uuid") not in existing:
-            continue
-        scores = [MemberScore(**s) for s in item.pop("scores", [])]
-        out.append(ModelResult(scores=scores, **item))
-    return out
 
 
 def criteria_warnings(year: int) -> list[str]:
@@ -45,9 +26,19 @@ def criteria_warnings(year: int) -> list[str]:
 
 
 def _info(row: Decision) -> DecisionInfo:
-    return DecisionInfo(row.id, row.uuid, row.year, row.number, row.date, row.issuing_body, row.signer_name,
-                        row.signer_title, row.authority, row.locked,
-                        results_from_snapshot(json.loads(row.snapshot)) if row.locked else compute_results(row.year))
+    return DecisionInfo(
+        row.id,
+        row.uuid,
+        row.year,
+        row.number,
+        row.date,
+        row.issuing_body,
+        row.signer_name,
+        row.signer_title,
+        row.authority,
+        row.locked,
+        results_from_snapshot(json.loads(row.snapshot)) if row.locked else compute_results(row.year),
+    )
 
 
 def decision_for(year: int) -> DecisionInfo | None:
@@ -55,8 +46,16 @@ def decision_for(year: int) -> DecisionInfo | None:
     return _info(row) if row else None
 
 
-def issue_decision(year: int, number: str, day: date | str, *, issuing_body: str = "", signer_name: str = "",
-                   signer_title: str = "", authority: str = "") -> DecisionInfo:
+def issue_decision(
+    year: int,
+    number: str,
+    day: date | str,
+    *,
+    issuing_body: str = "",
+    signer_name: str = "",
+    signer_title: str = "",
+    authority: str = "",
+) -> DecisionInfo:
     """Recognise the models that pass (status Công nhận), the others Không công nhận; freeze everything."""
     if not clean(number):
         raise ValidationError("Số quyết định", "không được để trống.", key="number")
@@ -64,17 +63,19 @@ def issue_decision(year: int, number: str, day: date | str, *, issuing_body: str
     # symbol setting changes later.
     number = decision_reference(clean(number))
     try:
-        day = parse_date(day) if isinstance(day, str) else day
+        when = parse_date(day) if isinstance(day, str) else day
     except ImpossibleDate as exc:  # written right, but no such day: the format hint would mislead
         raise ValidationError("Ngày quyết định", f"{exc}.", key="date") from None
     except ValueError as exc:
         raise ValidationError("Ngày quyết định", f"{exc}; ghi theo dạng dd/mm/yyyy.", key="date") from None
-    if day is None:
+    if when is None:
         raise ValidationError("Ngày quyết định", "không được để trống.", key="date")
     existing = Decision.get_or_none(Decision.year == year)
     if existing is not None and existing.locked:
-        raise AppError(f"Năm {year} đã có Quyết định số {decision_reference(existing.number)} đang khóa; hãy mở "
-                       "khóa trước khi ban hành lại.")
+        raise AppError(
+            f"Năm {year} đã có Quyết định số {decision_reference(existing.number)} đang khóa; hãy mở "
+            "khóa trước khi ban hành lại."
+        )
     office = get_office()
     results = compute_results(year)
     scored = [r for r in results if r.members > 0]
@@ -82,25 +83,32 @@ def issue_decision(year: int, number: str, day: date | str, *, issuing_body: str
         raise AppError(f"Chưa có mô hình nào của năm {year} được chấm đủ điểm; chưa thể ban hành quyết định.")
     snapshot = {
         "rule": "Điểm của mô hình là trung bình cộng tổng điểm của các thành viên chấm đủ phiếu, không tính "
-                "thành viên có xung đột lợi ích; bỏ một điểm cao nhất và một điểm thấp nhất khi bộ tiêu chí "
-                "quy định và có từ 5 thành viên trở lên.",
+        "thành viên có xung đột lợi ích; bỏ một điểm cao nhất và một điểm thấp nhất khi bộ tiêu chí "
+        "quy định và có từ 5 thành viên trở lên.",
         "criteria_sets": [asdict(s) for s in list_sets(year)],
-        "scores": [[s.member_id, s.model_id, s.criterion_id, s.points]
-                   for s in Score.select().join(MoHinh).where((MoHinh.year == year) & (Score.keying == 1))],
+        "scores": [
+            [s.member_id, s.model_id, s.criterion_id, s.points]
+            for s in Score.select().join(MoHinh).where((MoHinh.year == year) & (Score.keying == 1))
+        ],
         "results": [asdict(r) for r in results],
     }
-    with database_proxy.atomic():
+    with transaction():
         recognised = [r.model_id for r in scored if r.recognised]
         rejected = [r.model_id for r in scored if not r.recognised]
         if recognised:
             change_status(recognised, domain.RECOGNISED, f"Quyết định số {number}", force=True)
         if rejected:
             change_status(rejected, domain.NOT_RECOGNISED, f"Quyết định số {number}", force=True)
-        values = dict(number=number, date=day, issuing_body=clean(issuing_body) or office.issuing_body,
-                      signer_name=clean(signer_name) or office.signer_name,
-                      signer_title=clean(signer_title) or office.signer_title,
-                      authority=clean(authority) or office.signing_authority, locked=True,
-                      snapshot=json.dumps(snapshot, ensure_ascii=False, default=str))
+        values = dict(
+            number=number,
+            date=when,
+            issuing_body=clean(issuing_body) or office.issuing_body,
+            signer_name=clean(signer_name) or office.signer_name,
+            signer_title=clean(signer_title) or office.signer_title,
+            authority=clean(authority) or office.signing_authority,
+            locked=True,
+            snapshot=json.dumps(snapshot, ensure_ascii=False, default=str),
+        )
         if existing is None:
             row = Decision.create(year=year, **values)
         else:
@@ -108,9 +116,13 @@ def issue_decision(year: int, number: str, day: date | str, *, issuing_body: str
                 setattr(existing, key, value)
             existing.save()
             row = existing
-        AuditLog.create(action="decision.issued", detail=json.dumps(
-            {"year": year, "number": number, "recognised": len(recognised), "not_recognised": len(rejected)},
-            ensure_ascii=False))
+        AuditLog.create(
+            action="decision.issued",
+            detail=json.dumps(
+                {"year": year, "number": number, "recognised": len(recognised), "not_recognised": len(rejected)},
+                ensure_ascii=False,
+            ),
+        )
     return _info(row)
 
 
@@ -122,8 +134,10 @@ def unlock_decision(year: int, reason: str) -> None:
     row = Decision.get_or_none(Decision.year == year)
     if row is None:
         raise AppError(f"Năm {year} chưa có quyết định công nhận.")
-    with database_proxy.atomic():
+    with transaction():
         row.locked = False
         row.save()
-        AuditLog.create(action="decision.unlocked",
-                        detail=json.dumps({"year": year, "number": row.number, "reason": reason}, ensure_ascii=False))
+        AuditLog.create(
+            action="decision.unlocked",
+            detail=json.dumps({"year": year, "number": row.number, "reason": reason}, ensure_ascii=False),
+        )

@@ -1,10 +1,12 @@
 """Demo appraisal: a council of five with deterministic scores for every demo model."""
+
 from __future__ import annotations
 
 import random
 import uuid as _uuid
 
-from ..storage.models import MoHinh, database_proxy
+from ..storage.database import transaction
+from ..storage.models import MoHinh
 from .council import add_member, council_members
 from .criteria import criteria_set_for
 from .scoring import models_to_score, save_sheet
@@ -24,13 +26,16 @@ _WEAK = ("Thu gom phế liệu", "Thu gom ve chai")
 
 def load_demo_appraisal(year: int) -> None:
     """Idempotent: members are keyed by stable UUIDs; sheets already scored are left alone."""
-    with database_proxy.atomic():
+    with transaction():
         for index, (name, title, role) in enumerate(DEMO_COUNCIL):
             uuid = str(_uuid.uuid5(_NAMESPACE, f"{year}:{index}"))
             if not CouncilMember.select().where(CouncilMember.uuid == uuid).exists():
                 add_member(year, name, title, role, uuid=uuid)
-        members = [m for m in council_members(year)
-                   if m.uuid in {str(_uuid.uuid5(_NAMESPACE, f"{year}:{i}")) for i in range(len(DEMO_COUNCIL))}]
+        members = [
+            m
+            for m in council_members(year)
+            if m.uuid in {str(_uuid.uuid5(_NAMESPACE, f"{year}:{i}")) for i in range(len(DEMO_COUNCIL))}
+        ]
         for model in models_to_score(year):
             level = MoHinh.get_by_id(model.id).level_id
             criteria = criteria_set_for(year, model.kind, level).criteria

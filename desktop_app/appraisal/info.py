@@ -1,8 +1,10 @@
 """Plain dataclasses the appraisal services hand to the GUI, the documents and the command line."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .. import domain
 from .aggregate import GradeThreshold
@@ -81,15 +83,26 @@ class ModelResult:
 
     @property
     def kind_short(self) -> str:
-        """"Tập thể" or "Cá nhân"."""
+        """ "Tập thể" or "Cá nhân"."""
         return domain.KIND_SHORT.get(self.kind, self.kind)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         # ``rank`` is the rank among results of the same ``kind``.
-        return {"uuid": self.model_uuid, "name": self.name, "kind": self.kind, "kind_label": self.kind_short,
-                "members": self.members, "mean": self.mean, "grade": self.grade, "rank": self.rank,
-                "recognised": self.recognised, "outstanding": self.outstanding, "field": self.field,
-                "unit": self.unit, "override_reason": self.override_reason}
+        return {
+            "uuid": self.model_uuid,
+            "name": self.name,
+            "kind": self.kind,
+            "kind_label": self.kind_short,
+            "members": self.members,
+            "mean": self.mean,
+            "grade": self.grade,
+            "rank": self.rank,
+            "recognised": self.recognised,
+            "outstanding": self.outstanding,
+            "field": self.field,
+            "unit": self.unit,
+            "override_reason": self.override_reason,
+        }
 
 
 @dataclass

@@ -4,12 +4,17 @@ Ranks are counted separately for each kind: collective models (tập thể) comp
 individual exemplars (cá nhân) with individual exemplars, so a year has a "Hạng 1" of each kind.  Every list that
 shows ranks therefore shows the two kinds in separate sections (:func:`by_kind`).
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any, cast
 
 from .. import domain
 from ..errors import ValidationError
+from ..services.catalogues import list_items
+from ..storage.database import transaction
 from ..storage.models import MoHinh
 from ..text import clean
 from .aggregate import grade_for, mean_score, passes, ranks, sheet_total, spread
@@ -32,13 +37,19 @@ def compute_results(year: int) -> list[ModelResult]:
     assigned = {member.id: set(assigned_model_ids(member, model_ids)) for member in members}
     # Every first-keying cell of the year in one query, rather than one query per model or sheet.
     scores: dict[tuple[int, int], dict[int, float]] = {}
-    query = (Score.select(Score.member, Score.model, Score.criterion, Score.points)
-             .join(MoHinh, on=(Score.model == MoHinh.id))
-             .where((MoHinh.year == year) & (Score.keying == 1)))
-    for member_id, model_id, criterion_id, points in query.tuples():
+    query = (
+        Score.select(Score.member, Score.model, Score.criterion, Score.points)
+        .join(MoHinh, on=(Score.model == MoHinh.id))
+        .where((MoHinh.year == year) & (Score.keying == 1))
+    )
+    # peewee's stubs type .tuples() as the query itself, whose rows would be Score instances.
+    rows = cast("Iterable[tuple[int, int, int, float]]", query.tuples())
+    for member_id, model_id, criterion_id, points in rows:
         scores.setdefault((member_id, model_id), {})[criterion_id] = points
-    overrides = {o.model_id: o for o in Override.select().join(MoHinh, on=(Override.model == MoHinh.id))
-                 .where(MoHinh.year == year)}
+    overrides = {
+        o.model_id: o
+        for o in Override.select().join(MoHinh, on=(Override.model == MoHinh.id)).where(MoHinh.year == year)
+    }
     # A year has one set per kind (and perhaps per level): look each up once, not once per model.
     sets: dict[tuple[str, int | None], CriteriaSetInfo] = {}
     results: list[ModelResult] = []
@@ -55,20 +66,36 @@ def compute_results(year: int) -> list[ModelResult]:
             excluded = (member.id, model.id) in abstain
             total, complete = sheet_total(scores.get((member.id, model.id), {}), criteria_ids)
             member_scores.append(MemberScore(member.id, member.name, total, complete, excluded))
-        counted = [s.total for s in member_scores if s.complete and not s.excluded]
+        counted = [s.total for s in member_scores if s.complete and not s.excluded and s.total is not None]
         mean, trimmed = mean_score(counted, criteria_set.trim_extremes)
         computed = grade_for(mean, criteria_set.thresholds)
         override = overrides.get(model.id)
-        grade = (override.grade if override and override.grade else computed)
+        grade = override.grade if override and override.grade else computed
         recognised = passes(grade, criteria_set.requires_grade, criteria_set.thresholds)
         if override and override.recognised is not None:
             recognised = override.recognised
-        results.append(ModelResult(
-            model_id=model.id, model_uuid=model.uuid, name=model.name, kind=model.kind, field=model.field,
-            unit=model.unit, address=model.address, scores=member_scores, members=len(counted),
-            mean=mean, trimmed=trimmed, grade=grade, rank=None, spread=spread(counted), recognised=recognised,
-            outstanding=bool(override and override.outstanding and recognised),
-            override_reason=override.reason if override else "", computed_grade=computed))
+        results.append(
+            ModelResult(
+                model_id=model.id,
+                model_uuid=model.uuid,
+                name=model.name,
+                kind=model.kind,
+                field=model.field,
+                unit=model.unit,
+                address=model.address,
+                scores=member_scores,
+                members=len(counted),
+                mean=mean,
+                trimmed=trimmed,
+                grade=grade,
+                rank=None,
+                spread=spread(counted),
+                recognised=recognised,
+                outstanding=bool(override and override.outstanding and recognised),
+                override_reason=override.reason if override else "",
+                computed_grade=computed,
+            )
+        )
     rank_within_kind(results)
     return results
 
@@ -81,21 +108,47 @@ def rank_within_kind(items: list[ModelResult]) -> None:
             result.rank = rank
 
 
+def results_from_snapshot(snapshot: dict[str, Any]) -> list[ModelResult]:
+    """The results frozen with a decision, less the models deleted since.
+
+    The snapshot keeps the scores as signed, but a model the office has since deleted is no longer one of its
+    models: counting it would show one model more on every screen and list than the office has.
+    """
+    items = [dict(item) for item in snapshot.get("results", [])]
+    uuids = [item.get("model_uuid") for item in items]
+    existing: set[str] = set()
+    for start in range(0, len(uuids), 500):  # below SQLite's limit on query parameters, however old
+        chunk = uuids[start : start + 500]
+        existing.update(row.uuid for row in MoHinh.select(MoHinh.uuid).where(MoHinh.uuid.in_(chunk)))
+    out = []
+    for item in items:
+        if item.get("model_uuid") not in existing:
+            continue
+        scores = [MemberScore(**s) for s in item.pop("scores", [])]
+        out.append(ModelResult(scores=scores, **item))
+    return out
+
+
 def results(year: int) -> list[ModelResult]:
     """The frozen results of a locked decision, else the live ones; by field, then rank."""
     decision = Decision.get_or_none(Decision.year == year)
     if decision is not None and decision.locked:
-        from .decision import results_from_snapshot
         return sort_for_lists(results_from_snapshot(json.loads(decision.snapshot)))
     return sort_for_lists(compute_results(year))
 
 
 def sort_for_lists(items: list[ModelResult]) -> list[ModelResult]:
     """Fields in catalogue order, then kind, then rank, as the official lists group them."""
-    from ..services.catalogues import list_items
     order = {f.name: i for i, f in enumerate(list_items("field", include_inactive=True))}
-    return sorted(items, key=lambda r: (order.get(r.field, len(order)), _kind_position(r.kind),
-                                        r.rank if r.rank is not None else 10**6, r.name))
+    return sorted(
+        items,
+        key=lambda r: (
+            order.get(r.field, len(order)),
+            _kind_position(r.kind),
+            r.rank if r.rank is not None else 10**6,
+            r.name,
+        ),
+    )
 
 
 def by_kind(items: list[ModelResult]) -> list[tuple[str, list[ModelResult]]]:
@@ -105,16 +158,17 @@ def by_kind(items: list[ModelResult]) -> list[tuple[str, list[ModelResult]]]:
     order of ``items`` is kept among equal ranks (unranked results last).
     """
     kinds = sorted({r.kind for r in items}, key=_kind_position)
-    return [(kind, sorted((r for r in items if r.kind == kind),
-                          key=lambda r: r.rank if r.rank is not None else 10**6))
-            for kind in kinds]
+    return [
+        (kind, sorted((r for r in items if r.kind == kind), key=lambda r: r.rank if r.rank is not None else 10**6))
+        for kind in kinds
+    ]
 
 
 KIND_TITLES = {domain.KIND_COLLECTIVE: "Mô hình tập thể", domain.KIND_INDIVIDUAL: "Điển hình cá nhân"}
 
 
 def kind_title(kind: str) -> str:
-    """"Mô hình tập thể" / "Điển hình cá nhân": the heading of a kind's section."""
+    """ "Mô hình tập thể" / "Điển hình cá nhân": the heading of a kind's section."""
     return KIND_TITLES.get(kind, domain.KINDS.get(kind, kind))
 
 
@@ -122,8 +176,10 @@ def _kind_position(kind: str) -> int:
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 
 
-def set_override(model_id: int, *, grade: str = "", recognised: bool | None = None, outstanding: bool = False,
-                 reason: str) -> None:
+@transaction()
+def set_override(
+    model_id: int, *, grade: str = "", recognised: bool | None = None, outstanding: bool = False, reason: str
+) -> None:
     """A council decision against (or beyond) the computed result; it needs a written reason."""
     reason = clean(reason)
     year = MoHinh.get_by_id(model_id).year
@@ -133,10 +189,12 @@ def set_override(model_id: int, *, grade: str = "", recognised: bool | None = No
         return
     if not reason:
         raise ValidationError("Lý do", "hội đồng quyết định khác kết quả chấm thì phải ghi rõ lý do.", key="reason")
-    Override.insert(model=model_id, grade=clean(grade), recognised=recognised, outstanding=outstanding,
-                    reason=reason).on_conflict_replace().execute()
+    Override.insert(
+        model=model_id, grade=clean(grade), recognised=recognised, outstanding=outstanding, reason=reason
+    ).on_conflict_replace().execute()
 
 
+@transaction()
 def clear_override(model_id: int) -> None:
     """Back to the computed result; refused, like every change of a result, once the decision is locked."""
     row = MoHinh.get_or_none(MoHinh.id == model_id)

@@ -4,9 +4,12 @@ Score entry reads a member's whole grid and the council's progress often (after 
 set-based queries whatever the number of models: one for the models, one for the member's scores, one grouped count
 for progress.  Criteria come from the cache in :mod:`.criteria`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import peewee as pw
 
@@ -14,7 +17,7 @@ from .. import domain
 from ..errors import AppError, ValidationError
 from ..office import decision_reference
 from ..services.models import ModelFilter, ModelRow, list_models
-from ..storage.database import translated
+from ..storage.database import transaction
 from ..storage.models import Field, MoHinh, Unit, database_proxy, now
 from .aggregate import check_points, sheet_total
 from .council import conflicts, council_members, get_member
@@ -22,10 +25,9 @@ from .criteria import criteria_set_for
 from .info import CriterionInfo, MemberInfo
 from .tables import Criterion, Decision, Score
 
-SCORED_STATUSES = (domain.REGISTERED, domain.IN_PROGRESS, domain.PROPOSED, domain.RECOGNISED,
-                   domain.NOT_RECOGNISED)
+SCORED_STATUSES = (domain.REGISTERED, domain.IN_PROGRESS, domain.PROPOSED, domain.RECOGNISED, domain.NOT_RECOGNISED)
 
-Sheet = dict[int, float | None]   # criterion id → points (None where not scored yet)
+Sheet = dict[int, float | None]  # criterion id → points (None where not scored yet)
 
 
 def models_to_score(year: int) -> list[ModelRow]:
@@ -39,8 +41,10 @@ def locked_decision(year: int) -> Decision | None:
 
 
 def locked_message(year: int, decision: Decision) -> str:
-    return (f"Kết quả năm {year} đã được chốt theo Quyết định số {decision_reference(decision.number)}. "
-            "Muốn sửa điểm, hãy mở khóa quyết định (ghi rõ lý do) ở màn hình Công nhận.")
+    return (
+        f"Kết quả năm {year} đã được chốt theo Quyết định số {decision_reference(decision.number)}. "
+        "Muốn sửa điểm, hãy mở khóa quyết định (ghi rõ lý do) ở màn hình Công nhận."
+    )
 
 
 def ensure_unlocked(year: int) -> None:
@@ -61,15 +65,17 @@ def sheet(year: int, member_id: int, model_id: int, keying: int = 1) -> Sheet:
 def member_sheets(year: int, member_id: int, keying: int = 1) -> dict[int, dict[int, float]]:
     """Model id → {criterion id: points} of every sheet the member has keyed in ``year``: one query."""
     found: dict[int, dict[int, float]] = {}
-    query = (Score.select(Score.model, Score.criterion, Score.points)
-             .join(MoHinh, on=(Score.model == MoHinh.id))
-             .where((Score.member == member_id) & (Score.keying == keying) & (MoHinh.year == year)))
-    for model_id, criterion_id, points in database_proxy.execute(query):   # raw rows: thousands, no conversion
+    query = (
+        Score.select(Score.model, Score.criterion, Score.points)
+        .join(MoHinh, on=(Score.model == MoHinh.id))
+        .where((Score.member == member_id) & (Score.keying == keying) & (MoHinh.year == year))
+    )
+    for model_id, criterion_id, points in database_proxy.execute(query):  # raw rows: thousands, no conversion
         found.setdefault(model_id, {})[criterion_id] = points
     return found
 
 
-def _clean_sheet(criteria: dict[int, CriterionInfo], values: dict[int, object]) -> dict[int, float]:
+def _clean_sheet(criteria: dict[int, CriterionInfo], values: Mapping[int, object]) -> dict[int, float]:
     cleaned: dict[int, float] = {}
     for criterion_id, raw in values.items():
         criterion = criteria.get(criterion_id)
@@ -84,16 +90,17 @@ def _clean_sheet(criteria: dict[int, CriterionInfo], values: dict[int, object]) 
     return cleaned
 
 
-def save_sheet(year: int, member_id: int, model_id: int, values: dict[int, object], keying: int = 1) -> None:
+def save_sheet(year: int, member_id: int, model_id: int, values: Mapping[int, object], keying: int = 1) -> None:
     """Validate every cell, then replace the sheet in one transaction (nothing saved if one cell is wrong)."""
     save_sheets(year, member_id, {model_id: values}, keying)
 
 
-def save_sheets(year: int, member_id: int, sheets: dict[int, dict[int, object]], keying: int = 1) -> None:
+def save_sheets(year: int, member_id: int, sheets: Mapping[int, Mapping[int, object]], keying: int = 1) -> None:
     """Several of one member's sheets (a pasted block) validated, then replaced in one transaction."""
     ensure_unlocked(year)
-    kinds = {m_id: (kind, level_id) for m_id, kind, level_id in
-             MoHinh.select(MoHinh.id, MoHinh.kind, MoHinh.level).where(MoHinh.id.in_(list(sheets))).tuples()}
+    query = MoHinh.select(MoHinh.id, MoHinh.kind, MoHinh.level).where(MoHinh.id.in_(list(sheets))).tuples()
+    # peewee's stubs type .tuples() as the query itself, whose rows would be MoHinh instances.
+    kinds = {m_id: (kind, level_id) for m_id, kind, level_id in cast("Iterable[tuple[int, str, int | None]]", query)}
     cleaned: dict[int, dict[int, float]] = {}
     for model_id, values in sheets.items():
         if model_id not in kinds:
@@ -102,12 +109,22 @@ def save_sheets(year: int, member_id: int, sheets: dict[int, dict[int, object]],
         criteria = {c.id: c for c in criteria_set_for(year, kind, level_id).criteria}
         cleaned[model_id] = _clean_sheet(criteria, values)
     stamp = now()
-    with translated(), database_proxy.atomic():   # locked, read-only or full disk: a message, not a crash
+    with transaction():
         for model_id, points in cleaned.items():
-            Score.delete().where((Score.member == member_id) & (Score.model == model_id)
-                                 & (Score.keying == keying)).execute()
-            rows = [{"member": member_id, "model": model_id, "criterion": criterion_id, "keying": keying,
-                     "points": value, "updated_at": stamp} for criterion_id, value in points.items()]
+            Score.delete().where(
+                (Score.member == member_id) & (Score.model == model_id) & (Score.keying == keying)
+            ).execute()
+            rows = [
+                {
+                    "member": member_id,
+                    "model": model_id,
+                    "criterion": criterion_id,
+                    "keying": keying,
+                    "points": value,
+                    "updated_at": stamp,
+                }
+                for criterion_id, value in points.items()
+            ]
             if rows:
                 Score.insert_many(rows).execute()
 
@@ -128,9 +145,11 @@ def accept_second_keying(year: int, member_id: int, model_id: int) -> None:
 
 # ----------------------------------------------------------------- one member's grid
 
+
 @dataclass(frozen=True)
 class GridModel:
     """A row of the score entry grid: just what it shows (a full ModelRow per model costs a five-table join)."""
+
     id: int
     name: str
     unit: str
@@ -140,12 +159,13 @@ class GridModel:
 @dataclass
 class MemberGrid:
     """What the score entry grid shows for one member, one kind and one keying."""
+
     criteria: list[CriterionInfo]
     models: list[GridModel]
-    excluded: set[int]                        # model ids the member abstains on (conflict of interest)
-    values: list[Sheet]                       # per model, this keying
-    first: list[Sheet] = field(default_factory=list)   # per model, the first keying (second keying only)
-    locked_reason: str = ""                   # non-empty when a locked decision forbids changing scores
+    excluded: set[int]  # model ids the member abstains on (conflict of interest)
+    values: list[Sheet]  # per model, this keying
+    first: list[Sheet] = field(default_factory=list)  # per model, the first keying (second keying only)
+    locked_reason: str = ""  # non-empty when a locked decision forbids changing scores
 
 
 def member_grid(year: int, member_id: int, kind: str, keying: int = 1) -> MemberGrid:
@@ -153,15 +173,20 @@ def member_grid(year: int, member_id: int, kind: str, keying: int = 1) -> Member
     criteria = criteria_set_for(year, kind).criteria
     member = get_member(member_id)
     # The order of models_to_score (field, then Vietnamese name order), the member's fields as assigned_model_ids.
-    query = (MoHinh.select(MoHinh.id, MoHinh.name, Unit.name, MoHinh.field)
-             .join(Field, pw.JOIN.LEFT_OUTER, on=(MoHinh.field == Field.id))
-             .switch(MoHinh).join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id))
-             .where((MoHinh.year == year) & (MoHinh.kind == kind) & MoHinh.status.in_(list(SCORED_STATUSES)))
-             .order_by(Field.sort_order, MoHinh.name_sort, MoHinh.id))
+    query = (
+        MoHinh.select(MoHinh.id, MoHinh.name, Unit.name, MoHinh.field)
+        .join(Field, pw.JOIN.LEFT_OUTER, on=(MoHinh.field == Field.id))
+        .switch(MoHinh)
+        .join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id))
+        .where((MoHinh.year == year) & (MoHinh.kind == kind) & MoHinh.status.in_(list(SCORED_STATUSES)))
+        .order_by(Field.sort_order, MoHinh.name_sort, MoHinh.id)
+    )
     fields = set(member.field_ids)
-    models = [GridModel(model_id, name, unit or "", field_id)
-              for model_id, name, unit, field_id in database_proxy.execute(query)
-              if not fields or field_id in fields]
+    models = [
+        GridModel(model_id, name, unit or "", field_id)
+        for model_id, name, unit, field_id in database_proxy.execute(query)
+        if not fields or field_id in fields
+    ]
     abstain = conflicts(year)
     excluded = {m.id for m in models if (member_id, m.id) in abstain}
 
@@ -171,11 +196,13 @@ def member_grid(year: int, member_id: int, kind: str, keying: int = 1) -> Member
     values = sheets_of(member_sheets(year, member_id, keying))
     first = sheets_of(member_sheets(year, member_id, 1)) if keying == 2 else []
     decision = locked_decision(year)
-    return MemberGrid(criteria, models, excluded, values, first,
-                      locked_message(year, decision) if decision is not None else "")
+    return MemberGrid(
+        criteria, models, excluded, values, first, locked_message(year, decision) if decision is not None else ""
+    )
 
 
 # ----------------------------------------------------------------- progress
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -191,10 +218,15 @@ def _counts(year: int, members: list[MemberInfo]) -> dict[int, tuple[int, int]]:
     One query for the models, one for conflicts and one grouped count of scores per (member, model, criteria set):
     a sheet is complete when it has points for every criterion of the model's own set.
     """
-    models = list(database_proxy.execute(MoHinh.select(MoHinh.id, MoHinh.kind, MoHinh.level, MoHinh.field)
-                                         .where((MoHinh.year == year) & MoHinh.status.in_(list(SCORED_STATUSES)))))
+    models = list(
+        database_proxy.execute(
+            MoHinh.select(MoHinh.id, MoHinh.kind, MoHinh.level, MoHinh.field).where(
+                (MoHinh.year == year) & MoHinh.status.in_(list(SCORED_STATUSES))
+            )
+        )
+    )
     sets: dict[tuple[str, int | None], tuple[int, int]] = {}
-    model_set: dict[int, tuple[int, int]] = {}   # model id → (criteria set id, number of criteria)
+    model_set: dict[int, tuple[int, int]] = {}  # model id → (criteria set id, number of criteria)
     for model_id, kind, level_id, _field in models:
         if (kind, level_id) not in sets:
             info = criteria_set_for(year, kind, level_id)
@@ -204,11 +236,14 @@ def _counts(year: int, members: list[MemberInfo]) -> dict[int, tuple[int, int]]:
     member_ids = [m.id for m in members]
     complete: set[tuple[int, int]] = set()
     if member_ids and models:
-        query = (Score.select(Score.member, Score.model, Criterion.criteria_set, pw.fn.COUNT(Score.id))
-                 .join(Criterion, on=(Score.criterion == Criterion.id))
-                 .switch(Score).join(MoHinh, on=(Score.model == MoHinh.id))
-                 .where((Score.keying == 1) & (MoHinh.year == year) & Score.member.in_(member_ids))
-                 .group_by(Score.member, Score.model, Criterion.criteria_set))
+        query = (
+            Score.select(Score.member, Score.model, Criterion.criteria_set, pw.fn.COUNT(Score.id))
+            .join(Criterion, on=(Score.criterion == Criterion.id))
+            .switch(Score)
+            .join(MoHinh, on=(Score.model == MoHinh.id))
+            .where((Score.keying == 1) & (MoHinh.year == year) & Score.member.in_(member_ids))
+            .group_by(Score.member, Score.model, Criterion.criteria_set)
+        )
         for member_id, model_id, set_id, count in database_proxy.execute(query):
             wanted = model_set.get(model_id)
             if wanted is not None and wanted[1] > 0 and wanted == (set_id, count):

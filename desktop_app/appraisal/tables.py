@@ -1,27 +1,37 @@
-"""Appraisal tables: criteria sets, council, scores, overrides, decisions (schema version 2)."""
+"""Appraisal tables: criteria sets, council, scores, overrides, decisions.
+
+They are created by schema version 2 in ``desktop_app.storage.migrations``.
+"""
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import peewee as pw
 
-from ..storage.database import register_migration
-from ..storage.models import BaseModel, Field, Level, MoHinh, new_uuid, now
+from ..storage.models import BaseModel, Level, MoHinh, new_uuid, now
 
 
 class CriteriaSet(BaseModel):
     uuid = pw.CharField(unique=True, default=new_uuid)
     year = pw.IntegerField(index=True)
-    kind = pw.CharField()                        # tap_the | ca_nhan
+    kind = pw.CharField()  # tap_the | ca_nhan
     level = pw.ForeignKeyField(Level, null=True, on_delete="SET NULL")
     name = pw.CharField()
     is_default = pw.BooleanField(default=False)
     requires_grade = pw.CharField(default="Đạt")  # lowest grade that can be recognised; "" = no grade needed
-    thresholds = pw.TextField()                  # JSON [[name, min_points], ...]
+    thresholds = pw.TextField()  # JSON [[name, min_points], ...]
     trim_extremes = pw.BooleanField(default=False)
+    if TYPE_CHECKING:  # added by peewee; see storage.models.BaseModel
+        level_id: pw.ForeignKeyField[int | None]
+        criteria: pw.ModelSelect[Criterion]
 
 
 class Criterion(BaseModel):
     uuid = pw.CharField(unique=True, default=new_uuid)
     criteria_set = pw.ForeignKeyField(CriteriaSet, backref="criteria", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        criteria_set_id: pw.ForeignKeyField[int]
     order = pw.IntegerField(default=0)
     group = pw.CharField(default="")
     text = pw.TextField()
@@ -35,7 +45,7 @@ class CouncilMember(BaseModel):
     name = pw.CharField()
     title = pw.CharField(default="")
     role = pw.CharField(default="Ủy viên")
-    field_ids = pw.TextField(default="[]")       # JSON list; empty = every field
+    field_ids = pw.TextField(default="[]")  # JSON list; empty = every field
     sort_order = pw.IntegerField(default=0)
 
 
@@ -43,6 +53,9 @@ class Conflict(BaseModel):
     member = pw.ForeignKeyField(CouncilMember, backref="conflicts", on_delete="CASCADE")
     model = pw.ForeignKeyField(MoHinh, on_delete="CASCADE")
     reason = pw.TextField(default="")
+    if TYPE_CHECKING:
+        member_id: pw.ForeignKeyField[int]
+        model_id: pw.ForeignKeyField[int]
 
     class Meta:
         indexes = ((("member", "model"), True),)
@@ -52,9 +65,13 @@ class Score(BaseModel):
     member = pw.ForeignKeyField(CouncilMember, on_delete="CASCADE")
     model = pw.ForeignKeyField(MoHinh, on_delete="CASCADE")
     criterion = pw.ForeignKeyField(Criterion, on_delete="CASCADE")
-    keying = pw.IntegerField(default=1)          # 1 = first entry; 2 = re-typed paper sheet to compare
+    keying = pw.IntegerField(default=1)  # 1 = first entry; 2 = re-typed paper sheet to compare
     points = pw.FloatField()
     updated_at = pw.DateTimeField(default=now)
+    if TYPE_CHECKING:
+        member_id: pw.ForeignKeyField[int]
+        model_id: pw.ForeignKeyField[int]
+        criterion_id: pw.ForeignKeyField[int]
 
     class Meta:
         indexes = ((("member", "model", "criterion", "keying"), True),)
@@ -62,8 +79,10 @@ class Score(BaseModel):
 
 class Override(BaseModel):
     model = pw.ForeignKeyField(MoHinh, unique=True, on_delete="CASCADE")
-    grade = pw.CharField(default="")             # "" = keep the computed grade
-    recognised = pw.BooleanField(null=True)      # None = follow the grade
+    if TYPE_CHECKING:
+        model_id: pw.ForeignKeyField[int]
+    grade = pw.CharField(default="")  # "" = keep the computed grade
+    recognised = pw.BooleanField(null=True)  # None = follow the grade
     outstanding = pw.BooleanField(default=False)  # "tiêu biểu"
     reason = pw.TextField(default="")
     at = pw.DateTimeField(default=now)
@@ -79,15 +98,8 @@ class Decision(BaseModel):
     signer_title = pw.CharField(default="")
     authority = pw.CharField(default="")
     locked = pw.BooleanField(default=True)
-    snapshot = pw.TextField(default="{}")        # the frozen criteria, scores, rule and results
+    snapshot = pw.TextField(default="{}")  # the frozen criteria, scores, rule and results
     created_at = pw.DateTimeField(default=now)
 
 
 APPRAISAL_TABLES = [CriteriaSet, Criterion, CouncilMember, Conflict, Score, Override, Decision]
-
-
-def _v2_appraisal(db: pw.SqliteDatabase) -> None:
-    db.create_tables(APPRAISAL_TABLES)
-
-
-register_migration(2, _v2_appraisal)

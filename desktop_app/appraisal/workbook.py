@@ -4,11 +4,13 @@ One sheet per member (and per kind when the year has both models and exemplars):
 models as rows, criteria as columns with their maxima, cells validated.  A hidden
 sheet maps sheets to members; a hidden column maps rows to models by UUID.
 """
+
 from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -17,7 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import domain
 from ..errors import AppError
-from ..storage.models import MoHinh, database_proxy
+from ..storage.database import transaction
+from ..storage.models import MoHinh
 from ..tasks import TaskState
 from ..text import clean
 from .aggregate import check_points
@@ -51,13 +54,17 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.refused
 
-    def to_json(self) -> dict:
-        return {"sheets": self.sheets, "saved_sheets": self.saved_sheets, "saved": self.sheets_saved_count,
-                "refused": [r.__dict__ for r in self.refused]}
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sheets": self.sheets,
+            "saved_sheets": self.saved_sheets,
+            "saved": self.sheets_saved_count,
+            "refused": [r.__dict__ for r in self.refused],
+        }
 
 
 def _sheet_title(name: str, suffix: str, used: set[str]) -> str:
-    base = "".join(ch for ch in name if ch not in '[]:*?/\\')[:31 - len(suffix)] + suffix
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[: 31 - len(suffix)] + suffix
     title, n = base, 2
     while title in used:
         title = f"{base[:28]}~{n}"
@@ -76,7 +83,7 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
     kinds = [k for k in domain.KINDS if any(m.kind == k for m in models)]
     abstain = conflicts(year)
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty default sheet
     meta = book.create_sheet(META)
     meta.append(["sheet", "member_uuid", "kind", "year"])
     used: set[str] = set()
@@ -93,8 +100,11 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
             ws["A2"] = f"Thành viên hội đồng: {member.name} — {member.title} ({member.role})"
             ws["A3"] = "Nhập điểm nguyên hoặc nửa điểm (ví dụ 7,5), không vượt điểm tối đa. Không sửa cột «Mã»."
             ws["A3"].font = Font(italic=True, color="555555")
-            headers = ["STT", "Mã (không sửa)", "Tên mô hình, điển hình", "Đơn vị thực hiện"] + \
-                [f"TC{c.order}" for c in criteria] + ["Tổng"]
+            headers = (
+                ["STT", "Mã (không sửa)", "Tên mô hình, điển hình", "Đơn vị thực hiện"]
+                + [f"TC{c.order}" for c in criteria]
+                + ["Tổng"]
+            )
             for col, text in enumerate(headers, start=1):
                 cell = ws.cell(HEADER_ROW, col, text)
                 cell.font = Font(bold=True)
@@ -107,10 +117,16 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
                 ws.cell(MAX_ROW, col, criterion.max_points).font = Font(italic=True)
                 ws.cell(HEADER_ROW, col).comment = None
                 letter = get_column_letter(col)
-                rule = DataValidation(type="decimal", operator="between", formula1="0",
-                                      formula2=str(criterion.max_points), allow_blank=True, showErrorMessage=True,
-                                      errorTitle="Điểm không hợp lệ",
-                                      error=f"Điểm tiêu chí {criterion.order} từ 0 đến {criterion.max_points:g}.")
+                rule = DataValidation(
+                    type="decimal",
+                    operator="between",
+                    formula1="0",
+                    formula2=str(criterion.max_points),
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorTitle="Điểm không hợp lệ",
+                    error=f"Điểm tiêu chí {criterion.order} từ 0 đến {criterion.max_points:g}.",
+                )
                 ws.add_data_validation(rule)
                 if sheet_models:
                     rule.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + len(sheet_models) - 1}")
@@ -135,7 +151,7 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
             ws.column_dimensions["B"].hidden = True
             ws.column_dimensions["C"].width = 50
             ws.column_dimensions["D"].width = 28
-            ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_CRITERION_COL)
+            ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_CRITERION_COL).coordinate
             ws.page_setup.orientation = "landscape"
             ws.page_setup.paperSize = ws.PAPERSIZE_A4
             ws.print_title_rows = f"{HEADER_ROW}:{MAX_ROW}"
@@ -148,7 +164,7 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
     return target
 
 
-def _open(source: Path):
+def _open(source: Path) -> Workbook:
     if source.suffix.lower() == ".xls":
         raise AppError(f"Tệp «{source.name}» là định dạng Excel cũ (.xls); hãy mở bằng Excel và lưu lại dạng .xlsx.")
     try:
@@ -156,40 +172,58 @@ def _open(source: Path):
     except FileNotFoundError:
         raise AppError(f"Không tìm thấy tệp «{source}».") from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise AppError(f"Tệp «{source.name}» không đọc được: không phải tệp Excel .xlsx hoặc tệp bị hỏng "
-                       "(hoặc có mật khẩu).") from exc
+        raise AppError(
+            f"Tệp «{source.name}» không đọc được: không phải tệp Excel .xlsx hoặc tệp bị hỏng (hoặc có mật khẩu)."
+        ) from exc
 
 
-def import_workbook(source: Path | str, *, keep_valid_sheets: bool = False,
-                    task: TaskState | None = None) -> ImportReport:
+def import_workbook(
+    source: Path | str, *, keep_valid_sheets: bool = False, task: TaskState | None = None
+) -> ImportReport:
     """Read every sheet with the grid's checks; save all, or nothing if any cell is refused
     (unless ``keep_valid_sheets``: then the sheets without refusals are saved)."""
     task = task or TaskState()
     source = Path(source)
     book = _open(source)
     if META not in book.sheetnames:
-        raise AppError(f"Tệp «{source.name}» không phải bảng chấm điểm do chương trình xuất ra (thiếu trang "
-                       f"«{META}»). Hãy xuất bảng chấm điểm rồi nhập lại đúng tệp đó.")
+        raise AppError(
+            f"Tệp «{source.name}» không phải bảng chấm điểm do chương trình xuất ra (thiếu trang "
+            f"«{META}»). Hãy xuất bảng chấm điểm rồi nhập lại đúng tệp đó."
+        )
     report = ImportReport()
     pending: dict[str, list[tuple[int, int, int, dict[int, object]]]] = {}
     rows_meta = list(book[META].iter_rows(min_row=2, values_only=True))
-    for index, (title, member_uuid, kind, year) in enumerate(rows_meta, start=1):
-        task.progress(index, len(rows_meta), str(title))
+    for index, (raw_title, member_uuid, raw_kind, raw_year) in enumerate(rows_meta, start=1):
+        title = clean(raw_title)
+        task.progress(index, len(rows_meta), title)
         if title not in book.sheetnames:
             continue
         report.sheets += 1
         ws = book[title]
-        member = CouncilMember.get_or_none(CouncilMember.uuid == member_uuid)
+        member = CouncilMember.get_or_none(CouncilMember.uuid == clean(member_uuid))
         if member is None:
             report.refused.append(Refusal(title, 1, "", "Thành viên hội đồng của trang này không còn trong dữ liệu."))
             continue
-        year = int(year)
+        # The hidden sheet can still be unhidden and edited: a year or kind that is no longer ours is refused,
+        # not a crash in int().
+        kind, year_text = clean(raw_kind), clean(raw_year)
+        if kind not in domain.KINDS or not year_text.isdigit():
+            report.refused.append(
+                Refusal(title, 1, "", f"Trang «{META}» đã bị sửa (năm, loại); hãy xuất lại bảng chấm điểm.")
+            )
+            continue
+        year = int(year_text)
         criteria = criteria_set_for(year, kind).criteria
         headers = [clean(ws.cell(HEADER_ROW, FIRST_CRITERION_COL + i).value) for i in range(len(criteria))]
         if headers != [f"TC{c.order}" for c in criteria]:
-            report.refused.append(Refusal(title, HEADER_ROW, get_column_letter(FIRST_CRITERION_COL),
-                                          "Các cột tiêu chí không khớp với bộ tiêu chí hiện tại; hãy xuất lại "
-                                          "bảng chấm điểm."))
+            report.refused.append(
+                Refusal(
+                    title,
+                    HEADER_ROW,
+                    get_column_letter(FIRST_CRITERION_COL),
+                    "Các cột tiêu chí không khớp với bộ tiêu chí hiện tại; hãy xuất lại bảng chấm điểm.",
+                )
+            )
             continue
         sheets = pending.setdefault(title, [])
         for row in range(FIRST_ROW, ws.max_row + 1):
@@ -210,8 +244,9 @@ def import_workbook(source: Path | str, *, keep_valid_sheets: bool = False,
                 try:
                     check_points(raw, criterion.max_points, f"tiêu chí {criterion.order}")
                 except ValueError as exc:
-                    report.refused.append(Refusal(title, row, f"{get_column_letter(col)} (TC{criterion.order})",
-                                                  str(exc)))
+                    report.refused.append(
+                        Refusal(title, row, f"{get_column_letter(col)} (TC{criterion.order})", str(exc))
+                    )
                     continue
                 values[criterion.id] = raw
             # A row left blank keeps whatever was scored before rather than wiping it.
@@ -220,7 +255,7 @@ def import_workbook(source: Path | str, *, keep_valid_sheets: bool = False,
     refused_sheets = {r.sheet for r in report.refused}
     if report.refused and not keep_valid_sheets:
         return report
-    with database_proxy.atomic():
+    with transaction():
         for title, items in pending.items():
             if title in refused_sheets or not items:
                 continue

@@ -1,8 +1,19 @@
-import pytest
-from hypothesis import given, strategies as st
+from datetime import datetime
 
-from desktop_app.appraisal.aggregate import (DEFAULT_THRESHOLDS, check_points, grade_for, mean_score, passes, ranks,
-                                             sheet_total, spread)
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop_app.appraisal.aggregate import (
+    DEFAULT_THRESHOLDS,
+    check_points,
+    grade_for,
+    mean_score,
+    passes,
+    ranks,
+    sheet_total,
+    spread,
+)
 
 
 @pytest.mark.parametrize("raw, expected", [("7", 7.0), ("7,5", 7.5), (10, 10.0), ("0", 0.0), ("", None), (None, None)])
@@ -10,13 +21,20 @@ def test_points_accepted(raw, expected):
     assert check_points(raw, 10) == expected
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("12", "Điểm 12 vượt quá điểm tối đa 10 của tiêu chí 2"),
-    (-1, "Điểm không được âm"),
-    ("abc", "«abc» không phải là số"),
-    ("7,3", "chỉ chấm điểm nguyên hoặc nửa điểm"),
-    ("5 điểm", "không phải là số"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("12", "Điểm 12 vượt quá điểm tối đa 10 của tiêu chí 2"),
+        (-1, "Điểm không được âm"),
+        ("abc", "«abc» không phải là số"),
+        ("7,3", "chỉ chấm điểm nguyên hoặc nửa điểm"),
+        ("5 điểm", "không phải là số"),
+        (True, "không phải là số"),
+        (float("nan"), "không phải là số"),
+        # openpyxl hands a date-formatted cell over as a datetime: refused with a reason, not a TypeError.
+        (datetime(2024, 10, 15), "không phải là số"),
+    ],
+)
 def test_points_refused_with_the_reason(raw, message):
     with pytest.raises(ValueError) as err:
         check_points(raw, 10, "tiêu chí 2")
@@ -38,7 +56,15 @@ def test_mean_and_trimmed_mean_by_hand():
 
 def test_grades_by_the_default_thresholds():
     assert [grade_for(m, DEFAULT_THRESHOLDS) for m in (95, 90, 89.99, 80, 79.5, 65, 64.9, 0)] == [
-        "Xuất sắc", "Xuất sắc", "Tốt", "Tốt", "Đạt", "Đạt", "Không đạt", "Không đạt"]
+        "Xuất sắc",
+        "Xuất sắc",
+        "Tốt",
+        "Tốt",
+        "Đạt",
+        "Đạt",
+        "Không đạt",
+        "Không đạt",
+    ]
     assert passes("Tốt", "Đạt", DEFAULT_THRESHOLDS) and not passes("Không đạt", "Đạt", DEFAULT_THRESHOLDS)
 
 

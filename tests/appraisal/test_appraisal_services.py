@@ -1,10 +1,8 @@
-import json
-
 import pytest
 from openpyxl import load_workbook
 
-from desktop_app import domain
 import desktop_app.appraisal.results as res
+from desktop_app import domain
 from desktop_app.appraisal import council, decision, scoring, workbook
 from desktop_app.appraisal import criteria as crit
 from desktop_app.errors import AppError, ValidationError
@@ -16,8 +14,10 @@ from desktop_app.storage.models import AuditLog, MoHinh
 @pytest.fixture
 def year_setup(db):
     field = catalogues.find("field", "Kinh tế").id
-    models = [create_model(ModelInput(name=f"Mô hình {i}", year=2024, field_id=field), status=domain.PROPOSED)
-              for i in range(3)]
+    models = [
+        create_model(ModelInput(name=f"Mô hình {i}", year=2024, field_id=field), status=domain.PROPOSED)
+        for i in range(3)
+    ]
     members = [council.add_member(2024, f"Thành viên {i}") for i in range(5)]
     criteria = crit.criteria_set_for(2024, domain.KIND_COLLECTIVE).criteria
     return models, members, criteria
@@ -98,8 +98,7 @@ def test_decision_changes_statuses_freezes_and_unlocks(year_setup):
             score_all(model, member, criteria, share)
     assert scoring.progress(2024) == (15, 15)
     info = decision.issue_decision(2024, "125", "15/10/2024", issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY")
-    assert [MoHinh.get_by_id(m).status for m in models] == [domain.RECOGNISED, domain.RECOGNISED,
-                                                             domain.NOT_RECOGNISED]
+    assert [MoHinh.get_by_id(m).status for m in models] == [domain.RECOGNISED, domain.RECOGNISED, domain.NOT_RECOGNISED]
     assert info.locked and len(info.results) == 3
     frozen = [(r.model_id, r.mean) for r in res.results(2024)]
     with pytest.raises(AppError, match="đã được chốt"):
@@ -131,8 +130,7 @@ def test_workbook_round_trip_and_refused_cells(year_setup, tmp_path):
     book.save(path)
 
     report = workbook.import_workbook(path)
-    assert [(r.sheet, r.row, r.column.split()[0]) for r in report.refused] == [
-        (sheets[1], 7, "F"), (sheets[1], 8, "E")]
+    assert [(r.sheet, r.row, r.column.split()[0]) for r in report.refused] == [(sheets[1], 7, "F"), (sheets[1], 8, "E")]
     assert "vượt quá" in report.refused[0].message and "không phải là số" in report.refused[1].message
     assert report.saved_sheets == [] and all(v is None for v in scoring.sheet(2024, members[0], models[0]).values())
 
@@ -141,9 +139,20 @@ def test_workbook_round_trip_and_refused_cells(year_setup, tmp_path):
     assert scoring.sheet(2024, members[0], models[0])[criteria[0].id] == criteria[0].max_points - 1
 
 
+def test_workbook_with_an_edited_meta_sheet_is_refused_not_a_crash(year_setup, tmp_path):
+    path = workbook.export_workbook(2024, tmp_path / "bảng chấm.xlsx")
+    book = load_workbook(path)
+    book[workbook.META].cell(2, 4, "hai nghìn")  # the year of the first member's sheet
+    book.save(path)
+    report = workbook.import_workbook(path)
+    assert [(r.sheet, r.row) for r in report.refused] == [(book[workbook.META].cell(2, 1).value, 1)]
+    assert "đã bị sửa" in report.refused[0].message and report.saved_sheets == []
+
+
 def test_workbook_refuses_a_foreign_file(db, tmp_path):
     bad = tmp_path / "khác.xlsx"
     from openpyxl import Workbook
+
     Workbook().save(bad)
     with pytest.raises(AppError, match="không phải bảng chấm điểm"):
         workbook.import_workbook(bad)
@@ -162,6 +171,7 @@ def test_copy_sets_to_a_new_year(db):
 
 def test_demo_has_a_council_and_every_sheet(demo_db):
     from desktop_app.appraisal.demo import load_demo_appraisal
+
     assert len(council.council_members(2023)) == 5
     assert scoring.progress(2023) == (160, 160)
     load_demo_appraisal(2023)
@@ -175,9 +185,19 @@ def test_demo_has_a_council_and_every_sheet(demo_db):
 
 def individual_models(count: int) -> list[int]:
     field = catalogues.find("field", "Kinh tế").id
-    return [create_model(ModelInput(name=f"Điển hình {i}", year=2024, field_id=field, kind=domain.KIND_INDIVIDUAL,
-                                    person_name=f"Nguyễn Văn {chr(65 + i)}"), status=domain.PROPOSED)
-            for i in range(count)]
+    return [
+        create_model(
+            ModelInput(
+                name=f"Điển hình {i}",
+                year=2024,
+                field_id=field,
+                kind=domain.KIND_INDIVIDUAL,
+                person_name=f"Nguyễn Văn {chr(65 + i)}",
+            ),
+            status=domain.PROPOSED,
+        )
+        for i in range(count)
+    ]
 
 
 def score_individual(model_id, member_id, share):
@@ -208,7 +228,6 @@ def test_ranks_are_counted_within_each_kind_with_ties(year_setup):
 
 
 def test_results_read_criteria_once_per_kind(year_setup, monkeypatch):
-    models, members, criteria = year_setup
     individual_models(2)
     calls = []
     real = res.criteria_set_for
@@ -217,16 +236,20 @@ def test_results_read_criteria_once_per_kind(year_setup, monkeypatch):
     assert sorted(calls) == [(2024, domain.KIND_INDIVIDUAL), (2024, domain.KIND_COLLECTIVE)]
 
 
-@pytest.mark.parametrize("style, suffix, typed, expected", [
-    ("dang", "QĐ/HU", "125", "125-QĐ/HU"),
-    ("dang", "QĐ/HU", "125-QĐ/HU", "125-QĐ/HU"),
-    ("dang", "QĐ/HU", "Số 125-QĐ/HU", "125-QĐ/HU"),
-    ("nha_nuoc", "QĐ-UBND", "125", "125/QĐ-UBND"),
-    ("nha_nuoc", "QĐ-UBND", "Số: 125/QĐ-UBND", "125/QĐ-UBND"),
-    ("nha_nuoc", "", " 7 ", "7/QĐ-UBND"),
-])
+@pytest.mark.parametrize(
+    "style, suffix, typed, expected",
+    [
+        ("dang", "QĐ/HU", "125", "125-QĐ/HU"),
+        ("dang", "QĐ/HU", "125-QĐ/HU", "125-QĐ/HU"),
+        ("dang", "QĐ/HU", "Số 125-QĐ/HU", "125-QĐ/HU"),
+        ("nha_nuoc", "QĐ-UBND", "125", "125/QĐ-UBND"),
+        ("nha_nuoc", "QĐ-UBND", "Số: 125/QĐ-UBND", "125/QĐ-UBND"),
+        ("nha_nuoc", "", " 7 ", "7/QĐ-UBND"),
+    ],
+)
 def test_decision_reference_adds_the_symbol_once(style, suffix, typed, expected):
     from desktop_app.office import OfficeInfo, decision_reference
+
     office = OfficeInfo(document_style=style, number_suffix=suffix)
     assert decision_reference(typed, office) == expected
     assert office.document_number(typed) == ("Số " if style == "dang" else "Số: ") + expected
@@ -235,6 +258,7 @@ def test_decision_reference_adds_the_symbol_once(style, suffix, typed, expected)
 def test_decision_is_cited_with_its_symbol_everywhere(year_setup):
     from desktop_app.documents.data import decision_line
     from desktop_app.services import settings
+
     office = settings.get_office()
     office.document_style, office.number_suffix, office.issuing_body = "dang", "QĐ/HU", "BAN THƯỜNG VỤ HUYỆN ỦY"
     settings.set_value(settings.OFFICE_KEY, office.to_dict())
@@ -254,6 +278,7 @@ def test_decision_is_cited_with_its_symbol_everywhere(year_setup):
 
 def test_a_model_deleted_after_the_decision_is_not_counted(year_setup):
     from desktop_app.services.models import delete_models
+
     models, members, criteria = year_setup
     for model in models:
         for member in members:
@@ -277,14 +302,18 @@ def test_criteria_total_other_than_100_is_reported(db):
 
 
 def test_thresholds_are_checked_before_saving():
-    from desktop_app.appraisal.aggregate import GradeThreshold as T, check_thresholds
+    from desktop_app.appraisal.aggregate import GradeThreshold as T
+    from desktop_app.appraisal.aggregate import check_thresholds
+
     good = [T(" Xuất sắc ", 92), T("Tốt", 80), T("Đạt", 60), T("Không đạt", 0)]
     assert check_thresholds(good, 100)[0] == T("Xuất sắc", 92.0)
-    for wrong, reason in (([T("Tốt", 80), T("Xuất sắc", 90)], "giảm dần"),
-                          ([T("Xuất sắc", 80), T("Tốt", 80)], "giảm dần"),
-                          ([T("Xuất sắc", 105), T("Đạt", 0)], "từ 0 đến 100"),
-                          ([T("Đạt", 90), T("đạt", 50)], "trùng tên"),
-                          ([T("", 90)], "không được để trống")):
+    for wrong, reason in (
+        ([T("Tốt", 80), T("Xuất sắc", 90)], "giảm dần"),
+        ([T("Xuất sắc", 80), T("Tốt", 80)], "giảm dần"),
+        ([T("Xuất sắc", 105), T("Đạt", 0)], "từ 0 đến 100"),
+        ([T("Đạt", 90), T("đạt", 50)], "trùng tên"),
+        ([T("", 90)], "không được để trống"),
+    ):
         with pytest.raises(ValueError, match=reason):
             check_thresholds(wrong, 100)
 

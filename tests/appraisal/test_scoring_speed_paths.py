@@ -1,5 +1,6 @@
 """The fast paths of score entry give the same answers as the slow, obvious ones, and stay fast by construction:
 criteria are read once and never written on a read, progress and a member's grid are a fixed number of queries."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,15 +33,20 @@ class Statements:
 
 
 def writes(statements: list[str]) -> list[str]:
-    return [s for s in statements if s.split(None, 1)[0].upper() in {"BEGIN", "INSERT", "UPDATE", "DELETE",
-                                                                    "SAVEPOINT", "REPLACE"}]
+    return [
+        s
+        for s in statements
+        if s.split(None, 1)[0].upper() in {"BEGIN", "INSERT", "UPDATE", "DELETE", "SAVEPOINT", "REPLACE"}
+    ]
 
 
 def make_year(n_models: int, fields: list[str] | None = None) -> list[int]:
     names = fields or ["Kinh tế"]
     ids = [catalogues.find("field", name).id for name in names]
-    return [create_model(ModelInput(name=f"Mô hình số {i}", year=YEAR, field_id=ids[i % len(ids)]),
-                         status=domain.PROPOSED) for i in range(n_models)]
+    return [
+        create_model(ModelInput(name=f"Mô hình số {i}", year=YEAR, field_id=ids[i % len(ids)]), status=domain.PROPOSED)
+        for i in range(n_models)
+    ]
 
 
 def brute_force_progress(year: int, member_ids: list[int]) -> tuple[int, int]:
@@ -69,7 +75,7 @@ def test_progress_from_grouped_counts_equals_sheet_by_sheet(db):
     for model_id in models[:4]:
         scoring.save_sheet(YEAR, everyone, model_id, full)
     scoring.save_sheet(YEAR, economist, models[0], full)
-    scoring.save_sheet(YEAR, economist, models[1], full)           # not an economy model: not counted
+    scoring.save_sheet(YEAR, economist, models[1], full)  # not an economy model: not counted
     scoring.save_sheet(YEAR, lazy, models[2], {criteria[0].id: 3})  # incomplete
     scoring.save_sheet(YEAR, everyone, models[4], full, keying=2)  # a second keying alone is not a sheet
     council.declare_conflict(everyone, models[3], "Đơn vị của thành viên")
@@ -85,13 +91,15 @@ def test_progress_from_grouped_counts_equals_sheet_by_sheet(db):
 def test_a_level_specific_set_decides_when_a_sheet_is_complete(db):
     level = catalogues.list_items("level")[0].id
     field = catalogues.find("field", "Kinh tế").id
-    model = create_model(ModelInput(name="Mô hình cấp xã", year=YEAR, field_id=field, level_id=level),
-                         status=domain.PROPOSED)
+    model = create_model(
+        ModelInput(name="Mô hình cấp xã", year=YEAR, field_id=field, level_id=level), status=domain.PROPOSED
+    )
     member = council.add_member(YEAR, "Nguyễn Văn Bình")
     general = crit.criteria_set_for(YEAR, domain.KIND_COLLECTIVE)
     # A set written outside this module's editing functions: the documented way to say so is invalidate_cache().
-    special = CriteriaSet.create(year=YEAR, kind=domain.KIND_COLLECTIVE, level=level, name="Bộ riêng cấp xã",
-                                 thresholds='[["Đạt", 50]]')
+    special = CriteriaSet.create(
+        year=YEAR, kind=domain.KIND_COLLECTIVE, level=level, name="Bộ riêng cấp xã", thresholds='[["Đạt", 50]]'
+    )
     only = Criterion.create(criteria_set=special, order=1, text="Một tiêu chí", max_points=100)
     crit.invalidate_cache()
     assert crit.criteria_set_for(YEAR, domain.KIND_COLLECTIVE, level).id == special.id
@@ -106,7 +114,7 @@ def test_a_level_specific_set_decides_when_a_sheet_is_complete(db):
 
 
 def test_reading_criteria_never_writes_and_is_cached(db, monkeypatch):
-    crit.criteria_set_for(YEAR, domain.KIND_COLLECTIVE)   # the year's first use creates its default sets
+    crit.criteria_set_for(YEAR, domain.KIND_COLLECTIVE)  # the year's first use creates its default sets
     crit.invalidate_cache()
     monkeypatch.setattr(crit, "load_json", lambda *a: pytest.fail("the defaults file was read again"))
     with Statements() as first:
@@ -145,7 +153,7 @@ def test_the_cache_belongs_to_the_open_database(db, data_dir):
     other = open_database(data_dir / "cơ quan khác.db")
     try:
         catalogues.ensure_defaults()
-        theirs = crit.criteria_set_for(YEAR, domain.KIND_COLLECTIVE)   # same ids, but another file's rows
+        theirs = crit.criteria_set_for(YEAR, domain.KIND_COLLECTIVE)  # same ids, but another file's rows
         assert theirs.uuid != first.uuid
         assert {c.uuid for c in theirs.criteria}.isdisjoint(c.uuid for c in first.criteria)
         crit.add_criterion(theirs.id, "Tiêu chí riêng của cơ quan này", 10)
@@ -192,5 +200,7 @@ def test_save_sheets_writes_all_or_nothing(db):
         scoring.save_sheets(YEAR, member, {models[0]: good, models[1]: bad})
     assert scoring.member_sheets(YEAR, member) == {}
     scoring.save_sheets(YEAR, member, {models[0]: good, models[1]: {criteria[0].id: 1, criteria[1].id: None}})
-    assert scoring.member_sheets(YEAR, member) == {models[0]: {c.id: 5 for c in criteria},
-                                                   models[1]: {criteria[0].id: 1}}
+    assert scoring.member_sheets(YEAR, member) == {
+        models[0]: {c.id: 5 for c in criteria},
+        models[1]: {criteria[0].id: 1},
+    }

@@ -22,6 +22,7 @@ def test_backup_and_restore_round_trip(demo_db, tmp_path):
 
     path = demo_db.path
     from desktop_app.services.models import delete_models
+
     delete_models(list(range(1, 10)))
     demo_db.close()
     restore_backup(backup, path)
@@ -45,6 +46,6 @@ def test_bad_backup_is_refused_and_nothing_changes(db, tmp_path):
     bad = tmp_path / "không phải.zip"
     bad.write_bytes(b"PK\x03\x04 rubbish")
     before = db.path.read_bytes()
-    with pytest.raises(AppError, match="không phải bản sao lưu|bị hỏng"):
+    with pytest.raises(AppError, match=r"không phải bản sao lưu|bị hỏng"):
         restore_backup(bad, db.path)
     assert db.path.read_bytes() == before

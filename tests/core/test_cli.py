@@ -1,4 +1,5 @@
 """The command line is an interface other tools call: run it as a real subprocess."""
+
 import json
 import os
 import subprocess
@@ -13,8 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(*args, db: Path | None = None, env: dict | None = None):
     cmd = [sys.executable, "-m", "desktop_app"] + (["--db", str(db)] if db else []) + list(args)
     full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=full_env, cwd=ROOT,
-                          timeout=120)
+    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=full_env, cwd=ROOT, timeout=120)
 
 
 @pytest.fixture(scope="module")

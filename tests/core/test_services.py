@@ -7,8 +7,19 @@ from desktop_app import domain
 from desktop_app.errors import AppError, ValidationError
 from desktop_app.office import OfficeInfo
 from desktop_app.services import attachments, catalogues, settings, statistics, status, units, yearly
-from desktop_app.services.models import (IndicatorData, ModelFilter, ModelInput, create_model, delete_models,
-                                         get_model, list_models, query_ids, rows_for_ids, similar_names, update_model)
+from desktop_app.services.models import (
+    IndicatorData,
+    ModelFilter,
+    ModelInput,
+    create_model,
+    delete_models,
+    get_model,
+    list_models,
+    query_ids,
+    rows_for_ids,
+    similar_names,
+    update_model,
+)
 from desktop_app.storage.models import MoHinh, StatusChange
 
 
@@ -21,8 +32,9 @@ def _unit(name="Hội Liên hiệp Phụ nữ xã Đạ Đờn", **kw):
 
 
 def _model(name, *, field="Kinh tế", unit=None, year=2023, kind=domain.KIND_COLLECTIVE, **kw):
-    return create_model(ModelInput(name=name, year=year, field_id=_field(field), kind=kind,
-                                   unit_id=unit or _unit(), **kw))
+    return create_model(
+        ModelInput(name=name, year=year, field_id=_field(field), kind=kind, unit_id=unit or _unit(), **kw)
+    )
 
 
 def test_catalogue_lookup_by_folded_name(db):
@@ -47,8 +59,10 @@ def test_ensure_defaults_twice_adds_nothing(db):
 
 
 def test_create_model_stores_nfc_and_history(db):
-    model_id = _model(unicodedata.normalize("NFD", "  Thu gom   ve chai  "),
-                      indicators=[IndicatorData("Tiền thu được", "đồng", None, "25 triệu")])
+    model_id = _model(
+        unicodedata.normalize("NFD", "  Thu gom   ve chai  "),
+        indicators=[IndicatorData("Tiền thu được", "đồng", None, "25 triệu")],
+    )
     detail = get_model(model_id)
     assert detail.row.name == "Thu gom ve chai"
     assert unicodedata.is_normalized("NFC", detail.row.name)
@@ -57,15 +71,18 @@ def test_create_model_stores_nfc_and_history(db):
     assert [h.to_status for h in detail.history] == [domain.REGISTERED]
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"name": "   "}, "Tên mô hình, điển hình", "không được để trống"),
-    ({"field_id": None}, "Lĩnh vực", "chưa chọn"),
-    ({"kind": "xyz"}, "Loại", "chỉ chọn"),
-    ({"year": 1800}, "Năm", "1990"),
-    ({"start_date": date(2023, 5, 1), "end_date": date(2023, 1, 1)}, "Thời gian kết thúc", "không được trước"),
-    ({"person_birth_year": "abc"}, "Năm sinh", "không phải là số"),
-    ({"indicators": [IndicatorData("Tiền", "đồng", None, "nhiều lắm")]}, "Chỉ tiêu dòng 1", "không phải là số"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"name": "   "}, "Tên mô hình, điển hình", "không được để trống"),
+        ({"field_id": None}, "Lĩnh vực", "chưa chọn"),
+        ({"kind": "xyz"}, "Loại", "chỉ chọn"),
+        ({"year": 1800}, "Năm", "1990"),
+        ({"start_date": date(2023, 5, 1), "end_date": date(2023, 1, 1)}, "Thời gian kết thúc", "không được trước"),
+        ({"person_birth_year": "abc"}, "Năm sinh", "không phải là số"),
+        ({"indicators": [IndicatorData("Tiền", "đồng", None, "nhiều lắm")]}, "Chỉ tiêu dòng 1", "không phải là số"),
+    ],
+)
 def test_invalid_input_names_the_field_in_vietnamese(db, changes, field, message):
     values = dict(name="Mô hình thử", year=2023, field_id=_field(), unit_id=_unit())
     values.update(changes)
@@ -134,7 +151,10 @@ def test_status_changes_are_checked_and_kept(db):
     assert MoHinh.get_by_id(b).status == domain.IN_PROGRESS  # nothing half-done
     history = get_model(a).history
     assert [(h.from_status, h.to_status) for h in history] == [
-        ("", domain.REGISTERED), (domain.REGISTERED, domain.IN_PROGRESS), (domain.IN_PROGRESS, domain.RETURNED)]
+        ("", domain.REGISTERED),
+        (domain.REGISTERED, domain.IN_PROGRESS),
+        (domain.IN_PROGRESS, domain.RETURNED),
+    ]
     assert history[-1].reason == "Thiếu kế hoạch"
 
 
@@ -196,17 +216,28 @@ def test_new_year_copies_continuing_models(db):
 
 def test_statistics_add_up(db):
     party = catalogues.find("unit_kind", "Tổ chức đảng").id
-    _model("A", unit=_unit("Đảng ủy xã Mê Linh", kind_id=party),
-           indicators=[IndicatorData("Tiền", "đồng", None, 1_000_000), IndicatorData("Hộ", "hộ", None, 3)])
-    _model("B", field="Văn hóa - xã hội", kind=domain.KIND_INDIVIDUAL,
-           indicators=[IndicatorData("Tiền", "Đồng", None, 500_000)])
+    _model(
+        "A",
+        unit=_unit("Đảng ủy xã Mê Linh", kind_id=party),
+        indicators=[IndicatorData("Tiền", "đồng", None, 1_000_000), IndicatorData("Hộ", "hộ", None, 3)],
+    )
+    _model(
+        "B",
+        field="Văn hóa - xã hội",
+        kind=domain.KIND_INDIVIDUAL,
+        indicators=[IndicatorData("Tiền", "Đồng", None, 500_000)],
+    )
     c = _model("C")
     status.change_status([c], domain.PROPOSED)
     status.change_status([c], domain.RECOGNISED, "Quyết định số 1", force=True)  # as a decision does
     stats = statistics.year_stats(2023)
     assert stats.total == 3
-    assert stats.by_field == {"Kinh tế": 2, "Văn hóa - xã hội": 1, "Quốc phòng - an ninh": 0,
-                              "Xây dựng hệ thống chính trị": 0}
+    assert stats.by_field == {
+        "Kinh tế": 2,
+        "Văn hóa - xã hội": 1,
+        "Quốc phòng - an ninh": 0,
+        "Xây dựng hệ thống chính trị": 0,
+    }
     assert stats.by_kind == {"tap_the": 2, "ca_nhan": 1}
     assert stats.by_status[domain.RECOGNISED] == 1 and sum(stats.by_status.values()) == 3
     assert stats.by_unit_kind == {"Tổ chức đảng": 1, "Chưa phân loại": 2}

@@ -1,4 +1,5 @@
 """Units with their kind and level: the service's checks, the statistics that group by kind, and ``units`` CLI."""
+
 import json
 import os
 import subprocess
@@ -10,10 +11,10 @@ import pytest
 from desktop_app import domain
 from desktop_app.documents import statistics as statistics_report
 from desktop_app.errors import AppError, NotFoundError, ValidationError
-from desktop_app.storage.models import Unit
 from desktop_app.services import catalogues, statistics, units
 from desktop_app.services.models import ModelInput, create_model
 from desktop_app.services.units import UnitInput
+from desktop_app.storage.models import Unit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,24 +28,41 @@ def _level(name: str) -> int:
 
 
 def _model(name: str, unit_id: int | None, *, kind: str = domain.KIND_COLLECTIVE, year: int = 2024) -> int:
-    return create_model(ModelInput(name=name, year=year, field_id=catalogues.find("field", "Kinh tế").id,
-                                   kind=kind, unit_id=unit_id))
+    return create_model(
+        ModelInput(name=name, year=year, field_id=catalogues.find("field", "Kinh tế").id, kind=kind, unit_id=unit_id)
+    )
 
 
 def test_create_and_update_carry_kind_level_and_the_other_fields(db):
     commune = units.create_unit("Xã Đạ Đờn", kind_id=_kind("Chính quyền"), level_id=_level("Cơ sở (xã, phường)"))
     assert (commune.kind, commune.level) == ("Chính quyền", "Cơ sở (xã, phường)")
-    data = UnitInput(name="  Hội Nông dân   xã Đạ Đờn ", kind_id=_kind("Hội cấp xã"), level_id=commune.level_id,
-                     parent_id=commune.id, address="thôn Đạ Ty", note="thành lập 1990")
+    data = UnitInput(
+        name="  Hội Nông dân   xã Đạ Đờn ",
+        kind_id=_kind("Hội cấp xã"),
+        level_id=commune.level_id,
+        parent_id=commune.id,
+        address="thôn Đạ Ty",
+        note="thành lập 1990",
+    )
     farmers = units.save_unit(data)
     assert (farmers.name, farmers.kind, farmers.level, farmers.parent_id, farmers.address, farmers.note) == (
-        "Hội Nông dân xã Đạ Đờn", "Hội cấp xã", "Cơ sở (xã, phường)", commune.id, "thôn Đạ Ty", "thành lập 1990")
+        "Hội Nông dân xã Đạ Đờn",
+        "Hội cấp xã",
+        "Cơ sở (xã, phường)",
+        commune.id,
+        "thôn Đạ Ty",
+        "thành lập 1990",
+    )
 
     edited = farmers.to_input()
     edited.kind_id, edited.level_id, edited.parent_id = _kind("Mặt trận và đoàn thể"), _level("Huyện"), None
     after = units.save_unit(edited, farmers.id)
     assert (after.kind, after.level, after.parent_id, after.address) == (
-        "Mặt trận và đoàn thể", "Huyện", None, "thôn Đạ Ty")
+        "Mặt trận và đoàn thể",
+        "Huyện",
+        None,
+        "thôn Đạ Ty",
+    )
     # The keyword form changes only what it is given; 0 clears the kind.
     partial = units.update_unit(farmers.id, kind_id=0, note="")
     assert (partial.kind, partial.kind_id, partial.level, partial.note) == ("", None, "Huyện", "")
@@ -148,15 +166,21 @@ def test_statistics_group_models_by_the_kind_of_their_unit(db):
     assert report.by_unit_kind["Hội cấp xã"].registered[domain.KIND_INDIVIDUAL] == 1
     # Giving the unknown unit its kind moves its model out of «Chưa phân loại».
     units.update_unit(unsorted.id, kind_id=_kind("Hội cấp xã"))
-    assert statistics.year_stats(2024).by_unit_kind == {"Tổ chức đảng": 1, "Hội cấp xã": 3,
-                                                        statistics.NO_UNIT_KIND: 1}
+    assert statistics.year_stats(2024).by_unit_kind == {"Tổ chức đảng": 1, "Hội cấp xã": 3, statistics.NO_UNIT_KIND: 1}
 
 
 # ---------------------------------------------------------------------------------------- command line
 def run(db: Path, *args: str) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "desktop_app", "--db", str(db), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def _ok(db: Path, *args: str) -> str:
@@ -167,28 +191,64 @@ def _ok(db: Path, *args: str) -> str:
 
 def test_cli_units_add_edit_list(tmp_path):
     db = tmp_path / "Nguyễn Văn A" / "đơn vị.db"
-    added = json.loads(_ok(db, "units", "add", "Xã Đạ Đờn", "--kind", "CHINH QUYEN", "--level", "co so",
-                           "--address", "huyện Lâm Hà", "--json"))
+    added = json.loads(
+        _ok(
+            db,
+            "units",
+            "add",
+            "Xã Đạ Đờn",
+            "--kind",
+            "CHINH QUYEN",
+            "--level",
+            "co so",
+            "--address",
+            "huyện Lâm Hà",
+            "--json",
+        )
+    )
     assert (added["name"], added["kind"], added["level"], added["address"]) == (
-        "Xã Đạ Đờn", "Chính quyền", "Cơ sở (xã, phường)", "huyện Lâm Hà")
+        "Xã Đạ Đờn",
+        "Chính quyền",
+        "Cơ sở (xã, phường)",
+        "huyện Lâm Hà",
+    )
     text = _ok(db, "units", "add", "Hội Nông dân xã Đạ Đờn", "--parent", "xa da don", "--kind", "hoi cap xa")
     assert "Đã thêm đơn vị: Hội Nông dân xã Đạ Đờn — Hội cấp xã, chưa có cấp." in text
 
-    edited = json.loads(_ok(db, "units", "edit", "HOI NONG DAN XA DA DON", "--name", "Hội Nông dân xã Đạ Đờn (mới)",
-                            "--level", "Cơ sở (xã, phường)", "--json"))
+    edited = json.loads(
+        _ok(
+            db,
+            "units",
+            "edit",
+            "HOI NONG DAN XA DA DON",
+            "--name",
+            "Hội Nông dân xã Đạ Đờn (mới)",
+            "--level",
+            "Cơ sở (xã, phường)",
+            "--json",
+        )
+    )
     assert (edited["name"], edited["kind"], edited["level"], edited["parent"], edited["parent_uuid"]) == (
-        "Hội Nông dân xã Đạ Đờn (mới)", "Hội cấp xã", "Cơ sở (xã, phường)", "Xã Đạ Đờn", added["uuid"])
+        "Hội Nông dân xã Đạ Đờn (mới)",
+        "Hội cấp xã",
+        "Cơ sở (xã, phường)",
+        "Xã Đạ Đờn",
+        added["uuid"],
+    )
     cleared = json.loads(_ok(db, "units", "edit", added["uuid"], "--kind", "", "--json"))
     assert (cleared["kind"], cleared["level"]) == ("", "Cơ sở (xã, phường)")
 
     listed = json.loads(_ok(db, "units", "--json"))
     assert [(u["name"], u["kind"], u["level"], u["parent"]) for u in listed] == [
         ("Hội Nông dân xã Đạ Đờn (mới)", "Hội cấp xã", "Cơ sở (xã, phường)", "Xã Đạ Đờn"),
-        ("Xã Đạ Đờn", "", "Cơ sở (xã, phường)", "")]
+        ("Xã Đạ Đờn", "", "Cơ sở (xã, phường)", ""),
+    ]
     tree = _ok(db, "units").splitlines()
-    assert tree == ["Xã Đạ Đờn — chưa phân loại, Cơ sở (xã, phường)",
-                    "  Hội Nông dân xã Đạ Đờn (mới) — Hội cấp xã, Cơ sở (xã, phường)",
-                    "Tổng cộng: 2 đơn vị."]
+    assert tree == [
+        "Xã Đạ Đờn — chưa phân loại, Cơ sở (xã, phường)",
+        "  Hội Nông dân xã Đạ Đờn (mới) — Hội cấp xã, Cơ sở (xã, phường)",
+        "Tổng cộng: 2 đơn vị.",
+    ]
 
 
 def test_cli_units_refusals_are_one_vietnamese_line(tmp_path):

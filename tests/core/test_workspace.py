@@ -1,4 +1,5 @@
 """The office database and the separate demo file; the year list."""
+
 from __future__ import annotations
 
 import pytest
@@ -93,6 +94,7 @@ def test_open_office_remembers_the_path(data_dir):
 
 def test_year_list_only_offers_years_with_data(office):
     from desktop_app.appraisal import council, criteria
+
     assert workspace.available_years() == [2026]  # the office's current year, even when empty
     MoHinh.create(name="Dân vận khéo trong cải cách hành chính", name_fold="x", year=2024)
     criteria.list_sets(2019)  # merely looking at a year creates its default criteria: no data
@@ -103,6 +105,7 @@ def test_year_list_only_offers_years_with_data(office):
 
 def test_year_list_is_never_empty(db):
     from datetime import date
+
     assert workspace.available_years() == [date.today().year]
 
 

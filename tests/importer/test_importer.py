@@ -1,10 +1,11 @@
 """Registrations as units really send them: what is imported, what is rejected, and where."""
+
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
-import os
 from pathlib import Path
 
 import pytest
@@ -46,10 +47,18 @@ def test_apply_writes_the_valid_rows_and_creates_units(demo_db, messy):
     result = apply_plan(plan)
     assert result.imported == 4 and result.created_units == ["Hội LHPN xã Phi Tô"]
     rows = {r.name: r for r in list_models(ModelFilter(year=2024))}
-    assert set(rows) == {"Nuôi bò sinh sản giúp hội viên thoát nghèo", "Tổ vay vốn xoay vòng",
-                         "Thắp sáng đường quê", "Văn hóa đọc sách"}
-    assert rows["Tổ vay vốn xoay vòng"].unit == "Hội Liên hiệp Phụ nữ huyện Lâm Hà" or \
-        find_unit("Hội Liên hiệp Phụ nữ huyện Lâm Hà") is not None
+    assert set(rows) == {
+        "Nuôi bò sinh sản giúp hội viên thoát nghèo",
+        "Tổ vay vốn xoay vòng",
+        "Thắp sáng đường quê",
+        "Văn hóa đọc sách",
+    }
+    # The demo's own unit is joined, not duplicated; the three Phi Tô rows share the one unit created for them.
+    women = find_unit("Hội Liên hiệp Phụ nữ huyện Lâm Hà")
+    assert women is not None and rows["Tổ vay vốn xoay vòng"].unit_id == women.id
+    assert rows["Tổ vay vốn xoay vòng"].unit == "Hội Liên hiệp Phụ nữ huyện Lâm Hà"
+    phi_to = find_unit("Hội LHPN xã Phi Tô")
+    assert phi_to is not None and {rows[name].unit_id for name in rows if name != "Tổ vay vốn xoay vòng"} == {phi_to.id}
     assert all(r.kind == domain.KIND_COLLECTIVE and r.status == domain.REGISTERED for r in rows.values())
     again = build_plan(messy, year=2024)
     assert len(again.duplicates) == 5 and again.importable == []
@@ -64,6 +73,7 @@ def test_units_not_chosen_are_left_out(demo_db, messy):
 
 def test_a_failure_in_the_middle_leaves_the_database_as_before(demo_db, messy, monkeypatch):
     import desktop_app.importer.apply as apply_module
+
     plan = build_plan(messy, year=2024)
     calls = []
     real = apply_module._create
@@ -73,6 +83,7 @@ def test_a_failure_in_the_middle_leaves_the_database_as_before(demo_db, messy, m
         if len(calls) == 3:
             raise RuntimeError("mất điện")
         return real(row, unit_id)
+
     monkeypatch.setattr(apply_module, "_create", failing)
     with pytest.raises(RuntimeError):
         apply_plan(plan)
@@ -106,14 +117,16 @@ def test_legacy_encodings():
         assert to_unicode(plain)[1] == ""
 
 
-@pytest.mark.parametrize("content,suffix,message", [
-    (b"", ".xlsx", "tệp rỗng"),
-    (b"hello, this is a text file", ".xlsx", "không phải tệp Excel"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls", "Excel 97-2003"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600, ".xlsx",
-     "mật khẩu"),
-    (b"PK\x03\x04garbage that is not a zip", ".xlsx", "bị hỏng"),
-])
+@pytest.mark.parametrize(
+    "content,suffix,message",
+    [
+        (b"", ".xlsx", "tệp rỗng"),
+        (b"hello, this is a text file", ".xlsx", "không phải tệp Excel"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls", "Excel 97-2003"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600, ".xlsx", "mật khẩu"),
+        (b"PK\x03\x04garbage that is not a zip", ".xlsx", "bị hỏng"),
+    ],
+)
 def test_unreadable_files_are_refused_clearly(db, tmp_path, content, suffix, message):
     path = tmp_path / f"tệp{suffix}"
     path.write_bytes(content)
@@ -141,10 +154,20 @@ def test_template_round_trip(db, tmp_path):
     ws = wb["Đăng ký"]
     assert len(ws.data_validations.dataValidation) == 3
     ws.append([])
-    ws["A6"], ws["B6"], ws["C6"], ws["D6"], ws["F6"] = 1, "Dân vận khéo trong xây dựng nông thôn mới", \
-        "Tập thể", "Kinh tế", "Đảng ủy xã Mê Linh"
-    ws["A7"], ws["B7"], ws["C7"], ws["D7"], ws["H7"] = 2, "Người tốt việc tốt", "Cá nhân", \
-        "Văn hóa - xã hội", "Nguyễn Văn B"
+    ws["A6"], ws["B6"], ws["C6"], ws["D6"], ws["F6"] = (
+        1,
+        "Dân vận khéo trong xây dựng nông thôn mới",
+        "Tập thể",
+        "Kinh tế",
+        "Đảng ủy xã Mê Linh",
+    )
+    ws["A7"], ws["B7"], ws["C7"], ws["D7"], ws["H7"] = (
+        2,
+        "Người tốt việc tốt",
+        "Cá nhân",
+        "Văn hóa - xã hội",
+        "Nguyễn Văn B",
+    )
     wb.save(path)
     plan = build_plan(path, year=2024)
     assert [r.status for r in plan.rows] == ["ok", "ok"]
@@ -156,12 +179,20 @@ def test_template_round_trip(db, tmp_path):
 
 def run(*args):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "desktop_app", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_command_line_import_json_and_dry_run(tmp_path):
-    from tests.importer.conftest import messy_workbook  # noqa: PLC0415
+    from tests.importer.conftest import messy_workbook
+
     file = messy_workbook(tmp_path / "đăng ký.xlsx")
     db = str(tmp_path / "dữ liệu.db")
     assert run("--db", db, "demo").returncode == 0

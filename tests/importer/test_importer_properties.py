@@ -1,23 +1,52 @@
 """Random cells and layouts: the importer answers with a plan or a Vietnamese refusal, never a crash,
 and an import is all or nothing."""
+
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from desktop_app.errors import AppError
 from desktop_app.importer import apply_plan, build_plan
 from desktop_app.storage.models import MoHinh, Unit
 
-HEADERS = ["STT", "Tên mô hình, điển hình", "Đơn vị thực hiện", "Lĩnh vực", "Loại", "Cấp", "Năm", "Kết quả",
-           "Ghi chú", "Địa bàn"]
-cells = st.one_of(st.none(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
-                  st.text(max_size=40).map(lambda t: "".join(ch for ch in t if ch.isprintable())),
-                  st.sampled_from(["Kinh tế", "VĂN HOÁ - XÃ HỘI", "Tổng cộng", "I. KINH TẾ", "Cá nhân",
-                                   "V¨n hãa", "Vaên hoùa", "2024", "Cơ sở", "", "Hội Nông dân xã Tân Hà"]))
+HEADERS = [
+    "STT",
+    "Tên mô hình, điển hình",
+    "Đơn vị thực hiện",
+    "Lĩnh vực",
+    "Loại",
+    "Cấp",
+    "Năm",
+    "Kết quả",
+    "Ghi chú",
+    "Địa bàn",
+]
+cells = st.one_of(
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40).map(lambda t: "".join(ch for ch in t if ch.isprintable())),
+    st.sampled_from(
+        [
+            "Kinh tế",
+            "VĂN HOÁ - XÃ HỘI",
+            "Tổng cộng",
+            "I. KINH TẾ",
+            "Cá nhân",
+            "V¨n hãa",
+            "Vaên hoùa",
+            "2024",
+            "Cơ sở",
+            "",
+            "Hội Nông dân xã Tân Hà",
+        ]
+    ),
+)
 
 
 @st.composite

@@ -14,6 +14,7 @@ from ui.models.score_grid import DIFFERENT, ScoreGridModel
 def type_cell(qtbot, table, text):
     """Type into the current cell as a clerk does: the first key opens the editor, Enter commits."""
     from PySide6.QtWidgets import QApplication
+
     qtbot.keyClick(table, text[0])
     editor = QApplication.focusWidget()
     assert editor is not table
@@ -26,6 +27,7 @@ def burst(keys: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     nothing queued in the event loop runs in between (no waits, no processEvents).  "\n" is Enter."""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
+
     for key in keys:
         target = QApplication.focusWidget()
         assert target is not None
@@ -37,6 +39,7 @@ def burst(keys: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
 
 def test_type_a_full_sheet_with_the_keyboard(db, qtbot, qapp):
     from ui.pages.appraisal import AppraisalPage
+
     field = catalogues.find("field", "Kinh tế").id
     model_id = create_model(ModelInput(name="Nuôi heo đất", year=2024, field_id=field), status=domain.PROPOSED)
     member = council.add_member(2024, "Trần Thị Hồng", role="Chủ tịch hội đồng")
@@ -61,10 +64,10 @@ def test_type_a_full_sheet_with_the_keyboard(db, qtbot, qapp):
     for criterion in criteria:
         assert table.currentIndex().column() == criterion.order
         type_cell(qtbot, table, f"{int(criterion.max_points) - 1},5")
-        qtbot.waitUntil(lambda: scoring.sheet(2024, member, model_id)[criterion.id] is not None)
+        qtbot.waitUntil(lambda criterion=criterion: scoring.sheet(2024, member, model_id)[criterion.id] is not None)
     expected = {c.id: c.max_points - 0.5 for c in criteria}
     qtbot.waitUntil(lambda: scoring.sheet(2024, member, model_id) == expected)
-    qtbot.waitUntil(lambda: tab.model.index(0, len(criteria) + 1).data() == "97")
+    qtbot.waitUntil(lambda: tab.table_model.index(0, len(criteria) + 1).data() == "97")
     qtbot.waitUntil(lambda: "Phiếu của thành viên: 1/1 — cả hội đồng: 1/1" in tab.progress.text())
     assert tab.message.text() == ""
 
@@ -73,9 +76,12 @@ def test_type_a_full_sheet_with_the_keyboard(db, qtbot, qapp):
 def scoring_tab(db, qtbot):
     """The score entry of 2024 with four models, two members, the second model excluded by a conflict."""
     from ui.pages.appraisal.scoring_tab import ScoringTab
+
     field = catalogues.find("field", "Kinh tế").id
-    models = [create_model(ModelInput(name=f"Mô hình {name}", year=2024, field_id=field), status=domain.PROPOSED)
-              for name in ("An", "Bình", "Cường", "Dung")]
+    models = [
+        create_model(ModelInput(name=f"Mô hình {name}", year=2024, field_id=field), status=domain.PROPOSED)
+        for name in ("An", "Bình", "Cường", "Dung")
+    ]
     member = council.add_member(2024, "Trần Thị Hồng", role="Chủ tịch hội đồng")
     council.add_member(2024, "Lê Văn Tám")
     council.declare_conflict(member, models[1], "Người nhà")
@@ -87,7 +93,7 @@ def scoring_tab(db, qtbot):
     tab.set_year(2024)
     tab.table.setFocus()
     qtbot.waitUntil(tab.table.hasFocus)
-    assert [m.id for m in tab.model.models] == models
+    assert [m.id for m in tab.table_model.rows] == models
     return tab, member, models, criteria_set_for(2024, domain.KIND_COLLECTIVE).criteria
 
 
@@ -100,12 +106,12 @@ def test_scores_typed_in_a_burst_land_cell_for_cell(scoring_tab, qtbot):
     tab, member, models, criteria = scoring_tab
     rows = [[13, 12, 17, 20, 8, 12], [15, 15, 20, 25, 10, 15], [0, 7.5, 19, 24, 9, 14.5]]
     typed = "".join(f"{v:g}".replace(".", ",") + "\n" for row in rows for v in row)
-    burst(typed)   # the tester's "13⏎12⏎17⏎20⏎8⏎12⏎", and two more sheets, with nothing run in between
+    burst(typed)  # the tester's "13⏎12⏎17⏎20⏎8⏎12⏎", and two more sheets, with nothing run in between
     # Rows 1, 3 and 4 of the grid: the cursor passed over row 2, where the member abstains.
     for model_id, row in zip((models[0], models[2], models[3]), rows):
-        qtbot.waitUntil(lambda: stored(member, model_id, criteria) == row)
+        qtbot.waitUntil(lambda model_id=model_id, row=row: stored(member, model_id, criteria) == row)
     assert stored(member, models[1], criteria) == [None] * 6
-    assert [tab.model.index(r, 7).data() for r in range(4)] == ["82", "", "100", "74"]
+    assert [tab.table_model.index(r, 7).data() for r in range(4)] == ["82", "", "100", "74"]
     qtbot.waitUntil(lambda: "Phiếu của thành viên: 3/3 — cả hội đồng: 3/7" in tab.progress.text())
     assert tab.message.text() == ""
 
@@ -125,10 +131,11 @@ def test_a_refused_value_in_a_burst_keeps_the_cursor_and_names_the_cell(scoring_
 def test_tab_and_enter_on_an_untouched_cell_move_like_a_spreadsheet(scoring_tab, qtbot):
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
+
     tab, member, models, criteria = scoring_tab
     burst("4")
-    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)           # commits and moves on, as Enter does
-    burst("\n")                                                          # TC2 left empty: Enter just moves on
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # commits and moves on, as Enter does
+    burst("\n")  # TC2 left empty: Enter just moves on
     burst("6")
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)  # back to TC2
     assert tab.table.currentIndex().column() == 2
@@ -141,26 +148,27 @@ def test_delete_clears_a_cell_and_progress_follows(scoring_tab, qtbot):
     tab, member, models, criteria = scoring_tab
     burst("1\n2\n3\n4\n5\n6\n")
     qtbot.waitUntil(lambda: "Phiếu của thành viên: 1/3" in tab.progress.text())
-    tab.table.setCurrentIndex(tab.model.index(0, 4))
+    tab.table.setCurrentIndex(tab.table_model.index(0, 4))
     qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: stored(member, models[0], criteria) == [1, 2, 3, None, 5, 6])
     qtbot.waitUntil(lambda: "Phiếu của thành viên: 0/3 — cả hội đồng: 0/7" in tab.progress.text())
-    assert tab.model.index(0, 4).data() == "" and tab.model.index(0, 7).data() == ""
+    assert tab.table_model.index(0, 4).data() == "" and tab.table_model.index(0, 7).data() == ""
 
 
 def test_paste_a_block_copied_from_excel(scoring_tab, qtbot):
     from PySide6.QtGui import QGuiApplication
+
     tab, member, models, criteria = scoring_tab
     # Two lines as Excel copies them (tabs, CRLF, a line break after the last row), from row 1, TC2 on:
     # the second grid row is an abstention, so the block's second line goes to it and is skipped.
     QGuiApplication.clipboard().setText("12\t17\t20\t8\t12\t9\r\n1\t2\r\n")
-    tab.table.setCurrentIndex(tab.model.index(0, 2))
+    tab.table.setCurrentIndex(tab.table_model.index(0, 2))
     burst("v", Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: stored(member, models[0], criteria) == [None, 12, 17, 20, 8, 12])
     assert "Bỏ qua dòng 2" in tab.message.text() and "1 ô nằm ngoài bảng điểm" in tab.message.text()
     # Pasting into the third row while its editor is open still fills cells, each one checked.
     QGuiApplication.clipboard().setText("14\t99\t18\n5\t5\n")
-    tab.table.setCurrentIndex(tab.model.index(2, 1))
+    tab.table.setCurrentIndex(tab.table_model.index(2, 1))
     burst("1")
     assert tab.table.state() == tab.table.State.EditingState
     burst("v", Qt.KeyboardModifier.ControlModifier)
@@ -176,6 +184,7 @@ def test_a_locked_decision_refuses_typing_deleting_and_pasting(scoring_tab, qtbo
     from PySide6.QtGui import QGuiApplication
 
     from desktop_app.appraisal.tables import Decision
+
     tab, member, models, criteria = scoring_tab
     burst("9\n")
     qtbot.waitUntil(lambda: stored(member, models[0], criteria)[0] == 9)
@@ -195,7 +204,7 @@ def test_the_grid_and_progress_match_a_recount_after_typing(scoring_tab, qtbot):
     burst("".join(f"{int(c.max_points)}\n" for c in criteria) * 2)
     qtbot.waitUntil(lambda: stored(member, models[2], criteria) == [c.max_points for c in criteria])
     shown = tab.progress.text()
-    tab.reload()   # a fresh count from the database says the same as the incremental one
+    tab.reload()  # a fresh count from the database says the same as the incremental one
     assert tab.progress.text() == shown == "Phiếu của thành viên: 2/3 — cả hội đồng: 2/7"
 
 
@@ -210,7 +219,7 @@ def test_second_keying_highlights_the_difference(demo_db, qtbot):
     assert grid.differences() == 1
     assert grid.index(0, 3).data(Qt.ItemDataRole.BackgroundRole) == DIFFERENT
     assert grid.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is None
-    assert scoring.compare_keyings(2023, members[0].id, grid.models[0].id) == [grid.criteria[2].id]
+    assert scoring.compare_keyings(2023, members[0].id, grid.rows[0].id) == [grid.criteria[2].id]
 
 
 def test_issue_a_decision_changes_statuses(window, qtbot, no_modal_messages):
@@ -235,11 +244,14 @@ def test_decision_without_number_is_refused_beside_the_form(window):
 
 def test_appraisal_item_models(demo_db, qtmodeltester):
     import desktop_app.appraisal.results as results
+
     grid = ScoreGridModel()
     grid.load(2023, council.council_members(2023)[0].id, domain.KIND_COLLECTIVE)
     qtmodeltester.check(grid)
-    for model, items in ((CriteriaTableModel(), criteria_set_for(2023, domain.KIND_COLLECTIVE).criteria),
-                         (MembersTableModel(), council.council_members(2023)),
-                         (ResultsTableModel(), results.results(2023))):
+    for model, items in (
+        (CriteriaTableModel(), criteria_set_for(2023, domain.KIND_COLLECTIVE).criteria),
+        (MembersTableModel(), council.council_members(2023)),
+        (ResultsTableModel(), results.results(2023)),
+    ):
         model.set_items(items)
         qtmodeltester.check(model)

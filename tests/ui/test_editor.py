@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app import domain
-from desktop_app.services import catalogues, units
+from desktop_app.services import units
 from desktop_app.services.models import get_model
 from desktop_app.storage.models import MoHinh
 from ui.editor import ModelEditorDialog
@@ -15,6 +15,7 @@ from ui.editor.indicators import IndicatorTableModel
 def _unsaved_question_answers_discard(monkeypatch):
     """The editor's own save/discard/continue box must not block a test (qtbot closes dirty dialogs)."""
     from ui.editor import dialog as dialog_module
+
     monkeypatch.setattr(dialog_module, "ask_unsaved_changes", lambda parent: dialog_module.DISCARD)
 
 
@@ -122,15 +123,16 @@ def test_indicators_typed_the_vietnamese_way(db, qtbot):
 def test_attachment_is_copied_beside_the_database(demo_db, qtbot, tmp_path):
     photo = tmp_path / "ảnh.png"
     from PySide6.QtGui import QImage
+
     image = QImage(40, 30, QImage.Format.Format_RGB32)
     image.fill(Qt.GlobalColor.darkGreen)
     image.save(str(photo))
     dialog = _editor(qtbot, 1)
     dialog.attachments.add_paths([str(photo)])
-    assert dialog.attachments.model.rowCount() == 1
+    assert dialog.attachments.list_model.rowCount() == 1
     stored = get_model(1).attachments[0].stored_name
     assert (demo_db.files_dir / stored).read_bytes() == photo.read_bytes()
-    assert not dialog.attachments.model.index(0).data(Qt.ItemDataRole.DecorationRole).isNull()
+    assert not dialog.attachments.list_model.index(0).data(Qt.ItemDataRole.DecorationRole).isNull()
 
 
 def test_status_change_with_reason_shows_in_history(demo_db, qtbot):
@@ -146,9 +148,11 @@ def test_status_change_with_reason_shows_in_history(demo_db, qtbot):
 
 def test_escape_with_changes_asks(db, qtbot, monkeypatch):
     from ui.editor import dialog as dialog_module
+
     asked = []
-    monkeypatch.setattr(dialog_module, "ask_unsaved_changes",
-                        lambda parent: asked.append(parent) or dialog_module.CONTINUE)
+    monkeypatch.setattr(
+        dialog_module, "ask_unsaved_changes", lambda parent: asked.append(parent) or dialog_module.CONTINUE
+    )
     dialog = _editor(qtbot)
     qtbot.keyClicks(dialog.name, "abc")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -166,5 +170,5 @@ def test_editor_item_models(demo_db, qtbot, qtmodeltester):
     dialog = _editor(qtbot, 2)
     qtmodeltester.check(dialog.indicators)
     qtmodeltester.check(dialog.status_tab.history)
-    qtmodeltester.check(dialog.attachments.model)
+    qtmodeltester.check(dialog.attachments.list_model)
     qtmodeltester.check(IndicatorTableModel())

@@ -1,4 +1,5 @@
 """Defects a tester found in the editor and the model list, each checked the way the clerk meets it."""
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -35,6 +36,7 @@ def _named(dialog: ModelEditorDialog, name: str = "Mẹ đỡ đầu") -> None:
 
 # ----------------------------------------------------------------- 1. negative amounts
 
+
 def test_a_negative_amount_is_refused_at_its_cell(db, qtbot):
     dialog = _editor(qtbot)
     _named(dialog)
@@ -68,6 +70,7 @@ def test_a_percentage_above_100_found_at_save_goes_to_its_cell(db, qtbot):
 
 # ----------------------------------------------------------------- 2. dates
 
+
 def test_an_impossible_day_is_explained_in_vietnamese(db, qtbot):
     dialog = _editor(qtbot)
     _named(dialog)
@@ -88,6 +91,7 @@ def test_a_year_typed_with_a_superscript_is_a_vietnamese_message(db, qtbot):
 
 
 # ----------------------------------------------------------------- 3. errors clear when fixed
+
 
 def test_a_field_error_clears_when_that_field_is_corrected(db, qtbot):
     dialog = _editor(qtbot)
@@ -129,6 +133,7 @@ def test_an_error_left_in_another_field_stays_until_a_successful_save(db, qtbot)
 
 
 # ----------------------------------------------------------------- 4. the unsaved-changes question
+
 
 def _answer_with(monkeypatch, qtbot, key: Qt.Key) -> dict:
     """Run the real question box, shown, and answer it with one key press as the clerk would."""
@@ -176,6 +181,7 @@ def test_escape_on_the_question_goes_back_to_editing(db, qtbot, monkeypatch):
 
 # ----------------------------------------------------------------- 6. unit search without diacritics
 
+
 def test_unit_search_ignores_diacritics(db, qtbot):
     youth = units.create_unit("Đoàn Thanh niên xã Mê Linh")
     women = units.create_unit("Hội Liên hiệp Phụ nữ xã Mê Linh")
@@ -208,10 +214,12 @@ def test_unit_search_ignores_diacritics(db, qtbot):
 
 # ----------------------------------------------------------------- 7. Ông / Bà
 
+
 def test_honorific_is_saved_and_printed_on_the_certificate(demo_db, qtbot, tmp_path):
+    from pypdf import PdfReader
+
     from desktop_app.appraisal import council, criteria, scoring
     from desktop_app.documents.certificates import build_certificates
-    from pypdf import PdfReader
 
     model_id = 3
     dialog = _editor(qtbot, model_id)
@@ -239,6 +247,7 @@ def test_honorific_is_saved_and_printed_on_the_certificate(demo_db, qtbot, tmp_p
 
 # ----------------------------------------------------------------- 5. the list's status menu
 
+
 def test_status_menu_offers_only_manual_statuses(window, no_modal_messages):
     page = window.pages["models"]
     codes = [a.data() for a in page.status_menu.actions() if a.isEnabled() and a.data()]
@@ -251,7 +260,7 @@ def test_status_menu_offers_only_manual_statuses(window, no_modal_messages):
     next(a for a in page.status_menu.actions() if a.data() == domain.IN_PROGRESS).trigger()
     assert MoHinh.get_by_id(model_id).status == domain.IN_PROGRESS
 
-    page.table.selectRow(page.model.position_of(model_id))
+    page.table.selectRow(page.table_model.position_of(model_id))
     asked = len(no_modal_messages)
     page.change_status(domain.RECOGNISED)  # e.g. from an old habit: refused, saying where to go
     assert len(no_modal_messages) == asked + 1  # no pointless "are you sure?" first
@@ -263,7 +272,7 @@ def test_list_buttons_do_not_pass_the_checked_flag(window):
     page = window.pages["models"]
     page.search.setText("heo")
     page.apply_filter()
-    filtered = page.model.rowCount()
+    filtered = page.table_model.rowCount()
     clear = next(b for b in page.findChildren(type(page.edit_button)) if b.text() == "Bỏ lọc")
     clear.click()
-    assert page.search.text() == "" and page.model.rowCount() > filtered
+    assert page.search.text() == "" and page.table_model.rowCount() > filtered

@@ -1,4 +1,5 @@
 """Nhập từ Excel through the preview: fix a mapping, create a missing unit, import."""
+
 from __future__ import annotations
 
 from openpyxl import Workbook, load_workbook
@@ -81,6 +82,7 @@ def test_unreadable_file_changes_nothing(window, qtbot, tmp_path, no_modal_messa
 def test_import_button_opens_the_file_chooser(window, monkeypatch):
     """The button's click must not be mistaken for a file name."""
     from PySide6.QtWidgets import QFileDialog
+
     asked = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: asked.append(a) or ("", ""))
     window.import_button.click()
@@ -89,6 +91,7 @@ def test_import_button_opens_the_file_chooser(window, monkeypatch):
 
 def test_template_from_the_menu(window, qtbot, tmp_path, monkeypatch, no_modal_messages):
     from PySide6.QtWidgets import QFileDialog
+
     target = tmp_path / "mẫu.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.import_button.menu().actions()[0].trigger()
@@ -100,6 +103,7 @@ def test_template_from_the_menu(window, qtbot, tmp_path, monkeypatch, no_modal_m
 def cut_texts(widget, qtbot) -> list[str]:
     """Texts cut in ``widget`` once its layouts have settled."""
     from ui.screenshots import clipped_texts
+
     try:
         qtbot.waitUntil(lambda: not clipped_texts(widget), timeout=5000)
     except qtbot.TimeoutError:
@@ -112,6 +116,7 @@ def test_no_text_is_cut_in_the_dialog(window, qtbot, tmp_path, qapp_font):
     from PySide6.QtGui import QFont
 
     from ui.importing import ImportDialog
+
     path = unit_file(tmp_path / "đăng ký.xlsx")
     window.show()
     dialog = open_and_wait(window, qtbot, path)

@@ -38,16 +38,16 @@ def test_clicking_a_bar_opens_the_filtered_list(window):
     page = window.pages["models"]
     kinh_te = catalogues.find("field", "Kinh tế").id
     assert page.field_combo.currentData() == kinh_te
-    assert page.model.rowCount() == len(query_ids(ModelFilter(year=2023, field_id=kinh_te))) == 8
+    assert page.table_model.rowCount() == len(query_ids(ModelFilter(year=2023, field_id=kinh_te))) == 8
 
 
 def test_typing_da_don_filters_the_list(window, qtbot):
     window.show_page("models")
     page = window.pages["models"]
-    assert page.model.rowCount() == 32
+    assert page.table_model.rowCount() == 32
     qtbot.keyClicks(page.search, "da don")
-    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=2000)
-    names = {page.model.index(r, 0).data() for r in range(2)}
+    qtbot.waitUntil(lambda: page.table_model.rowCount() == 2, timeout=2000)
+    names = {page.table_model.index(r, 0).data() for r in range(2)}
     assert any("Đạ Đờn" in n for n in names)
     assert page.count_label.text() == "2 mô hình, điển hình"
 
@@ -55,26 +55,29 @@ def test_typing_da_don_filters_the_list(window, qtbot):
 def test_field_filter_and_vietnamese_sorting(window):
     page = window.pages["models"]
     page.field_combo.setCurrentIndex(page.field_combo.findText("Quốc phòng - an ninh"))
-    assert page.model.rowCount() == 2
+    assert page.table_model.rowCount() == 2
     page.clear_filters()
     page.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    names = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    names = [page.table_model.index(r, 0).data() for r in range(page.table_model.rowCount())]
     from desktop_app.text import sort_key
+
     assert names == sorted(names, key=sort_key)
 
 
 def test_bulk_status_change(window, no_modal_messages):
     page = window.pages["models"]
     page.table.selectRow(0)
-    page.table.selectionModel().select(page.model.index(1, 0), page.table.selectionModel().SelectionFlag.Select
-                                       | page.table.selectionModel().SelectionFlag.Rows)
+    page.table.selectionModel().select(
+        page.table_model.index(1, 0),
+        page.table.selectionModel().SelectionFlag.Select | page.table.selectionModel().SelectionFlag.Rows,
+    )
     ids = page.selected_ids()
     assert len(ids) == 2
     before = statistics.year_stats(2023).by_status[domain.IN_PROGRESS]
     # Recognition is written only by the decision, so the bulk menu moves models back to "in progress".
     page.change_status(domain.IN_PROGRESS)
     assert {MoHinh.get_by_id(i).status for i in ids} == {domain.IN_PROGRESS}
-    assert page.model.index(0, 5).data() == "Đang thực hiện"
+    assert page.table_model.index(0, 5).data() == "Đang thực hiện"
     assert window.pages["dashboard"].cards[domain.IN_PROGRESS].value.text() == str(before + 2)
 
 
@@ -87,6 +90,7 @@ def test_refused_status_change_is_a_message_not_a_crash(window, no_modal_message
 
 def test_bulk_delete_asks_first(window, monkeypatch):
     from ui import messages
+
     page = window.pages["models"]
     page.table.selectRow(0)
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: False)
@@ -94,7 +98,7 @@ def test_bulk_delete_asks_first(window, monkeypatch):
     assert MoHinh.select().count() == 32
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     page.delete_selected()
-    assert MoHinh.select().count() == 31 and page.model.rowCount() == 31
+    assert MoHinh.select().count() == 31 and page.table_model.rowCount() == 31
 
 
 def test_new_year_copies_continuing_models(window):
@@ -108,6 +112,7 @@ def test_window_remembers_the_last_page(window, qtbot):
     window.show_page("catalogues")
     window.close()
     from ui.main_window import MainWindow
+
     again = MainWindow()
     qtbot.addWidget(again)
     assert again.current_page_key() == "catalogues"

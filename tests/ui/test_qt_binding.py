@@ -1,6 +1,7 @@
 """Guards against a broken Qt binding: PySide6 6.12.0 dropped a reference to ``True`` on every
 ``Signal.emit`` from Python, and the interpreter aborted ("Fatal Python error: bool_dealloc") after a
 few hundred emits — the worker reports progress through such emits, so a working session crashed."""
+
 import sys
 
 from PySide6.QtCore import QObject, Signal

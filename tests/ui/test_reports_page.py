@@ -1,15 +1,16 @@
 """Báo cáo: the preview follows the choice, save PDF / Excel, print, and the print buttons of other screens."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QPushButton
-from pypdf import PdfReader
 
 from desktop_app.documents.preview import page_sizes, render_pages
 from desktop_app.errors import Cancelled
@@ -132,8 +133,10 @@ def test_save_buttons_ask_for_the_file(window, qtbot, tmp_path, monkeypatch, no_
     page.pdf_button.click()
     page.excel_button.click()
     qtbot.waitUntil(lambda: len([m for m in no_modal_messages if m[0] == "saved"]) == 2, timeout=60000)
-    assert [m for m in no_modal_messages if m[0] == "saved"] == [("saved", tmp_path / "thống kê.pdf"),
-                                                                 ("saved", tmp_path / "thống kê.xlsx")]
+    assert [m for m in no_modal_messages if m[0] == "saved"] == [
+        ("saved", tmp_path / "thống kê.pdf"),
+        ("saved", tmp_path / "thống kê.xlsx"),
+    ]
     assert (tmp_path / "thống kê.pdf").is_file() and (tmp_path / "thống kê.xlsx").is_file()
 
 
@@ -194,8 +197,11 @@ def test_in_button_opens_the_print_dialog(window, qtbot, tmp_path, monkeypatch, 
     """The button once passed its clicked(bool) as the printer; the dialog must come up, in Vietnamese."""
     page = reports_page(window, "statistics")
     seen: list[tuple[str, int, int]] = []
-    monkeypatch.setattr(QPrintDialog, "exec", lambda self: seen.append(
-        (self.windowTitle(), self.minPage(), self.maxPage())) or QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(
+        QPrintDialog,
+        "exec",
+        lambda self: seen.append((self.windowTitle(), self.minPage(), self.maxPage())) or QDialog.DialogCode.Rejected,
+    )
     page.print_button.click()
     qtbot.waitUntil(lambda: len(seen) > 0, timeout=60000)
     title, first, last = seen[0]
@@ -244,7 +250,8 @@ def test_pages_rendered_in_the_order_asked(window, qtbot):
     sizes = page_sizes(page.preview_path)
     images = list(render_pages(page.preview_path, dpi=36, pages=[1, 0, 1]))
     assert [(i.width, i.height) for i in images] == [
-        (round(sizes[i].width / 2), round(sizes[i].height / 2)) for i in (1, 0, 1)]
+        (round(sizes[i].width / 2), round(sizes[i].height / 2)) for i in (1, 0, 1)
+    ]
     with pytest.raises(IndexError):
         list(render_pages(page.preview_path, pages=[len(sizes)]))
 
@@ -279,6 +286,7 @@ def test_print_buttons_on_the_list_and_decision_screens(window, qtbot):
 def cut_texts(widget, qtbot) -> list[str]:
     """Texts cut in ``widget`` once its layouts have settled (a new text's wrapping is laid out by the event loop)."""
     from ui.screenshots import clipped_texts
+
     try:
         qtbot.waitUntil(lambda: not clipped_texts(widget), timeout=5000)
     except qtbot.TimeoutError:
@@ -288,6 +296,7 @@ def cut_texts(widget, qtbot) -> list[str]:
 
 def test_no_text_is_cut_at_1280x800(window, qtbot):
     from ui.screenshots import clipped_texts
+
     window.show()
     qtbot.waitExposed(window)
     page = window.pages["reports"]
@@ -307,6 +316,7 @@ def test_no_text_is_cut_with_a_larger_system_font(demo_db, qtbot, qapp_font):
     from PySide6.QtGui import QFont
 
     from ui.pages.reports import ReportsPage
+
     normal = QFont(qapp_font.font())
     larger = QFont(normal)
     larger.setPointSizeF(normal.pointSizeF() * 1.5)

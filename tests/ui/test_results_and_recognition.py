@@ -1,4 +1,5 @@
 """The results tab (ranks per kind), the Công nhận screen (who passes) and the grade thresholds dialog."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -28,12 +29,18 @@ def add_scored_exemplars(shares: tuple[float, ...]) -> list[int]:
     criteria = crit.criteria_set_for(YEAR, domain.KIND_INDIVIDUAL).criteria
     ids = []
     for index, share in enumerate(shares):
-        model_id = create_model(ModelInput(name=f"Điển hình số {index + 1}", year=YEAR, field_id=field,
-                                           kind=domain.KIND_INDIVIDUAL, person_name=f"K' Điểu {index + 1}"),
-                                status=domain.PROPOSED)
+        model_id = create_model(
+            ModelInput(
+                name=f"Điển hình số {index + 1}",
+                year=YEAR,
+                field_id=field,
+                kind=domain.KIND_INDIVIDUAL,
+                person_name=f"K' Điểu {index + 1}",
+            ),
+            status=domain.PROPOSED,
+        )
         for member in council.council_members(YEAR):
-            scoring.save_sheet(YEAR, member.id, model_id,
-                               {c.id: round(c.max_points * share * 2) / 2 for c in criteria})
+            scoring.save_sheet(YEAR, member.id, model_id, {c.id: round(c.max_points * share * 2) / 2 for c in criteria})
         ids.append(model_id)
     return ids
 
@@ -44,7 +51,7 @@ def test_results_tab_shows_ranks_in_one_section_per_kind(window, qtmodeltester):
     page.setCurrentWidget(page.results)
     tab = page.results
     tab.refresh()
-    model = tab.model
+    model = tab.table_model
     sections = model.section_rows()
     assert sections == [0, 33]  # 32 collective models, then the 2 exemplars
     assert model.index(0, 0).data() == "Mô hình tập thể (32) — xếp hạng riêng"
@@ -136,8 +143,12 @@ def test_thresholds_dialog_refuses_a_wrong_scale_then_saves(window, qtbot, no_mo
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     saved = crit.criteria_set_for(YEAR, domain.KIND_COLLECTIVE)
-    assert saved.thresholds == [GradeThreshold("Xuất sắc", 92), GradeThreshold("Tốt", 82),
-                                GradeThreshold("Khá", 65), GradeThreshold("Không đạt", 0)]
+    assert saved.thresholds == [
+        GradeThreshold("Xuất sắc", 92),
+        GradeThreshold("Tốt", 82),
+        GradeThreshold("Khá", 65),
+        GradeThreshold("Không đạt", 0),
+    ]
     assert saved.requires_grade == "Khá"
     # The demo year has scores: the change went through the "scores exist" confirmation.
     assert any(kind == "confirm" and "đã có điểm chấm" in text for kind, text in no_modal_messages)

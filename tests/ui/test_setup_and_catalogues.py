@@ -1,5 +1,6 @@
 import pytest
 
+from desktop_app.errors import NotFoundError
 from desktop_app.office import STYLE_STATE
 from desktop_app.services import settings, units
 from ui import messages
@@ -7,6 +8,7 @@ from ui import messages
 
 def test_first_run_setup_saves_the_office(db, qtbot, qapp):
     from ui.setup_dialog import SetupDialog
+
     dialog = SetupDialog()
     qtbot.addWidget(dialog)
     assert not settings.is_configured()
@@ -28,16 +30,17 @@ def test_first_run_setup_saves_the_office(db, qtbot, qapp):
 
 def test_units_tree_add_child_rename_merge(window, monkeypatch):
     page = window.pages["catalogues"].units_tab
-    root = page.model.index(0, 0)
+    root = page.tree_model.index(0, 0)
     page.tree.setCurrentIndex(root)
+    root_id = page.tree_model.unit_at(root).id  # the index itself dies with the reload after saving
     page.add_child()
     dialog = page.unit_dialog
     assert dialog.windowTitle().startswith("Thêm đơn vị trực thuộc")
     dialog.name.insert("Chi hội Phụ nữ thôn Đạ Ty")
     dialog.accept()
     created = units.find_unit("chi hoi phu nu thon da ty")
-    assert created is not None and created.parent_id == page.model.unit_at(root).id
-    page.tree.setCurrentIndex(page.model.index_of(created.id))
+    assert created is not None and created.parent_id == root_id
+    page.tree.setCurrentIndex(page.tree_model.index_of(created.id))
     page.edit()
     page.unit_dialog.name.setText("Chi hội Phụ nữ thôn Đạ Ty (mới)")
     page.unit_dialog.accept()
@@ -47,14 +50,16 @@ def test_units_tree_add_child_rename_merge(window, monkeypatch):
     names = [u.name for u in units.list_units() if u.id != created.id]
     monkeypatch.setattr(messages, "ask_item", lambda *a, **k: names.index(target.name))
     page.merge()
-    with pytest.raises(Exception):
+    with pytest.raises(NotFoundError, match="Không tìm thấy đơn vị đã chọn"):
         units.get_unit(created.id)
 
 
 def test_catalogue_tabs_add_rename_hide_and_order(window, monkeypatch, no_modal_messages):
     """The field / level / unit kind lists still work beside the unit dialog (their buttons pass no «checked»)."""
-    from desktop_app.services import catalogues
     from PySide6.QtWidgets import QPushButton
+
+    from desktop_app.services import catalogues
+
     tab = window.pages["catalogues"].lists["level"]
     buttons = {b.text(): b for b in tab.findChildren(QPushButton)}
     monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Cấp ủy cơ sở")
@@ -65,7 +70,7 @@ def test_catalogue_tabs_add_rename_hide_and_order(window, monkeypatch, no_modal_
     assert [i.name for i in catalogues.list_items("level")][-2:] == ["Cấp ủy cơ sở", "Tỉnh"]
     buttons["Ẩn / hiện"].click()
     assert not catalogues.get("level", added.id).active
-    assert tab.model.index(tab.view.currentIndex().row()).data() == "Cấp ủy cơ sở (đã ẩn)"
+    assert tab.list_model.index(tab.view.currentIndex().row()).data() == "Cấp ủy cơ sở (đã ẩn)"
     monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Cấp ủy cơ sở (thí điểm)")
     buttons["Đổi tên…"].click()
     assert catalogues.get("level", added.id).name == "Cấp ủy cơ sở (thí điểm)"
@@ -101,6 +106,7 @@ def test_backup_from_settings_runs_off_the_gui_thread(window, qtbot, tmp_path, n
 
 def test_messages_use_vietnamese_buttons(qapp):
     from PySide6.QtWidgets import QDialogButtonBox
+
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     messages.translate_buttons(box)
     assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "Đồng ý"

@@ -1,4 +1,5 @@
 """The application shell: the demo file, the year selector, the first screen, an orderly exit."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,9 @@ from desktop_app.storage import database as storage
 from desktop_app.storage.models import MoHinh, Unit
 
 ROOT = Path(__file__).resolve().parents[2]
-OFFICE = OfficeInfo(issuing_body="ĐẢNG ỦY XÃ ĐẠ ĐỜN", superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG", place_name="Đạ Đờn",
-                    current_year=2026)
+OFFICE = OfficeInfo(
+    issuing_body="ĐẢNG ỦY XÃ ĐẠ ĐỜN", superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG", place_name="Đạ Đờn", current_year=2026
+)
 
 
 def _model(year: int, name: str) -> MoHinh:
@@ -29,6 +31,7 @@ def _model(year: int, name: str) -> MoHinh:
 def office_window(db, qtbot, qapp_font):
     """The window over a new office: details entered, one unit, no model yet."""
     from ui.main_window import MainWindow
+
     settings.save_office(OFFICE)
     Unit.create(name="Chi bộ thôn Đạ Ty")
     w = MainWindow()
@@ -54,7 +57,7 @@ def test_demo_opens_from_settings_and_back_without_touching_the_office(office_wi
     assert window.demo_banner.label.text() == "Đang xem DỮ LIỆU MẪU — không phải dữ liệu của cơ quan"
     assert "DỮ LIỆU MẪU" in window.windowTitle()
     assert window.year == 2023 and window.year_choices() == [2023]
-    assert window.pages["models"].model.rowCount() == 32
+    assert window.pages["models"].table_model.rowCount() == 32
     assert window.pages["dashboard"].cards["registered"].value.text() == "32"
     assert page.demo_button.text() == "Quay về dữ liệu của cơ quan"
     assert not page.backup_button.isEnabled()  # a backup of the demo would pass for the office's
@@ -65,7 +68,7 @@ def test_demo_opens_from_settings_and_back_without_touching_the_office(office_wi
     assert Unit.select().count() == 1 and MoHinh.select().count() == 0
     assert settings.get_office().issuing_body == OFFICE.issuing_body
     assert window.year == 2026 and window.year_choices() == [2026]
-    assert window.pages["models"].model.rowCount() == 0
+    assert window.pages["models"].table_model.rowCount() == 0
 
     assert page.delete_demo_button.isEnabled()
     page.delete_demo()
@@ -81,13 +84,14 @@ def test_second_opening_of_the_demo_does_not_load_it_again(office_window, qtbot)
     assert job is not None
     window.switch_to_office()
     assert window.open_demo() is None  # already filled: switched at once, nothing to run
-    assert workspace.is_demo_open() and window.pages["models"].model.rowCount() == 32
+    assert workspace.is_demo_open() and window.pages["models"].table_model.rowCount() == 32
     window.switch_to_office()
 
 
 def test_first_run_offers_the_demo_without_saving_the_office(db, qtbot, qapp_font, monkeypatch):
     from ui.main_window import MainWindow
     from ui.setup_dialog import SetupDialog
+
     dialog = SetupDialog()
     qtbot.addWidget(dialog)
     assert dialog.demo_button.text() == "Xem thử với dữ liệu mẫu"
@@ -168,6 +172,7 @@ def test_new_office_first_screen_says_where_to_start(office_window, monkeypatch)
 
 def test_an_office_without_units_is_welcomed(db, qtbot, qapp_font):
     from ui.main_window import MainWindow
+
     settings.save_office(OFFICE)
     window = MainWindow()
     qtbot.addWidget(window)
@@ -230,13 +235,26 @@ EXIT_SCRIPT = textwrap.dedent("""
 
 @pytest.mark.parametrize("run", range(5))
 def test_the_program_exits_cleanly(tmp_path, run):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), PYTHONPATH=str(ROOT), PYTHONFAULTHANDLER="1")
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(tmp_path),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        PYTHONPATH=str(ROOT),
+        PYTHONFAULTHANDLER="1",
+    )
     env.pop("DVK_DB", None)
     database = tmp_path / "Nguyễn Văn A" / "dữ liệu.db"
     database.parent.mkdir()
-    result = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, str(database), "demo" if run == 0 else "plain"],
-                            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, str(database), "demo" if run == 0 else "plain"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "Fatal" not in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert (database.parent / "sao lưu.zip").exists()  # the job running at exit was allowed to finish

@@ -1,4 +1,5 @@
 """Danh mục → Đơn vị: the unit dialog adds and edits kind and level, typed at speed, and statistics follow."""
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
@@ -19,15 +20,15 @@ def tab(window, qtbot):
 
 
 def _select(tab, name: str):
-    index = tab.model.index_of(units.find_unit(name).id)
+    index = tab.tree_model.index_of(units.find_unit(name).id)
     tab.tree.setCurrentIndex(index)
     tab.tree.scrollTo(index)
     return index
 
 
 def _row_texts(tab, unit_id: int) -> list[str]:
-    index = tab.model.index_of(unit_id)
-    return [tab.model.index(index.row(), column, index.parent()).data() for column in range(4)]
+    index = tab.tree_model.index_of(unit_id)
+    return [tab.tree_model.index(index.row(), column, index.parent()).data() for column in range(4)]
 
 
 def _pick(combo, text: str) -> None:
@@ -45,7 +46,8 @@ def test_add_unit_with_kind_and_level_typed_then_enter(tab, qtbot):
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Hủy"
     # Every kind and level of the catalogues is offered, after the empty choice.
     assert [dialog.kind.itemText(i) for i in range(1, dialog.kind.count())] == [
-        k.name for k in catalogues.list_items("unit_kind")]
+        k.name for k in catalogues.list_items("unit_kind")
+    ]
     assert dialog.level.itemText(0) == "(Chưa xác định)" and dialog.level.count() == 4
 
     qtbot.keyClicks(dialog.name, "Chi hoi Nguoi cao tuoi thon Dam Ron")
@@ -60,28 +62,39 @@ def test_add_unit_with_kind_and_level_typed_then_enter(tab, qtbot):
     created = units.find_unit("Chi hoi Nguoi cao tuoi thon Dam Ron")
     assert created is not None
     assert (created.name, created.kind, created.level, created.address, created.note) == (
-        "Chi hoi Nguoi cao tuoi thon Dam Ron", "Hội cấp xã", "Cơ sở (xã, phường)", "thon Dam Ron, xa Da Don",
-        "45 hoi vien")
+        "Chi hoi Nguoi cao tuoi thon Dam Ron",
+        "Hội cấp xã",
+        "Cơ sở (xã, phường)",
+        "thon Dam Ron, xa Da Don",
+        "45 hoi vien",
+    )
     assert created.parent_id == units.find_unit("Xã Đạ Đờn").id
     # The tree shows the new unit with its kind and level, selected.
-    assert _row_texts(tab, created.id) == ["Chi hoi Nguoi cao tuoi thon Dam Ron", "Hội cấp xã",
-                                           "Cơ sở (xã, phường)", "0"]
+    assert _row_texts(tab, created.id) == [
+        "Chi hoi Nguoi cao tuoi thon Dam Ron",
+        "Hội cấp xã",
+        "Cơ sở (xã, phường)",
+        "0",
+    ]
     assert tab.current().id == created.id
 
 
 def test_edit_by_double_click_changes_name_kind_and_level(tab, qtbot):
     index = _select(tab, "Hội Liên hiệp Phụ nữ xã Liên Hà")
     unit_id = tab.current().id
-    kind_cell = tab.model.index(index.row(), 1, index.parent())
+    kind_cell = tab.tree_model.index(index.row(), 1, index.parent())
     # A real double-click is press, release, then the double-click event; QTest's mouseDClick sends only the last.
     where = tab.tree.visualRect(kind_cell).center()
     qtbot.mouseClick(tab.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.mouseDClick(tab.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
     dialog = tab.unit_dialog
     assert dialog is not None and dialog.unit_id == unit_id
-    assert (dialog.name.text(), dialog.kind.currentText(), dialog.level.currentText(),
-            dialog.parent_unit.currentText()) == ("Hội Liên hiệp Phụ nữ xã Liên Hà", "Hội cấp xã",
-                                                 "Cơ sở (xã, phường)", "Xã Liên Hà")
+    assert (
+        dialog.name.text(),
+        dialog.kind.currentText(),
+        dialog.level.currentText(),
+        dialog.parent_unit.currentText(),
+    ) == ("Hội Liên hiệp Phụ nữ xã Liên Hà", "Hội cấp xã", "Cơ sở (xã, phường)", "Xã Liên Hà")
     # The unit itself and its sub-units are not offered as its parent.
     assert dialog.parent_unit.findText("Hội Liên hiệp Phụ nữ xã Liên Hà") < 0
 
@@ -95,8 +108,7 @@ def test_edit_by_double_click_changes_name_kind_and_level(tab, qtbot):
 
     assert tab.unit_dialog is None
     edited = units.get_unit(unit_id)
-    assert (edited.name, edited.kind, edited.level) == ("Hội Phụ nữ xã Liên Hà (2024)", "Mặt trận và đoàn thể",
-                                                        "Huyện")
+    assert (edited.name, edited.kind, edited.level) == ("Hội Phụ nữ xã Liên Hà (2024)", "Mặt trận và đoàn thể", "Huyện")
     assert edited.model_count > 0 and edited.parent_id == units.find_unit("Xã Liên Hà").id  # nothing else lost
     assert _row_texts(tab, unit_id)[:3] == ["Hội Phụ nữ xã Liên Hà (2024)", "Mặt trận và đoàn thể", "Huyện"]
 
@@ -136,7 +148,7 @@ def test_refused_name_shown_beside_the_field_dialog_stays_open(tab, qtbot):
 
 
 def test_add_child_presets_the_parent(tab, qtbot, no_modal_messages):
-    tab.tree.setCurrentIndex(tab.model.index(-1, 0))
+    tab.tree.setCurrentIndex(tab.tree_model.index(-1, 0))
     tab.add_child()
     assert tab.unit_dialog is None and no_modal_messages[-1] == ("info", "Hãy chọn đơn vị cấp trên trước.")
     _select(tab, "Xã Phi Tô")
@@ -166,8 +178,7 @@ def test_statistics_by_unit_kind_follow_the_dialog(tab, qtbot):
     loose = add("To hop tac ca phe Lien Ha", "")
     field_id = catalogues.find("field", "Kinh tế").id
     for name, unit_id in (("Thu gom rac o truong", school), ("Ca phe sach", loose)):
-        create_model(ModelInput(name=name, year=2023, field_id=field_id, unit_id=unit_id,
-                                kind=domain.KIND_COLLECTIVE))
+        create_model(ModelInput(name=name, year=2023, field_id=field_id, unit_id=unit_id, kind=domain.KIND_COLLECTIVE))
     before = statistics.year_stats(2023).by_unit_kind
     assert before["Trường học, đơn vị sự nghiệp"] == 1
     unsorted = before.get(statistics.NO_UNIT_KIND, 0)
@@ -187,9 +198,10 @@ def test_statistics_by_unit_kind_follow_the_dialog(tab, qtbot):
 
 def test_renaming_a_kind_shows_in_the_unit_tree(window, tab, monkeypatch):
     from ui import messages
+
     kinds = window.pages["catalogues"].lists["unit_kind"]
-    row = next(r for r in range(kinds.model.rowCount()) if kinds.model.item(r).name == "Hội cấp xã")
-    kinds.view.setCurrentIndex(kinds.model.index(row))
+    row = next(r for r in range(kinds.list_model.rowCount()) if kinds.list_model.item(r).name == "Hội cấp xã")
+    kinds.view.setCurrentIndex(kinds.list_model.index(row))
     monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Hội quần chúng cấp xã")
     kinds.rename()
     unit = units.find_unit("Hội Nông dân xã Mê Linh")

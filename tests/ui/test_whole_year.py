@@ -5,14 +5,15 @@ members type their full sheets, keys one member's sheets a second time (one diff
 results, issues the decision and prints every document through a QPrinter writing PDF.  The scores stored must be
 the scores typed, cell for cell.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QWidget
@@ -23,14 +24,16 @@ from desktop_app.appraisal.criteria import criteria_set_for
 from desktop_app.appraisal.results import results
 from desktop_app.documents import DOCUMENTS
 from desktop_app.office import STYLE_PARTY, OfficeInfo
-from desktop_app.services import settings, units
+from desktop_app.services import settings, statistics, units
 from desktop_app.services.models import ModelFilter, list_models
 from desktop_app.text import format_number
 
 YEAR = 2025
-UNITS = (("Hội Nông dân xã Tân Hà", "Mặt trận và đoàn thể", "Cơ sở (xã, phường)"),
-         ("Chi bộ thôn Liên Trung", "Tổ chức đảng", "Cơ sở (xã, phường)"),
-         ("Đoàn Thanh niên xã Tân Hà", "Mặt trận và đoàn thể", "Cơ sở (xã, phường)"))
+UNITS = (
+    ("Hội Nông dân xã Tân Hà", "Mặt trận và đoàn thể", "Cơ sở (xã, phường)"),
+    ("Chi bộ thôn Liên Trung", "Tổ chức đảng", "Cơ sở (xã, phường)"),
+    ("Đoàn Thanh niên xã Tân Hà", "Mặt trận và đoàn thể", "Cơ sở (xã, phường)"),
+)
 MODELS = (  # name, kind, field, unit, (honorific, person)
     ("Tổ hợp tác trồng cà phê sạch", domain.KIND_COLLECTIVE, "Kinh tế", UNITS[0][0], None),
     ("Thôn không có tệ nạn xã hội", domain.KIND_COLLECTIVE, "Văn hóa - xã hội", UNITS[1][0], None),
@@ -103,11 +106,21 @@ def keys_for(value: float) -> list[str | Qt.Key]:
 
 @pytest.fixture
 def office_window(db, qtbot, qapp_font):
-    settings.save_office(OfficeInfo(
-        issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ", superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG", place_name="Lâm Hà",
-        signer_name="Nguyễn Văn An", signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC", signing_authority="T/M BAN THƯỜNG VỤ",
-        document_style=STYLE_PARTY, number_suffix="QĐ/HU", current_year=YEAR))
+    settings.save_office(
+        OfficeInfo(
+            issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ",
+            superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG",
+            place_name="Lâm Hà",
+            signer_name="Nguyễn Văn An",
+            signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC",
+            signing_authority="T/M BAN THƯỜNG VỤ",
+            document_style=STYLE_PARTY,
+            number_suffix="QĐ/HU",
+            current_year=YEAR,
+        )
+    )
     from ui.main_window import MainWindow
+
     window = MainWindow()
     qtbot.addWidget(window)
     window.resize(1280, 800)
@@ -141,6 +154,7 @@ def register_models(window, qtbot) -> None:
     window.show_page("models")
     page = window.pages["models"]
     for name, kind, field, unit, person in MODELS:
+
         def fill(dialog, name=name, kind=kind, field=field, unit=unit, person=person) -> None:
             type_text(qtbot, dialog.name, name)
             dialog.kind.setCurrentIndex(dialog.kind.findData(kind))
@@ -152,8 +166,9 @@ def register_models(window, qtbot) -> None:
                 type_text(qtbot, dialog.person["person_name"], person_name)
             dialog.save_close_button.click()
             assert not dialog.isVisible(), "the editor refused the model"
+
         in_modal(page.add_model, fill)
-    assert page.model.rowCount() == len(MODELS)
+    assert page.table_model.rowCount() == len(MODELS)
 
 
 def move_on(window, qtbot) -> None:
@@ -173,17 +188,20 @@ def set_up_council(window, qtbot) -> None:
     tab = page.council
     page.setCurrentWidget(tab)
     for position, name in enumerate(MEMBERS):
+
         def fill(dialog, name=name, position=position) -> None:
             type_text(qtbot, dialog.name, name)
             dialog.role.selectAll()
             type_text(qtbot, dialog.role, "Chủ tịch hội đồng" if position == 0 else "Ủy viên")
             dialog.accept()
+
         in_modal(tab.add, fill)
     assert [m.name for m in council.council_members(YEAR)] == list(MEMBERS)
 
 
-def type_sheets(window, qtbot, keying: int, members: list[int], change: tuple[int, int, int] | None = None
-                ) -> dict[tuple[int, int, int], float]:
+def type_sheets(
+    window, qtbot, keying: int, members: list[int], change: tuple[int, int, int] | None = None
+) -> dict[tuple[int, int, int], float]:
     """Type every sheet of ``members`` in one burst per member and kind; returns what was typed by
     (member id, model id, criterion id).  ``change`` = (member position, row, criterion order) typed 1 lower."""
     page = window.pages["appraisal"]
@@ -198,7 +216,7 @@ def type_sheets(window, qtbot, keying: int, members: list[int], change: tuple[in
         tab.keying_combo.setCurrentIndex(tab.keying_combo.findData(keying))
         for kind in (domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL):
             tab.kind_combo.setCurrentIndex(tab.kind_combo.findData(kind))
-            grid = tab.model
+            grid = tab.table_model
             assert grid.rowCount() == sum(1 for m in MODELS if m[1] == kind)
             tab.table.setFocus()
             tab.table.setCurrentIndex(grid.index(0, 1))
@@ -209,7 +227,7 @@ def type_sheets(window, qtbot, keying: int, members: list[int], change: tuple[in
                     value = score_for(position, row, criterion.order, criterion.max_points)
                     if change == (position, row, criterion.order):
                         value -= 1
-                    typed[(ids[position], grid.models[row].id, criterion.id)] = value
+                    typed[(ids[position], grid.rows[row].id, criterion.id)] = value
                     keys += keys_for(value)
             burst(qtbot, keys)
             assert tab.message.text() == "", tab.message.text()
@@ -221,7 +239,7 @@ def print_every_document(window, qtbot, tmp_path: Path) -> None:
     page = window.pages["reports"]
     individual = next(m for m in list_models(ModelFilter(year=YEAR)) if m.kind == domain.KIND_INDIVIDUAL)
     for code in DOCUMENTS:
-        options = {"model": individual.id} if code == "dossier" else {}
+        options = {"model_id": individual.id} if code == "dossier" else {}
         with qtbot.waitSignal(page.preview_ready, timeout=120000) as preview:
             page.select(code, **options)
         target = tmp_path / f"in-{code}.pdf"
@@ -257,9 +275,9 @@ def test_the_whole_year_at_a_clerks_speed(office_window, qtbot, tmp_path, no_mod
     # The first member's paper ballots keyed again; one cell differs and is found.
     second = type_sheets(window, qtbot, keying=2, members=[0], change=(0, 1, 2))
     tab.kind_combo.setCurrentIndex(tab.kind_combo.findData(domain.KIND_COLLECTIVE))
-    assert tab.model.differences() == 1 and "1 ô khác lần 1" in tab.progress.text()
+    assert tab.table_model.differences() == 1 and "1 ô khác lần 1" in tab.progress.text()
     member_id = council.council_members(YEAR)[0].id
-    changed_model = tab.model.models[1].id
+    changed_model = tab.table_model.rows[1].id
     criterion = criteria_set_for(YEAR, domain.KIND_COLLECTIVE).criteria[1]
     assert scoring.compare_keyings(YEAR, member_id, changed_model) == [criterion.id]
     assert second[(member_id, changed_model, criterion.id)] == typed[(member_id, changed_model, criterion.id)] - 1
@@ -283,3 +301,18 @@ def test_the_whole_year_at_a_clerks_speed(office_window, qtbot, tmp_path, no_mod
 
     print_every_document(window, qtbot, tmp_path)
     assert not [m for m in no_modal_messages if m[0] in ("error", "warning")], no_modal_messages
+
+
+def test_the_first_screen_ticks_printing_once_a_document_is_saved(window, qtbot, tmp_path):
+    dashboard = window.pages["dashboard"]
+    window.show_page("reports")
+    page = window.pages["reports"]
+    with qtbot.waitSignal(page.preview_ready, timeout=120000):
+        page.select("statistics")
+    assert dashboard.strip.buttons["reports"].text().startswith("○")
+    with qtbot.waitSignal(page.produced, timeout=120000) as produced:
+        page.save_pdf(tmp_path / "thống kê.pdf")
+    assert produced.args == ["statistics"]
+    assert statistics.year_progress(2023).reports_done
+    window.show_page("dashboard")
+    qtbot.waitUntil(lambda: "✓" in dashboard.strip.buttons["reports"].text(), timeout=5000)

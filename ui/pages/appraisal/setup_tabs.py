@@ -48,6 +48,9 @@ def _table(model, parent) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setWordWrap(True)
     view.verticalHeader().hide()
+    # Row heights follow the wrapped text whenever a column changes width: measured once, before the page had
+    # its final width, the first render showed criteria rows several lines too tall.
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return view
 
 
@@ -215,8 +218,8 @@ class CriteriaTab(QWidget):
         self.view = _table(self.table_model, self)
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.view.setColumnWidth(0, 40)
-        self.view.setColumnWidth(3, 90)
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.view.doubleClicked.connect(lambda _: self.edit())
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("Bộ tiêu chí cho:", self))

@@ -97,7 +97,7 @@ def type_cells(tab, cells: int) -> list[str]:
     after_cell: list[float] = []
     typed: list[str] = []
     for _ in range(cells):
-        criterion = tab.model.criteria[table.currentIndex().column() - 1]
+        criterion = tab.table_model.criteria[table.currentIndex().column() - 1]
         text = str(rng.randint(0, int(criterion.max_points)))
         typed.append(text)
         for char in text:

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import domain
 from ..errors import AppError
+from ..spreadsheet import put
 from ..storage.database import transaction
 from ..storage.models import MoHinh
 from ..tasks import TaskState
@@ -135,9 +136,9 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
             for row_offset, model in enumerate(sheet_models):
                 row = FIRST_ROW + row_offset
                 ws.cell(row, 1, row_offset + 1)
-                ws.cell(row, 2, model.uuid)
-                ws.cell(row, 3, model.name).alignment = Alignment(wrap_text=True, vertical="top")
-                ws.cell(row, 4, model.unit).alignment = Alignment(wrap_text=True, vertical="top")
+                put(ws, row, 2, model.uuid)
+                put(ws, row, 3, model.name).alignment = Alignment(wrap_text=True, vertical="top")
+                put(ws, row, 4, model.unit).alignment = Alignment(wrap_text=True, vertical="top")
                 if (member.id, model.id) in abstain:
                     ws.cell(row, FIRST_CRITERION_COL, "Không chấm (xung đột lợi ích)")
                     continue

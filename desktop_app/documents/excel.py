@@ -16,6 +16,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..fileio import replacing
 from ..office import OfficeInfo
+from ..spreadsheet import put
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
@@ -65,7 +66,7 @@ def _write_sheet(workbook: Workbook, office: OfficeInfo, spec: Sheet) -> None:
     if spec.note:
         lines.append((6, spec.note, last, 12, False, True))
     for row, value, end, size, bold, italic in lines:
-        ws.cell(row, 1, value).font = Font(name=FONT, size=size, bold=bold, italic=italic)
+        put(ws, row, 1, value).font = Font(name=FONT, size=size, bold=bold, italic=italic)
         ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.merge_cells(f"A{row}:{end}{row}")
     ws.row_dimensions[5].height = 34
@@ -82,7 +83,7 @@ def _write_sheet(workbook: Workbook, office: OfficeInfo, spec: Sheet) -> None:
         bold = index in spec.group_rows or index in spec.total_rows
         padded = list(values) + [None] * (columns - len(values))
         for col, value in enumerate(padded, start=1):
-            cell = ws.cell(row, col, value)
+            cell = put(ws, row, col, value)
             cell.font = Font(name=FONT, size=12, bold=bold)
             cell.border = BORDER
             numeric = isinstance(value, (int, float))

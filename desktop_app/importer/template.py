@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..fileio import replacing
 from ..services import catalogues
 from ..services.settings import get_office
+from ..spreadsheet import as_text
 
 COLUMNS = (
     ("STT", 6),
@@ -54,6 +55,7 @@ def write_template(target: Path | str) -> Path:
     ws.title = "Đăng ký"
     last = get_column_letter(len(COLUMNS))
     ws["A1"] = office.issuing_body.upper() or "CƠ QUAN, ĐƠN VỊ"
+    as_text(ws["A1"])
     ws["A1"].font = Font(name=FONT, size=12, bold=True)
     ws["A2"] = "DANH SÁCH ĐĂNG KÝ MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO”"
     ws["A3"] = "Đơn vị đăng ký: ..........................................   Năm: ..........."
@@ -95,6 +97,7 @@ def write_template(target: Path | str) -> Path:
     for column, items in values.items():
         for row, item in enumerate(items, start=1):
             lists[f"{column}{row}"] = item
+            as_text(lists[f"{column}{row}"])
     lists.sheet_state = "hidden"
     first, end = HEADER_ROW + 1, HEADER_ROW + ROWS
     for column, source, title in (("C", "A", "Loại"), ("D", "B", "Lĩnh vực"), ("E", "C", "Cấp")):

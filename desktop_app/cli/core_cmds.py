@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .. import domain, registration, workspace
 from ..demo import load_demo
 from ..services import statistics
 from ..services.models import ModelFilter, list_models, registration_values
+from ..storage.database import default_db_path
+from ..storage.integrity import check_file
 from ..text import format_number
 from .common import opened, print_json
 
@@ -16,6 +19,10 @@ from .common import opened, print_json
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("init", help="tạo hoặc nâng cấp tệp dữ liệu, in đường dẫn")
     p.set_defaults(handler=cmd_init)
+
+    p = subparsers.add_parser("check", help="kiểm tra tệp dữ liệu có bị hỏng không (không ghi gì vào tệp)")
+    p.add_argument("--quick", action="store_true", help="kiểm tra nhanh (quick_check) thay cho kiểm tra đầy đủ")
+    p.set_defaults(handler=cmd_check)
 
     p = subparsers.add_parser("demo", help="nạp dữ liệu mẫu (huyện Lâm Hà năm 2023) vào tệp --db")
     p.add_argument(
@@ -43,6 +50,20 @@ def cmd_init(args: argparse.Namespace) -> int:
     with opened(args) as database:
         print(database.path)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Exit 0 on a sound file, 2 on damage or a file that is not ours; never opens it for writing."""
+    path = Path(args.db) if args.db else default_db_path()
+    report = check_file(path, full=not args.quick)
+    if report.ok:
+        print(f"Tệp dữ liệu «{path}» không có lỗi (lược đồ {report.version}).")
+        return 0
+    print(f"Tệp dữ liệu «{path}» có vấn đề:", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  - {problem}", file=sys.stderr)
+    print("Hãy phục hồi từ bản sao lưu gần nhất (Cài đặt › Phục hồi) và giữ lại tệp hỏng để kiểm tra.", file=sys.stderr)
+    return 2
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -122,6 +122,18 @@ def kind_short(kind: str) -> str:
     return domain.KIND_SHORT.get(kind, kind)
 
 
+def registration_cells(row: ModelRow) -> list[str]:
+    """A registration list's columns after STT, the same in the PDF and its Excel twin."""
+    return [
+        row.name,
+        unit_with_address(row),
+        row.field,
+        kind_short(row.kind),
+        short_level(row.level),
+        registration_note(row),
+    ]
+
+
 def registration_note(row: ModelRow) -> str:
     """What a registration list notes beside a model: a person's name, or a status out of the normal flow."""
     notes = []

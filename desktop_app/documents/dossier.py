@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -17,6 +18,8 @@ from ..tasks import TaskState
 from ..text import format_date, format_number
 from . import data
 from .layout import Document, esc, style
+
+log = logging.getLogger("dvk.documents")
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 
@@ -130,7 +133,8 @@ def _photos(doc: Document, attachments: list[AttachmentInfo]) -> None:
             continue
         try:
             image = Image(str(path))
-        except Exception:  # noqa: BLE001 - a damaged photo must not stop the dossier
+        except Exception:
+            log.warning("photo %s unreadable; the dossier says so instead", path, exc_info=True)
             doc.paragraph(f"Ảnh {index}: không đọc được tệp «{photo.original_name}».", italic=True)
             continue
         max_w, max_h = doc.width * 0.85, 110 * mm

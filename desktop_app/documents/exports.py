@@ -35,17 +35,7 @@ def export_registrations(
         sheet.rows.append([f"{data.roman(number)}. {label} ({len(group.rows)})"])
         for row in group.rows:
             count += 1
-            sheet.rows.append(
-                [
-                    count,
-                    row.name,
-                    data.unit_with_address(row),
-                    row.field,
-                    data.kind_short(row.kind),
-                    data.short_level(row.level),
-                    data.registration_note(row),
-                ]
-            )
+            sheet.rows.append([count, *data.registration_cells(row)])
     sheet.total_rows.add(len(sheet.rows))
     sheet.rows.append(["", f"Tổng cộng: {count} mô hình, điển hình"])
     return write_workbook(get_office(), [sheet], target)

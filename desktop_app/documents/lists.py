@@ -32,17 +32,7 @@ def build_registrations(
         rows.append([f"{data.roman(number)}. {label} ({len(group.rows)})"])
         for row in group.rows:
             count += 1
-            rows.append(
-                [
-                    str(count),
-                    row.name,
-                    data.unit_with_address(row),
-                    row.field,
-                    data.kind_short(row.kind),
-                    data.short_level(row.level),
-                    data.registration_note(row),
-                ]
-            )
+            rows.append([str(count), *data.registration_cells(row)])
         if task:
             task.progress(number, len(groups), group.title)
     total_rows.append(len(rows))

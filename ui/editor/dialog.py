@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -263,6 +264,9 @@ class ModelEditorDialog(QDialog):
             text = QPlainTextEdit(owner)
             text.setTabChangesFocus(True)
             text.setFixedHeight(text_height)
+            # Fixed, not the editor's Expanding: an expanding box made its form row swallow the tab's spare
+            # height, leaving its label far above the box.
+            text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             text.textChanged.connect(edited)
             return text
         if spec.kind == registration.CHOICE:

@@ -410,14 +410,14 @@ class MainWindow(QMainWindow):
             self.pages["dashboard"].refresh()
 
     def _office_changed(self) -> None:
-        self.office_label.setText(settings.get_office().issuing_body)
+        self.office_label.setText(settings.get_office().name)
         self.reload_years(keep=self.year)  # the office's current year may be a new one
 
     # --- year
     def reload_years(self, keep: int | None = None) -> None:
         """Rebuild the year list from the core; the selection stays if that year still has data."""
         office = settings.get_office()
-        self.office_label.setText(office.issuing_body)
+        self.office_label.setText(office.name)
         years = workspace.available_years()
         wanted = keep or self.year
         if wanted not in years:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import APP_NAME
 from desktop_app.errors import ValidationError
@@ -35,10 +45,15 @@ class SetupDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.form = OfficeForm(self)
+        # Both styles' boxes are taller than a 768-pixel screen leaves under the title bar: the form scrolls.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form = OfficeForm(scroll)
         self.form.set_office(OfficeInfo(current_year=date.today().year))
-        self.form.apply_style_suggestions()
-        layout.addWidget(self.form)
+        scroll.setWidget(self.form)
+        self.scroll_area = scroll
+        layout.addWidget(scroll, 1)
         self.demo_check = QCheckBox(
             "Sau đó mở dữ liệu mẫu (tệp riêng, không lẫn vào dữ liệu của cơ quan) để làm quen", self
         )
@@ -60,8 +75,16 @@ class SetupDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, self.sizeHint().height())
+        self._fit_screen()
         self.saved_office: OfficeInfo | None = None
+
+    def _fit_screen(self) -> None:
+        """As tall as the form needs, but never taller (nor wider) than the screen's free area."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry()
+        wanted_height = self.sizeHint().height() + self.form.sizeHint().height() - self.scroll_area.sizeHint().height()
+        width = min(max(960, self.sizeHint().width()), free.width() - 40)
+        self.resize(width, min(wanted_height + 40, free.height() - 60))
 
     @property
     def load_demo(self) -> bool:
@@ -77,6 +100,6 @@ class SetupDialog(QDialog):
         try:
             self.saved_office = settings.save_office(self.form.office())
         except ValidationError as err:
-            self.form.show_error(err)
+            self.scroll_area.ensureWidgetVisible(self.form.show_error(err))
             return
         super().accept()

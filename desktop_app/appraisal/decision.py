@@ -55,13 +55,18 @@ def issue_decision(
     signer_name: str = "",
     signer_title: str = "",
     authority: str = "",
+    style: str | None = None,
 ) -> DecisionInfo:
-    """Recognise the models that pass (status Công nhận), the others Không công nhận; freeze everything."""
+    """Recognise the models that pass (status Công nhận), the others Không công nhận; freeze everything.
+
+    ``style`` says which of the office's identities issues it (its default style when not given).
+    """
     if not clean(number):
         raise ValidationError("Số quyết định", "không được để trống.", key="number")
-    # Stored with its symbol ("125-QĐ/HU"), so the decision is cited the same way even if the office's
-    # symbol setting changes later.
-    number = decision_reference(clean(number))
+    issuer = get_office().issuer(style)
+    # Stored with its symbol ("125-QĐ/HU" or "125/QĐ-UBND"), so the decision is cited the same way even if
+    # the office's symbol setting changes later.
+    number = issuer.reference(clean(number))
     try:
         when = parse_date(day) if isinstance(day, str) else day
     except ImpossibleDate as exc:  # written right, but no such day: the format hint would mislead
@@ -76,7 +81,6 @@ def issue_decision(
             f"Năm {year} đã có Quyết định số {decision_reference(existing.number)} đang khóa; hãy mở "
             "khóa trước khi ban hành lại."
         )
-    office = get_office()
     results = compute_results(year)
     scored = [r for r in results if r.members > 0]
     if not scored:
@@ -96,16 +100,16 @@ def issue_decision(
         recognised = [r.model_id for r in scored if r.recognised]
         rejected = [r.model_id for r in scored if not r.recognised]
         if recognised:
-            change_status(recognised, domain.RECOGNISED, f"Quyết định số {number}", force=True)
+            change_status(recognised, domain.RECOGNISED, f"Quyết định số {number}", force=True, event_date=when)
         if rejected:
-            change_status(rejected, domain.NOT_RECOGNISED, f"Quyết định số {number}", force=True)
+            change_status(rejected, domain.NOT_RECOGNISED, f"Quyết định số {number}", force=True, event_date=when)
         values = dict(
             number=number,
             date=when,
-            issuing_body=clean(issuing_body) or office.issuing_body,
-            signer_name=clean(signer_name) or office.signer_name,
-            signer_title=clean(signer_title) or office.signer_title,
-            authority=clean(authority) or office.signing_authority,
+            issuing_body=clean(issuing_body) or issuer.issuing_body,
+            signer_name=clean(signer_name) or issuer.signer_name,
+            signer_title=clean(signer_title) or issuer.signer_title,
+            authority=clean(authority) or issuer.signing_authority,
             locked=True,
             snapshot=json.dumps(snapshot, ensure_ascii=False, default=str),
         )

@@ -54,7 +54,7 @@ def write_template(target: Path | str) -> Path:
     assert isinstance(ws, Worksheet)  # a new workbook always opens on one plain worksheet
     ws.title = "Đăng ký"
     last = get_column_letter(len(COLUMNS))
-    ws["A1"] = office.issuing_body.upper() or "CƠ QUAN, ĐƠN VỊ"
+    ws["A1"] = office.name.upper() or "CƠ QUAN, ĐƠN VỊ"
     as_text(ws["A1"])
     ws["A1"].font = Font(name=FONT, size=12, bold=True)
     ws["A2"] = "DANH SÁCH ĐĂNG KÝ MÔ HÌNH, ĐIỂN HÌNH “DÂN VẬN KHÉO”"

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..errors import ValidationError
-from ..office import STYLE_LABELS, OfficeInfo
+from ..office import STYLE_LABELS, STYLE_SECTIONS, OfficeInfo
 from ..storage.database import transaction
 from ..storage.models import Setting
 from ..text import clean
@@ -37,9 +37,20 @@ def get_office() -> OfficeInfo:
 
 
 def save_office(office: OfficeInfo) -> OfficeInfo:
-    cleaned = OfficeInfo.from_dict({k: clean(v) if isinstance(v, str) else v for k, v in office.to_dict().items()})
-    if not cleaned.issuing_body:
-        raise ValidationError("Cơ quan ban hành", "chưa nhập tên cơ quan ban hành văn bản.", key="issuing_body")
+    """Check and store the office details.  Each style the office issues in needs its issuing body; the
+    default style must be one of them."""
+    data = office.to_dict()
+    data = {k: clean(v) if isinstance(v, str) else v for k, v in data.items()}
+    data["identities"] = {
+        code: {k: clean(v) for k, v in values.items()} for code, values in (data.get("identities") or {}).items()
+    }
+    cleaned = OfficeInfo.from_dict(data)
+    if not cleaned.identities:
+        raise ValidationError(
+            "Cơ quan ban hành",
+            "chưa nhập tên cơ quan ban hành văn bản (theo thể thức của Đảng, của Nhà nước, hoặc cả hai).",
+            key="issuing_body",
+        )
     if not cleaned.place_name:
         raise ValidationError(
             "Địa danh", "chưa nhập địa danh (dùng ở dòng «…, ngày … tháng … năm …»).", key="place_name"
@@ -47,6 +58,13 @@ def save_office(office: OfficeInfo) -> OfficeInfo:
     if cleaned.document_style not in STYLE_LABELS:
         raise ValidationError(
             "Thể thức văn bản", "chỉ chọn văn bản của Đảng hoặc văn bản hành chính.", key="document_style"
+        )
+    if not cleaned.has_style(cleaned.document_style):
+        raise ValidationError(
+            "Thể thức văn bản",
+            f"thể thức mặc định phải là thể thức cơ quan đã điền thông tin: điền phần "
+            f"«{STYLE_SECTIONS[cleaned.document_style]}» hoặc chọn thể thức khác.",
+            key="document_style",
         )
     try:
         cleaned.current_year = int(cleaned.current_year)

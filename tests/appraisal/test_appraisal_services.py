@@ -13,6 +13,10 @@ from desktop_app.storage.models import AuditLog, MoHinh
 
 @pytest.fixture
 def year_setup(db):
+    from desktop_app.demo import DEMO_OFFICE
+    from desktop_app.services import settings
+
+    settings.save_office(DEMO_OFFICE)  # a decision is issued in the name of the office
     field = catalogues.find("field", "Kinh tế").id
     models = [
         create_model(ModelInput(name=f"Mô hình {i}", year=2024, field_id=field), status=domain.PROPOSED)
@@ -173,11 +177,11 @@ def test_demo_has_a_council_and_every_sheet(demo_db):
     from desktop_app.appraisal.demo import load_demo_appraisal
 
     assert len(council.council_members(2023)) == 5
-    assert scoring.progress(2023) == (160, 160)
+    assert scoring.progress(2023) == (170, 170)  # 32 collective models and 2 individuals, 5 members
     load_demo_appraisal(2023)
     assert len(council.council_members(2023)) == 5
     items = res.results(2023)
-    assert sum(r.recognised for r in items) == 30 and len(items) == 32
+    assert sum(r.recognised for r in items) == 32 and len(items) == 34
 
 
 # --- ranks per kind, decision reference, deleted models, criteria totals, the decision lock
@@ -237,30 +241,34 @@ def test_results_read_criteria_once_per_kind(year_setup, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "style, suffix, typed, expected",
+    "style, symbol, typed, expected",
     [
-        ("dang", "QĐ/HU", "125", "125-QĐ/HU"),
-        ("dang", "QĐ/HU", "125-QĐ/HU", "125-QĐ/HU"),
-        ("dang", "QĐ/HU", "Số 125-QĐ/HU", "125-QĐ/HU"),
-        ("nha_nuoc", "QĐ-UBND", "125", "125/QĐ-UBND"),
-        ("nha_nuoc", "QĐ-UBND", "Số: 125/QĐ-UBND", "125/QĐ-UBND"),
+        ("dang", "HU", "125", "125-QĐ/HU"),
+        ("dang", "HU", "125-QĐ/HU", "125-QĐ/HU"),
+        ("dang", "HU", "Số 125-QĐ/HU", "125-QĐ/HU"),
+        ("nha_nuoc", "UBND", "125", "125/QĐ-UBND"),
+        ("nha_nuoc", "UBND", "Số: 125/QĐ-UBND", "125/QĐ-UBND"),
         ("nha_nuoc", "", " 7 ", "7/QĐ-UBND"),
     ],
 )
-def test_decision_reference_adds_the_symbol_once(style, suffix, typed, expected):
-    from desktop_app.office import OfficeInfo, decision_reference
+def test_decision_reference_adds_the_symbol_once(style, symbol, typed, expected):
+    from desktop_app.office import OfficeInfo, decision_reference, format_reference
 
-    office = OfficeInfo(document_style=style, number_suffix=suffix)
-    assert decision_reference(typed, office) == expected
-    assert office.document_number(typed) == ("Số " if style == "dang" else "Số: ") + expected
+    assert format_reference(typed, style == "dang", symbol) == expected
+    office = OfficeInfo.single(style, issuing_body="CƠ QUAN", symbol=symbol)
+    assert decision_reference(typed, office) == office.issuer().reference(typed) == expected
+    assert office.issuer().number_line("QĐ", typed) == ("Số " if style == "dang" else "Số: ") + expected
 
 
 def test_decision_is_cited_with_its_symbol_everywhere(year_setup):
     from desktop_app.documents.data import decision_line
+    from desktop_app.office import Identity
     from desktop_app.services import settings
 
     office = settings.get_office()
-    office.document_style, office.number_suffix, office.issuing_body = "dang", "QĐ/HU", "BAN THƯỜNG VỤ HUYỆN ỦY"
+    office.document_style = "dang"
+    office.identities["dang"] = Identity(issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY", symbol="HU")
+    office.identities["nha_nuoc"] = Identity(issuing_body="ỦY BAN NHÂN DÂN HUYỆN", symbol="UBND")
     settings.set_value(settings.OFFICE_KEY, office.to_dict())
     models, members, criteria = year_setup
     for member in members:
@@ -268,12 +276,16 @@ def test_decision_is_cited_with_its_symbol_everywhere(year_setup):
     info = decision.issue_decision(2024, "125", "15/10/2024")
     assert info.number == "125-QĐ/HU"
     assert [h.reason for h in MoHinh.get_by_id(models[0]).status_history][-1] == "Quyết định số 125-QĐ/HU"
-    assert decision_line(2024).startswith("(Kèm theo Quyết định số 125-QĐ/HU, ngày 15/10/2024")
+    assert decision_line(2024, office.issuer()).startswith("(Kèm theo Quyết định số 125-QĐ/HU, ngày 15/10/2024")
     with pytest.raises(AppError, match="Quyết định số 125-QĐ/HU đang khóa"):
         decision.issue_decision(2024, "125", "15/10/2024")
     # A symbol typed by the clerk is kept as typed, never doubled.
     decision.unlock_decision(2024, "Ký lại với số mới")
     assert decision.issue_decision(2024, "126-QĐ/HU", "16/10/2024").number == "126-QĐ/HU"
+    # Issued by the office's other identity, the decision takes that identity's symbol and body.
+    decision.unlock_decision(2024, "Ủy ban nhân dân ban hành")
+    state = decision.issue_decision(2024, "127", "17/10/2024", style="nha_nuoc")
+    assert state.number == "127/QĐ-UBND" and state.issuing_body == "ỦY BAN NHÂN DÂN HUYỆN"
 
 
 def test_a_model_deleted_after_the_decision_is_not_counted(year_setup):

@@ -99,3 +99,59 @@ def test_results_and_score_workbook_commands(demo_file, tmp_path):
     assert run("scores", "export", "--year", "2023", "--out", str(out), db=demo_file).returncode == 0
     imported = run("scores", "import", str(out), "--json", db=demo_file)
     assert imported.returncode == 0 and json.loads(imported.stdout)["refused"] == []
+
+
+def office(db, *args):
+    result = run("office", *args, db=db)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_office_is_set_up_per_style_from_the_command_line(tmp_path):
+    db = tmp_path / "cơ quan.db"
+    shown = office(db)
+    assert "Chưa nhập thông tin cơ quan" in shown.stdout and "set-identity" in shown.stdout
+    # A new file needs a place and an identity: refused with the one command that does both.
+    refused = run("office", "set", "--place", "Lâm Hà", db=db)
+    assert refused.returncode == 1 and refused.stderr.startswith("Lỗi: Cơ quan ban hành")
+    assert "office set-identity" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    first = office(
+        db,
+        *("set-identity", "dang", "--body", "HUYỆN ỦY LÂM HÀ", "--superior", "ĐẢNG BỘ TỈNH LÂM ĐỒNG"),
+        *("--authority", "T/M BAN THƯỜNG VỤ", "--symbol", "HU", "--place", "Lâm Hà", "--json"),
+    )
+    data = json.loads(first.stdout)
+    assert data["configured"] and data["styles"] == ["dang"] and data["document_style"] == "dang"
+    assert data["identities"]["dang"]["issuing_body"] == "HUYỆN ỦY LÂM HÀ" and data["current_year"] >= 2025
+    second = office(db, "set-identity", "nha_nuoc", "--body", "ỦY BAN NHÂN DÂN HUYỆN LÂM HÀ", "--symbol", "UBND")
+    assert "Đã thêm thông tin ban hành theo thể thức văn bản hành chính (Nhà nước)." in second.stdout
+    assert "Số 125-QĐ/HU" in second.stdout and "Số: 125/QĐ-UBND" in second.stdout
+    office(db, "set", "--default-style", "nha_nuoc", "--area", "huyện Lâm Hà", "--year", "2024", "--level", "Huyện")
+    # Only the options given change: the signer is added, the body stays.
+    office(db, "set-identity", "dang", "--signer", "Nguyễn Văn Bình")
+    data = json.loads(office(db, "--json").stdout)
+    assert data["styles"] == ["nha_nuoc", "dang"] and data["current_year"] == 2024
+    assert data["area_name"] == "huyện Lâm Hà" and data["own_level"] == "Huyện"
+    assert data["identities"]["dang"]["signer_name"] == "Nguyễn Văn Bình"
+    assert data["identities"]["dang"]["issuing_body"] == "HUYỆN ỦY LÂM HÀ"
+    # Removing the default style's identity moves the default to the style left, and says so.
+    removed = office(db, "remove-identity", "nha_nuoc")
+    assert "Thể thức mặc định chuyển sang thể thức văn bản của Đảng." in removed.stdout
+    assert json.loads(office(db, "--json").stdout)["styles"] == ["dang"]
+
+
+def test_office_refusals_are_one_line_with_exit_code(tmp_path):
+    db = tmp_path / "x.db"
+    office(db, "set-identity", "nha_nuoc", "--body", "ỦY BAN NHÂN DÂN XÃ ĐẠ ĐỜN", "--place", "Đạ Đờn")
+    for args, expected in (
+        (("remove-identity", "nha_nuoc"), "thể thức duy nhất"),
+        (("remove-identity", "dang"), "chưa có thông tin ban hành theo thể thức văn bản của Đảng"),
+        (("set", "--default-style", "dang"), "Thể thức văn bản: thể thức mặc định phải là"),
+        (("set-identity", "dang", "--signer", "Lê Văn Cường"), "(--body «…»)"),
+    ):
+        result = run("office", *args, db=db)
+        assert result.returncode == 1 and result.stderr.startswith("Lỗi:"), args
+        assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    wrong = run("office", "set-identity", "ubnd", "--body", "X", db=db)
+    assert wrong.returncode == 2 and "«ubnd» không hợp lệ" in wrong.stderr
+    assert json.loads(office(db, "--json").stdout)["styles"] == ["nha_nuoc"]  # nothing refused was saved

@@ -12,7 +12,7 @@ from desktop_app.storage import database as storage
 from desktop_app.storage.models import MoHinh, Unit
 from desktop_app.tasks import TaskState
 
-OFFICE = OfficeInfo(issuing_body="ĐẢNG ỦY XÃ ĐẠ ĐỜN", place_name="Đạ Đờn", current_year=2026)
+OFFICE = OfficeInfo.single(issuing_body="ĐẢNG ỦY XÃ ĐẠ ĐỜN", place_name="Đạ Đờn", current_year=2026)
 
 
 @pytest.fixture
@@ -34,13 +34,13 @@ def test_demo_is_a_separate_file_beside_the_office_database(office):
     assert workspace.is_demo_open()
     assert storage.current().path == workspace.demo_path()
     assert workspace.office_path() == office_path  # remembered while the demo is open
-    assert MoHinh.select().count() == 32 and Unit.select().count() == 39
+    assert MoHinh.select().count() == 34 and Unit.select().count() == 39  # 32 collective models, 2 individuals
     assert settings.get_office().place_name == "Lâm Hà"  # the demo's own office details
-    assert steps and steps[-1] == 32
+    assert steps and steps[-1] == 34
     workspace.switch_to_office()
     assert storage.current().path == office_path and not workspace.is_demo_open()
     assert Unit.select().count() == 1 and MoHinh.select().count() == 0
-    assert settings.get_office().issuing_body == "ĐẢNG ỦY XÃ ĐẠ ĐỜN"
+    assert settings.get_office().name == "ĐẢNG ỦY XÃ ĐẠ ĐỜN"
 
 
 def test_demo_is_filled_once_and_keeps_the_users_changes(office):
@@ -50,7 +50,7 @@ def test_demo_is_filled_once_and_keeps_the_users_changes(office):
     workspace.switch_to_office()
     workspace.open_demo()
     assert not workspace.demo_needs_filling()
-    assert MoHinh.select().count() == 31  # opening again does not bring the deleted model back
+    assert MoHinh.select().count() == 33  # opening again does not bring the deleted model back
 
 
 def test_cancelled_fill_leaves_no_half_loaded_demo(office):
@@ -60,7 +60,7 @@ def test_cancelled_fill_leaves_no_half_loaded_demo(office):
     with pytest.raises(Cancelled):
         workspace.fill_demo(task)
     assert MoHinh.select().count() == 0 and workspace.demo_needs_filling()
-    assert workspace.fill_demo().models_added == 32
+    assert workspace.fill_demo().models_added == 34
 
 
 def test_delete_demo_refused_while_open_then_removes_every_file(office):
@@ -115,6 +115,6 @@ def test_year_progress_counts_the_steps(office):
     workspace.open_demo()
     demo = statistics.year_progress(2023)
     assert not demo.is_empty
-    assert (demo.units, demo.models, demo.registered) == (39, 32, 32)
-    assert demo.scored == 32 and demo.scoring_done
+    assert (demo.units, demo.models, demo.registered) == (39, 34, 34)
+    assert demo.scored == 34 and demo.scoring_done
     assert not demo.recognition_done

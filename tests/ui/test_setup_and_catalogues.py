@@ -12,20 +12,25 @@ def test_first_run_setup_saves_the_office(db, qtbot, qapp):
     dialog = SetupDialog()
     qtbot.addWidget(dialog)
     assert not settings.is_configured()
-    dialog.accept()  # nothing typed: refused, with the message beside the field
+    form = dialog.form
+    assert not any(box.checked for box in form.boxes.values()) and form.style_combo.count() == 0
+    dialog.accept()  # nothing typed: refused, with the message beside the styles
     assert dialog.result() == 0 and not settings.is_configured()
-    assert dialog.form.errors["issuing_body"].isVisibleTo(dialog)
+    assert form.errors["issuing_body"].isVisibleTo(dialog) and "Đánh dấu ô" in form.errors["issuing_body"].text()
+    state = form.boxes[STYLE_STATE]
+    state.check.click()  # ticking a style suggests what every office of that system writes
+    assert state.edits["signing_authority"].text() == "TM. ỦY BAN NHÂN DÂN" and state.edits["symbol"].text() == "UBND"
+    assert state.example.text() == "Ví dụ: Số: 125/QĐ-UBND"
     # QTest can only type Latin-1 keys; Vietnamese text arrives as an input method would insert it.
-    dialog.form.edits["issuing_body"].insert("ỦY BAN NHÂN DÂN XÃ ĐẠ ĐỜN")
-    dialog.form.edits["place_name"].insert("Đạ Đờn")
-    dialog.form.style_combo.setCurrentIndex(dialog.form.style_combo.findData(STYLE_STATE))
-    assert dialog.form.edits["signing_authority"].text() == "TM. ỦY BAN NHÂN DÂN"
+    state.edits["issuing_body"].insert("ỦY BAN NHÂN DÂN XÃ ĐẠ ĐỜN")
+    form.edits["place_name"].insert("Đạ Đờn")
     dialog.demo_check.setChecked(True)
     dialog.accept()
     assert dialog.result() == 1 and dialog.load_demo
     office = settings.get_office()
-    assert office.issuing_body == "ỦY BAN NHÂN DÂN XÃ ĐẠ ĐỜN" and office.document_style == STYLE_STATE
-    assert office.document_number(7) == "Số: 7/QĐ-UBND"
+    assert office.name == "ỦY BAN NHÂN DÂN XÃ ĐẠ ĐỜN" and office.document_style == STYLE_STATE
+    assert office.styles == [STYLE_STATE]  # the Party box stayed unticked: no identity in that style
+    assert office.issuer().number_line("QĐ", 7) == "Số: 7/QĐ-UBND"
 
 
 def test_units_tree_add_child_rename_merge(window, monkeypatch):

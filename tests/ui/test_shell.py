@@ -18,7 +18,7 @@ from desktop_app.storage import database as storage
 from desktop_app.storage.models import MoHinh, Unit
 
 ROOT = Path(__file__).resolve().parents[2]
-OFFICE = OfficeInfo(
+OFFICE = OfficeInfo.single(
     issuing_body="ĐẢNG ỦY XÃ ĐẠ ĐỜN", superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG", place_name="Đạ Đờn", current_year=2026
 )
 
@@ -57,8 +57,8 @@ def test_demo_opens_from_settings_and_back_without_touching_the_office(office_wi
     assert window.demo_banner.label.text() == "Đang xem DỮ LIỆU MẪU — không phải dữ liệu của cơ quan"
     assert "DỮ LIỆU MẪU" in window.windowTitle()
     assert window.year == 2023 and window.year_choices() == [2023]
-    assert window.pages["models"].table_model.rowCount() == 32
-    assert window.pages["dashboard"].cards["registered"].value.text() == "32"
+    assert window.pages["models"].table_model.rowCount() == 34
+    assert window.pages["dashboard"].cards["registered"].value.text() == "34"
     assert page.demo_button.text() == "Quay về dữ liệu của cơ quan"
     assert not page.backup_button.isEnabled()  # a backup of the demo would pass for the office's
 
@@ -66,7 +66,7 @@ def test_demo_opens_from_settings_and_back_without_touching_the_office(office_wi
     assert not workspace.is_demo_open() and storage.current().path == office_path
     assert window.demo_banner.isHidden() and "DỮ LIỆU MẪU" not in window.windowTitle()
     assert Unit.select().count() == 1 and MoHinh.select().count() == 0
-    assert settings.get_office().issuing_body == OFFICE.issuing_body
+    assert settings.get_office().name == OFFICE.name
     assert window.year == 2026 and window.year_choices() == [2026]
     assert window.pages["models"].table_model.rowCount() == 0
 
@@ -84,7 +84,7 @@ def test_second_opening_of_the_demo_does_not_load_it_again(office_window, qtbot)
     assert job is not None
     window.switch_to_office()
     assert window.open_demo() is None  # already filled: switched at once, nothing to run
-    assert workspace.is_demo_open() and window.pages["models"].table_model.rowCount() == 32
+    assert workspace.is_demo_open() and window.pages["models"].table_model.rowCount() == 34
     window.switch_to_office()
 
 
@@ -102,7 +102,7 @@ def test_first_run_offers_the_demo_without_saving_the_office(db, qtbot, qapp_fon
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.database_switched, timeout=30000):
         window.open_demo()
-    assert MoHinh.select().count() == 32
+    assert MoHinh.select().count() == 34
     # Back to the office, whose details were never entered: the setup comes now, without the demo offer.
     asked = []
     monkeypatch.setattr(SetupDialog, "exec", lambda self: asked.append(self.demo_button.isHidden()) or 0)
@@ -211,7 +211,7 @@ EXIT_SCRIPT = textwrap.dedent("""
     path, with_demo = Path(sys.argv[1]), sys.argv[2] == "demo"
     database = open_database(path)
     catalogues.ensure_defaults()
-    settings.save_office(OfficeInfo(issuing_body="ĐẢNG ỦY XÃ ĐẠ ĐỜN", place_name="Đạ Đờn", current_year=2026))
+    settings.save_office(OfficeInfo.single(issuing_body="ĐẢNG ỦY XÃ ĐẠ ĐỜN", place_name="Đạ Đờn", current_year=2026))
     database.close()
 
     from ui import app as gui

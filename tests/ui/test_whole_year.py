@@ -107,15 +107,15 @@ def keys_for(value: float) -> list[str | Qt.Key]:
 @pytest.fixture
 def office_window(db, qtbot, qapp_font):
     settings.save_office(
-        OfficeInfo(
+        OfficeInfo.single(
+            STYLE_PARTY,
             issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ",
             superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG",
             place_name="Lâm Hà",
             signer_name="Nguyễn Văn An",
             signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC",
             signing_authority="T/M BAN THƯỜNG VỤ",
-            document_style=STYLE_PARTY,
-            number_suffix="QĐ/HU",
+            symbol="HU",
             current_year=YEAR,
         )
     )

@@ -11,6 +11,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 import desktop_app.appraisal.results as results_service
 from desktop_app.appraisal import decision as decision_service
 from desktop_app.errors import ValidationError
-from desktop_app.office import decision_reference
+from desktop_app.office import STYLE_LABELS, MissingIdentity, OfficeInfo, decision_reference
 from desktop_app.services import settings
 from desktop_app.text import format_date, format_number
 
@@ -64,12 +65,17 @@ class RecognitionPage(QWidget):
             self.passing_view.setColumnWidth(column, width)
         box = QGroupBox("Quyết định công nhận", self)
         form = QFormLayout(box)
+        self.form = form
+        # Only an office issuing in both styles chooses which of its identities signs the decision.
+        self.style_combo = QComboBox(box)
+        self.style_combo.setToolTip("Cơ quan nào ban hành quyết định: theo thể thức của Đảng hay hành chính.")
+        self.style_combo.currentIndexChanged.connect(self._style_chosen)
         self.number = QLineEdit(box)
-        self.number.setPlaceholderText("VD: 125 (ký hiệu theo Cài đặt) hoặc 125-QĐ/HU")
         self.day = QLineEdit(box)
         self.day.setPlaceholderText("dd/mm/yyyy, thường là 15/10")
         self.issuing_body, self.signer_name = QLineEdit(box), QLineEdit(box)
         self.signer_title, self.authority = QLineEdit(box), QLineEdit(box)
+        form.addRow("Thể thức", self.style_combo)
         form.addRow("Số quyết định *", self.number)
         form.addRow("Ngày ký *", self.day)
         form.addRow("Cơ quan ban hành", self.issuing_body)
@@ -105,6 +111,48 @@ class RecognitionPage(QWidget):
         layout.addWidget(explain)
         layout.addWidget(self.list_title)
         layout.addWidget(self.passing_view, 1)
+        self._defaults: tuple[str, str, str, str] = ("", "", "", "")  # what the chosen identity filled in
+
+    @property
+    def identity_edits(self) -> tuple[QLineEdit, QLineEdit, QLineEdit, QLineEdit]:
+        return self.issuing_body, self.signer_name, self.signer_title, self.authority
+
+    def chosen_style(self) -> str | None:
+        """The style chosen for the decision; None when the office has no identity at all."""
+        return self.style_combo.currentData()
+
+    def _issuer_values(self, office: OfficeInfo, style: str | None) -> tuple[str, str, str, str]:
+        try:
+            issuer = office.issuer(style)
+        except MissingIdentity:  # an office never set up: the service refuses with where to fill it in
+            return ("", "", "", "")
+        return issuer.issuing_body, issuer.signer_name, issuer.signer_title, issuer.signing_authority
+
+    def _fill_styles(self, office: OfficeInfo, wanted: str | None) -> None:
+        self.style_combo.blockSignals(True)
+        self.style_combo.clear()
+        for code in office.styles:
+            self.style_combo.addItem(STYLE_LABELS[code], code)
+        index = self.style_combo.findData(wanted) if wanted else -1
+        self.style_combo.setCurrentIndex(max(index, 0) if self.style_combo.count() else -1)
+        self.style_combo.blockSignals(False)
+        self.form.setRowVisible(self.style_combo, self.style_combo.count() > 1)
+        self._show_number_hint(office)
+
+    def _show_number_hint(self, office: OfficeInfo) -> None:
+        style = self.chosen_style()
+        example = office.issuer(style).reference(125) if style else "125-QĐ/HU"
+        self.number.setPlaceholderText(f"VD: 125 (ký hiệu theo Cài đặt) hoặc {example}")
+
+    def _style_chosen(self, _index: int) -> None:
+        """Another identity issues: its details replace the previous one's, but never what the clerk typed."""
+        office = settings.get_office()
+        values = self._issuer_values(office, self.chosen_style())
+        for edit, old, new in zip(self.identity_edits, self._defaults, values):
+            if not edit.text().strip() or edit.text() == old:
+                edit.setText(new)
+        self._defaults = values
+        self._show_number_hint(office)
 
     def set_year(self, year: int) -> None:
         self.year = year
@@ -126,9 +174,14 @@ class RecognitionPage(QWidget):
             f"{format_number(len(unscored))}."
         )
         self.passing.set_items([r for _, results in results_service.by_kind(recognised) for r in results])
+        # A decision issued already was signed by one of the identities: the one whose body it names.
+        signer = current.issuing_body if current else None
+        signed_by = next((code for code in office.styles if office.identities[code].issuing_body == signer), None)
+        self._fill_styles(office, signed_by or office.document_style)
+        self._defaults = self._issuer_values(office, self.chosen_style())
         if current is None:
             self.state.setText(f"<b>Năm {self.year} chưa có quyết định công nhận.</b>")
-            values = ("", "", office.issuing_body, office.signer_name, office.signer_title, office.signing_authority)
+            values = ("", "", *self._defaults)
         else:
             lock = "đã chốt kết quả" if current.locked else "đang mở khóa để sửa"
             self.state.setText(
@@ -163,6 +216,7 @@ class RecognitionPage(QWidget):
         ):
             edit.setText(value)
             edit.setEnabled(current is None or not current.locked)
+        self.style_combo.setEnabled(current is None or not current.locked)
         if current is None and not self.day.text():
             self.day.setText(format_date(date(self.year, 10, 15)))
         self.issue_button.setEnabled(current is None or not current.locked)
@@ -186,6 +240,7 @@ class RecognitionPage(QWidget):
                     signer_name=self.signer_name.text(),
                     signer_title=self.signer_title.text(),
                     authority=self.authority.text(),
+                    style=self.chosen_style(),
                 )
             except ValidationError as err:  # shown under the form, beside what to correct
                 self.error.setText(str(err))

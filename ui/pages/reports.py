@@ -55,6 +55,8 @@ from desktop_app.documents import (
 )
 from desktop_app.documents.preview import PageImage, PageSize, page_count, page_sizes, render_pages
 from desktop_app.errors import AppError, Cancelled
+from desktop_app.office import SETTINGS_PLACE, STYLE_LABELS
+from desktop_app.services import settings
 from desktop_app.services.models import ModelFilter, list_models
 from desktop_app.tasks import TaskState
 from desktop_app.text import sort_key
@@ -216,6 +218,7 @@ class ReportsPage(QWidget):
         self.model_box = self._combo(MODEL.key)
         self.proposal_box = self._check(PROPOSAL.key)
         self.blank_box = self._check(BLANK.key)
+        self._fit_style_choice()
 
         self.preview_button = QPushButton("Làm mới", self)
         self.preview_button.setToolTip("Tạo lại bản xem trước theo dữ liệu mới nhất")
@@ -292,7 +295,36 @@ class ReportsPage(QWidget):
             view = self.model_box.view()
             view.setMinimumWidth(min(900, view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24))
             self._fit_model_choice(DOCUMENTS[self.code()])
+            self._fit_style_choice()
         self._options_changed()
+
+    def _fit_style_choice(self) -> None:
+        """Offer only the styles the office issues in: a style without an identity could only be refused.
+
+        With both, «Theo cài đặt của cơ quan» comes first; with one, that style is the only choice.
+        """
+        office = settings.get_office()
+        labels = dict(STYLE.items)
+        own: list[tuple[str | None, str]] = [(code, labels[code]) for code in office.styles]
+        wanted: list[tuple[str | None, str]] = (
+            [(None, labels[None]), *own] if len(own) > 1 else own or [(None, labels[None])]
+        )
+        box = self.style_box
+        if [(box.itemData(i), box.itemText(i)) for i in range(box.count())] != wanted:
+            # A clerk's choice is kept; a style forced by a one-style office was nobody's choice.
+            chosen = box.currentData() if box.count() > 1 else None
+            with self._holding():
+                box.clear()
+                for code, label in wanted:
+                    box.addItem(label, code)
+                box.setCurrentIndex(max(self._index_of(box, chosen), 0))
+        box.setEnabled(len(wanted) > 1)
+        if len(own) > 1:
+            box.setToolTip(f"Theo cài đặt của cơ quan: {STYLE_LABELS[office.document_style]}.")
+        else:
+            box.setToolTip(
+                f"Cơ quan chỉ có thông tin ban hành theo một thể thức; điền thể thức còn lại trong {SETTINGS_PLACE}."
+            )
 
     def select(self, code: str, **options) -> None:
         """Open a document from another screen (the list, the decision), with some options set, and preview it."""
@@ -414,6 +446,8 @@ class ReportsPage(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not event.spontaneous():  # not a window restored from the task bar
+            with self._holding():
+                self._fit_style_choice()  # the office's styles may have changed in Cài đặt
             self._request_preview(force=True)  # records may have changed on the other screens
 
     def _preview_problem(self) -> str | None:

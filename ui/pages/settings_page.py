@@ -6,7 +6,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import workspace
 from desktop_app.errors import ValidationError
@@ -87,11 +97,20 @@ class SettingsPage(QWidget):
         demo_layout.addWidget(self.demo_label)
         demo_layout.addLayout(demo_buttons)
 
-        layout = QVBoxLayout(self)
+        # The office's two identities make the page taller than a 1366x768 screen: the whole page scrolls.
+        content = QWidget(self)
+        layout = QVBoxLayout(content)
         layout.addWidget(office_box)
         layout.addWidget(data_box)
         layout.addWidget(demo_box)
         layout.addStretch(1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll_area)
         self.reload()
 
     def set_year(self, year: int) -> None:  # the page does not depend on the year
@@ -150,9 +169,10 @@ class SettingsPage(QWidget):
         try:
             settings.save_office(self.form.office())
         except ValidationError as err:
-            self.form.show_error(err)
+            self.scroll_area.ensureWidgetVisible(self.form.show_error(err))
             return
         self.form.clear_errors()
+        self.form.set_office(settings.get_office())  # as stored: cleaned, with the default style it kept
         self.window().statusBar().showMessage("Đã lưu thông tin cơ quan.", 5000)
         self.office_saved.emit()
 

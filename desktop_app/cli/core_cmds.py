@@ -143,4 +143,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print("Theo loại đơn vị:")
     for name, count in stats.by_unit_kind.items():
         print(f"  {name}: {count}")
+    print("Kết quả vận động (theo loại chỉ tiêu):")
+    for line in stats.indicators:
+        amount = f"{format_number(line.total)} {line.unit_of_measure}"
+        print(f"  {line.category}: {amount} ({format_number(line.models)} mô hình, điển hình)")
     return 0

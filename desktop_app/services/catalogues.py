@@ -1,8 +1,10 @@
-"""Fields, levels and unit kinds: small editable catalogues matched by folded name."""
+"""Fields, levels, unit kinds and indicator categories: small editable catalogues matched by folded name."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import peewee as pw
 
@@ -10,14 +12,18 @@ from ..appraisal.criteria import invalidate_cache
 from ..errors import AppError, NotFoundError, ValidationError
 from ..resources import load_json
 from ..storage.database import transaction
-from ..storage.models import CatalogueModel, Field, Level, MoHinh, Unit, UnitKind
+from ..storage.models import CatalogueModel, Field, Indicator, IndicatorCategory, Level, MoHinh, Unit, UnitKind
 from ..text import clean, fold, sort_key
 
 CATALOGUES: dict[str, tuple[type[CatalogueModel], str]] = {
     "field": (Field, "Lĩnh vực"),
     "level": (Level, "Cấp"),
     "unit_kind": (UnitKind, "Loại đơn vị"),
+    "indicator_category": (IndicatorCategory, "Loại chỉ tiêu"),
 }
+# Catalogues whose items carry the unit their totals are given in.
+WITH_UNIT = frozenset({"indicator_category"})
+UNIT_LABEL = "Đơn vị tính"
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class CatalogueItem:
     name: str
     sort_order: int
     active: bool
+    unit_of_measure: str = ""  # indicator categories only: the unit their total is given in
 
 
 def _table(catalogue: str) -> tuple[type[CatalogueModel], str]:
@@ -37,7 +44,14 @@ def _table(catalogue: str) -> tuple[type[CatalogueModel], str]:
 
 
 def _item(row: CatalogueModel) -> CatalogueItem:
-    return CatalogueItem(row.id, row.uuid, row.name, row.sort_order, row.active)
+    unit = row.unit_of_measure if isinstance(row, IndicatorCategory) else ""
+    return CatalogueItem(row.id, row.uuid, row.name, row.sort_order, row.active, unit)
+
+
+def has_unit(catalogue: str) -> bool:
+    """True when the catalogue's items carry a unit of measure (indicator categories)."""
+    _table(catalogue)
+    return catalogue in WITH_UNIT
 
 
 def list_items(catalogue: str, *, include_inactive: bool = False) -> list[CatalogueItem]:
@@ -98,19 +112,126 @@ def _check_name(catalogue: str, name: str, exclude_id: int | None = None) -> str
     return name
 
 
+# ----------------------------------------------------------------- units of indicator categories
+# A category's total is given in one unit.  An indicator may be written in a multiple of it ("620 triệu đồng"
+# for a category counted in đồng, converted when added) or in a word for the same thing ("học sinh", "trẻ" are
+# people; a person who took part is one participation).  Anything else (households are not people) is refused.
+_SCALES: dict[str, tuple[tuple[str, float], ...]] = {
+    "đồng": (
+        ("nghìn đồng", 1e3),
+        ("triệu đồng", 1e6),
+        ("tỷ đồng", 1e9),
+        ("ngàn đồng", 1e3),
+        ("tỉ đồng", 1e9),
+        ("đ", 1.0),
+        ("VNĐ", 1.0),
+    ),
+    "m²": (("ha", 1e4), ("m2", 1.0), ("mét vuông", 1.0), ("hecta", 1e4)),
+    "hộ": (("hộ gia đình", 1.0), ("gia đình", 1.0), ("hộ dân", 1.0)),
+    "người": (
+        ("hội viên", 1.0),
+        ("đoàn viên", 1.0),
+        ("thành viên", 1.0),
+        ("học sinh", 1.0),
+        ("trẻ", 1.0),
+        ("trẻ em", 1.0),
+        ("em", 1.0),
+        ("cháu", 1.0),
+        ("lao động", 1.0),
+        ("người dân", 1.0),
+        ("công dân", 1.0),
+    ),
+    "lượt người": (("lượt", 1.0), ("người", 1.0), ("hội viên", 1.0), ("đoàn viên", 1.0), ("lượt hội viên", 1.0)),
+}
+
+
+def unit_key(unit_of_measure: str) -> str:
+    """The unit as compared: folded, "m²" written "m2"."""
+    return fold(unit_of_measure).replace("²", "2")
+
+
+_FACTORS: dict[str, dict[str, float]] = {
+    unit_key(target): {unit_key(unit): factor for unit, factor in units} for target, units in _SCALES.items()
+}
+
+
+def unit_factor(unit_of_measure: str, category_unit: str) -> float | None:
+    """What an amount in ``unit_of_measure`` is multiplied by to be counted in ``category_unit``;
+    None when the two do not measure the same thing."""
+    key, target = unit_key(unit_of_measure), unit_key(category_unit)
+    if key == target:
+        return 1.0
+    return _FACTORS.get(target, {}).get(key)
+
+
+def accepted_units(category_unit: str) -> list[str]:
+    """The units an indicator of a category counted in ``category_unit`` may be written in, for messages."""
+    target = unit_key(category_unit)
+    others = next((units for name, units in _SCALES.items() if unit_key(name) == target), ())
+    return [clean(category_unit), *(unit for unit, _ in others)]
+
+
+def _check_unit(unit_of_measure: str) -> str:
+    unit = clean(unit_of_measure)
+    if not unit:
+        raise ValidationError(
+            UNIT_LABEL, "không được để trống: tổng của loại chỉ tiêu tính bằng đơn vị nào?", key="unit"
+        )
+    if len(unit) > 50:
+        raise ValidationError(UNIT_LABEL, "quá dài (tối đa 50 ký tự).", key="unit")
+    return unit
+
+
+def _check_unit_change(item_id: int, name: str, unit: str) -> None:
+    """Refuse a new unit that indicators already filed under the category cannot be converted to."""
+    query = (
+        Indicator.select(Indicator.name, Indicator.unit_of_measure, MoHinh.name.alias("model_name"))
+        .join(MoHinh)
+        .where(Indicator.category == item_id)
+        .dicts()
+    )
+    # peewee's stubs type .dicts() as the query itself
+    misfits = [
+        row for row in cast("Iterable[dict[str, Any]]", query) if unit_factor(row["unit_of_measure"], unit) is None
+    ]
+    if misfits:
+        first = misfits[0]
+        raise ValidationError(
+            UNIT_LABEL,
+            f"không đổi được sang «{unit}»: {len(misfits)} chỉ tiêu thuộc loại «{name}» tính bằng đơn vị khác "
+            f"(ví dụ «{first['name']}» — «{first['unit_of_measure']}» — của mô hình «{first['model_name']}»). "
+            "Hãy sửa các chỉ tiêu đó trước.",
+            key="unit",
+        )
+
+
 @transaction()
-def create(catalogue: str, name: str, sort_order: int | None = None) -> CatalogueItem:
+def create(
+    catalogue: str, name: str, sort_order: int | None = None, *, unit_of_measure: str | None = None
+) -> CatalogueItem:
+    """Add an item; an indicator category needs ``unit_of_measure``, other catalogues take none."""
     table, _ = _table(catalogue)
     name = _check_name(catalogue, name)
+    extra: dict[str, str] = {}
+    if has_unit(catalogue):
+        extra["unit_of_measure"] = _check_unit(unit_of_measure or "")
+    elif unit_of_measure is not None:
+        raise ValueError(f"catalogue {catalogue!r} has no unit of measure")
     if sort_order is None:
         sort_order = (table.select(pw.fn.MAX(table.sort_order)).scalar() or 0) + 1
-    row = table.create(name=name, name_fold=fold(name), sort_order=sort_order)
+    row = table.create(name=name, name_fold=fold(name), sort_order=sort_order, **extra)
     return _item(row)
 
 
 @transaction()
 def update(
-    catalogue: str, item_id: int, *, name: str | None = None, sort_order: int | None = None, active: bool | None = None
+    catalogue: str,
+    item_id: int,
+    *,
+    name: str | None = None,
+    sort_order: int | None = None,
+    active: bool | None = None,
+    unit_of_measure: str | None = None,
 ) -> CatalogueItem:
     table, _ = _table(catalogue)
     row = table.get_by_id(get(catalogue, item_id).id)
@@ -120,6 +241,13 @@ def update(
         row.sort_order = sort_order
     if active is not None:
         row.active = active
+    if unit_of_measure is not None:
+        if not isinstance(row, IndicatorCategory):
+            raise ValueError(f"catalogue {catalogue!r} has no unit of measure")
+        unit = _check_unit(unit_of_measure)
+        if unit_key(unit) != unit_key(row.unit_of_measure):
+            _check_unit_change(item_id, row.name, unit)
+        row.unit_of_measure = unit
     row.save()
     return _item(row)
 
@@ -138,9 +266,12 @@ def delete(catalogue: str, item_id: int) -> None:
         )
     elif table is UnitKind:
         uses = Unit.select().where(Unit.kind == item_id).count()
+    elif table is IndicatorCategory:
+        uses = Indicator.select().where(Indicator.category == item_id).count()
     if uses:
+        where = f"{uses} chỉ tiêu" if table is IndicatorCategory else f"{uses} bản ghi"
         raise AppError(
-            f"Không xóa được {label.lower()} «{item.name}» vì đang được dùng ở {uses} bản ghi. "
+            f"Không xóa được {label.lower()} «{item.name}» vì đang được dùng ở {where}. "
             "Hãy chuyển các bản ghi sang mục khác hoặc ẩn mục này."
         )
     table.delete().where(table.id == item_id).execute()
@@ -149,16 +280,30 @@ def delete(catalogue: str, item_id: int) -> None:
         invalidate_cache()
 
 
+# Catalogue → its key in resources/catalogues/default.json.
+DEFAULTS = (
+    ("field", "fields"),
+    ("level", "levels"),
+    ("unit_kind", "unit_kinds"),
+    ("indicator_category", "indicator_categories"),
+)
+
+
 def ensure_defaults() -> bool:
-    """Load the default catalogues into an empty database.  Returns True if anything was added."""
+    """Load the default catalogues into an empty database.  Returns True if anything was added.
+
+    Run at every opening, so a file made before a catalogue existed (indicator categories: schema 4) gets
+    that catalogue's defaults the first time this version opens it."""
     data = load_json("catalogues", "default.json")
     added = False
     with transaction():
-        for catalogue, key in (("field", "fields"), ("level", "levels"), ("unit_kind", "unit_kinds")):
+        for catalogue, key in DEFAULTS:
             table, _ = _table(catalogue)
             if table.select().exists():
                 continue
-            for order, name in enumerate(data[key], start=1):
-                table.create(name=name, name_fold=fold(name), sort_order=order)
+            for order, entry in enumerate(data[key], start=1):
+                # A plain name, or {"name": …, "unit_of_measure": …} for a catalogue whose items carry a unit.
+                values = {"name": entry} if isinstance(entry, str) else dict(entry)
+                table.create(name_fold=fold(values["name"]), sort_order=order, **values)
                 added = True
     return added

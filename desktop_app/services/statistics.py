@@ -1,10 +1,10 @@
-"""Counts for one year: by field, kind, status and unit kind, and totals of the main indicators."""
+"""Counts for one year: by field, kind, status and unit kind, and indicator totals by category."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 from typing import Any, cast
 
@@ -13,19 +13,22 @@ import peewee as pw
 from .. import domain
 from ..appraisal.tables import Decision, Score
 from ..storage.models import Field, Indicator, MoHinh, Unit, UnitKind
-from ..text import fold
 from . import settings
-from .catalogues import list_items
+from .catalogues import list_items, unit_factor
 
 NO_UNIT_KIND = "Chưa phân loại"
 NO_FIELD = "Chưa có lĩnh vực"
-# Indicator units that reports total, by folded unit of measure.
-MAIN_INDICATORS = {
-    "dong": "Tiền vận động (đồng)",
-    "ho": "Hộ được hỗ trợ",
-    "nguoi": "Người tham gia",
-    "luot nguoi": "Lượt người tham gia",
-}
+
+
+@dataclass(frozen=True)
+class IndicatorTotal:
+    """What one indicator category adds up to for a year: ``total`` in the category's unit, over ``models``
+    models (those with at least one indicator of the category that has an achieved value)."""
+
+    category: str
+    unit_of_measure: str
+    total: float
+    models: int
 
 
 @dataclass
@@ -40,7 +43,9 @@ class YearStats:
     cross: dict[tuple[str, str, str], int] = dc_field(default_factory=dict)
     # field -> {"registered": n, "recognised": n}
     field_outcome: dict[str, dict[str, int]] = dc_field(default_factory=dict)
+    # Category → total in its unit (the unit is in ``indicators``), every category shown, zeros included.
     indicator_totals: dict[str, float] = dc_field(default_factory=dict)
+    indicators: list[IndicatorTotal] = dc_field(default_factory=list)
 
     @property
     def recognised(self) -> int:
@@ -55,6 +60,7 @@ class YearStats:
             "by_status": self.by_status,
             "by_unit_kind": self.by_unit_kind,
             "indicator_totals": self.indicator_totals,
+            "indicators": [asdict(item) for item in self.indicators],
         }
 
 
@@ -99,25 +105,43 @@ def year_stats(year: int) -> YearStats:
         name: by_unit_kind[name] for name in kinds + sorted(set(by_unit_kind) - set(kinds)) if by_unit_kind.get(name)
     }
     stats.cross = dict(cross)
-    stats.indicator_totals = indicator_totals(year)
+    stats.indicators = indicator_totals(year)
+    stats.indicator_totals = {item.category: item.total for item in stats.indicators}
     return stats
 
 
-def indicator_totals(year: int, statuses: tuple[str, ...] | None = None) -> dict[str, float]:
-    """Sum of achieved values of the main indicators (money, households, people) for a year."""
+def indicator_totals(year: int, statuses: tuple[str, ...] | None = None) -> list[IndicatorTotal]:
+    """Achieved values of the year's indicators added by category, like with like, in catalogue order.
+
+    Every shown category has its line, zeros included; a hidden one only when something is filed under it.
+    An indicator without a category is added to nothing: a cooperative's charter capital is not money
+    mobilised just because both are in đồng.  Amounts in a multiple of the category's unit ("triệu đồng")
+    are converted; one whose unit cannot be (the editor and the catalogue refuse to file it so) is left out.
+    """
     query = (
-        Indicator.select(Indicator.unit_of_measure, Indicator.achieved)
+        Indicator.select(Indicator.category, Indicator.unit_of_measure, Indicator.achieved, Indicator.model)
         .join(MoHinh)
-        .where((MoHinh.year == year) & Indicator.achieved.is_null(False))
+        .where((MoHinh.year == year) & Indicator.achieved.is_null(False) & Indicator.category.is_null(False))
     )
     if statuses:
         query = query.where(MoHinh.status.in_(list(statuses)))
-    totals: dict[str, float] = dict.fromkeys(MAIN_INDICATORS.values(), 0.0)
-    for ind in query:
-        label = MAIN_INDICATORS.get(fold(ind.unit_of_measure))
-        if label:
-            totals[label] += ind.achieved or 0.0  # never None: the query skips empty values
-    return totals
+    categories = list_items("indicator_category", include_inactive=True)
+    units = {item.id: item.unit_of_measure for item in categories}
+    sums: dict[int, float] = defaultdict(float)
+    models: dict[int, set[int]] = defaultdict(set)
+    # peewee's stubs type .tuples() as the query itself
+    for category_id, unit, achieved, model_id in cast("Iterable[tuple[int, str, float, int]]", query.tuples()):
+        factor = unit_factor(unit, units.get(category_id, ""))
+        if factor is None:
+            continue
+        sums[category_id] += achieved * factor
+        models[category_id].add(model_id)
+    # Rounded: 16,5 triệu × 1.000.000 is 16500000.000000002 in floating point, shown "16.500.000,00".
+    return [
+        IndicatorTotal(item.name, item.unit_of_measure, round(sums.get(item.id, 0.0), 6), len(models.get(item.id, ())))
+        for item in categories
+        if item.active or item.id in models
+    ]
 
 
 @dataclass

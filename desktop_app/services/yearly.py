@@ -57,6 +57,7 @@ def copy_to_year(model_ids: list[int], to_year: int) -> list[int]:
                     target=ind.target,
                     achieved=None,
                     sort_order=ind.sort_order,
+                    category=ind.category_id,
                 )
             StatusChange.create(
                 model=new, from_status="", to_status=domain.REGISTERED, reason=f"Duy trì từ năm {old.year}"

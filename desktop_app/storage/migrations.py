@@ -48,11 +48,35 @@ def v3_person_honorific(db: pw.SqliteDatabase) -> None:
     migrate(SqliteMigrator(db).add_column(table, "person_honorific", field, allow_not_null=True))
 
 
+def v4_indicator_categories_and_event_dates(db: pw.SqliteDatabase) -> None:
+    """Add the indicator category catalogue, ``indicator.category_id`` and ``status_change.event_date``.
+
+    Columns are added in place (nullable), never by rebuilding a table: see step 3.
+    """
+    db.execute_sql(
+        'CREATE TABLE IF NOT EXISTS "indicator_category" ("id" INTEGER NOT NULL PRIMARY KEY, '
+        '"uuid" VARCHAR(255) NOT NULL, "name" VARCHAR(255) NOT NULL, "name_fold" VARCHAR(255) NOT NULL, '
+        '"sort_order" INTEGER NOT NULL, "active" INTEGER NOT NULL, '
+        "\"unit_of_measure\" VARCHAR(255) NOT NULL DEFAULT '')"
+    )
+    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "indicator_category_uuid" ON "indicator_category" ("uuid")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "indicator_category_name_fold" ON "indicator_category" ("name_fold")')
+    if not any(column.name == "category_id" for column in db.get_columns("indicator")):
+        db.execute_sql(
+            'ALTER TABLE "indicator" ADD COLUMN "category_id" INTEGER '
+            'REFERENCES "indicator_category" ("id") ON DELETE SET NULL'
+        )
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "indicator_category_id" ON "indicator" ("category_id")')
+    if not any(column.name == "event_date" for column in db.get_columns("status_change")):
+        db.execute_sql('ALTER TABLE "status_change" ADD COLUMN "event_date" DATE')
+
+
 # Position + 1 is the schema version: append only.
 MIGRATIONS: tuple[Migration, ...] = (
     v1_core,
     v2_appraisal,
     v3_person_honorific,
+    v4_indicator_categories_and_event_dates,
 )
 
 

@@ -69,6 +69,15 @@ class UnitKind(CatalogueModel):
     """Loại đơn vị: tổ chức đảng, chính quyền, đoàn thể, hội cấp xã, lực lượng vũ trang..."""
 
 
+class IndicatorCategory(CatalogueModel):
+    """What an indicator counts, so that reports add like with like (schema 4): "Tiền vận động", "Hộ được hỗ trợ"…
+
+    ``unit_of_measure`` is the unit the category's total is given in ("đồng", "hộ", "người").
+    """
+
+    unit_of_measure = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
+
+
 class Unit(BaseModel):
     """A registering unit; units form a tree (huyện → xã → thôn)."""
 
@@ -171,6 +180,10 @@ class Indicator(BaseModel):
     achieved = pw.FloatField(null=True)
     sort_order = pw.IntegerField(default=0)
     note = pw.CharField(default="")
+    # What the indicator counts (schema 4); none: it is shown on the model but added to no report total.
+    category = pw.ForeignKeyField(IndicatorCategory, null=True, on_delete="SET NULL")
+    if TYPE_CHECKING:
+        category_id: pw.ForeignKeyField[int | None]
 
 
 class Attachment(BaseModel):
@@ -195,7 +208,10 @@ class StatusChange(BaseModel):
     from_status = pw.CharField(default="")
     to_status = pw.CharField()
     reason = pw.TextField(default="")
-    changed_at = pw.DateTimeField(default=now)
+    changed_at = pw.DateTimeField(default=now)  # when it was typed
+    # When it happened (schema 4): the registration's date, the decision's date.  Null in older files,
+    # where only the typing time is known.
+    event_date = pw.DateField(null=True)
 
 
 class AuditLog(BaseModel):
@@ -206,4 +222,17 @@ class AuditLog(BaseModel):
     detail = pw.TextField(default="")
 
 
-CORE_TABLES = [Setting, Level, Field, UnitKind, Unit, Year, MoHinh, Indicator, Attachment, StatusChange, AuditLog]
+CORE_TABLES = [
+    Setting,
+    Level,
+    Field,
+    UnitKind,
+    IndicatorCategory,
+    Unit,
+    Year,
+    MoHinh,
+    Indicator,
+    Attachment,
+    StatusChange,
+    AuditLog,
+]

@@ -94,14 +94,15 @@ def test_backup_is_a_complete_single_file(db, data_dir):
 
 
 def test_migrations_are_one_ordered_list():
-    assert latest_version() == len(migrations.MIGRATIONS) == 3
-    assert [migrations.step(v) for v in (1, 2, 3)] == [
+    assert latest_version() == len(migrations.MIGRATIONS) == 4
+    assert [migrations.step(v) for v in (1, 2, 3, 4)] == [
         migrations.v1_core,
         migrations.v2_appraisal,
         migrations.v3_person_honorific,
+        migrations.v4_indicator_categories_and_event_dates,
     ]
     with pytest.raises(ValueError):
-        migrations.step(4)
+        migrations.step(5)
 
 
 def test_opening_does_not_depend_on_what_was_imported_before(data_dir):

@@ -41,7 +41,7 @@ from desktop_app.services.models import (
 
 from ..errors import attempt
 from .fold_completer import install_fold_completer
-from .indicators import COLUMN_OF, IndicatorTableModel
+from .indicators import CATEGORY_COLUMN, COLUMN_OF, CategoryDelegate, IndicatorTableModel
 from .side_tabs import AttachmentsTab, LinksTab, StatusTab
 from .unsaved import CONTINUE, DISCARD, SAVE, ask_unsaved_changes  # noqa: F401 - tests patch it here
 
@@ -181,14 +181,22 @@ class ModelEditorDialog(QDialog):
         fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # label above: the text as wide as the tab
         layout.addLayout(fields)
         self._add_inputs(fields, page, registration.RESULTS, text_height=90)
-        layout.addWidget(QLabel("Chỉ tiêu, kết quả đo được (số tiền ghi bằng đồng, có thể gõ «88 triệu»):", page))
+        hint = QLabel(
+            "Chỉ tiêu, kết quả đo được (số tiền ghi bằng đồng, có thể gõ «88 triệu»); "
+            "chọn «Loại chỉ tiêu» để báo cáo thống kê cộng các chỉ tiêu cùng loại:",
+            page,
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         self.indicators = IndicatorTableModel(self)
         self.indicators.edited.connect(self._mark_dirty)
         self.indicators.edited.connect(lambda: self._clear_error("indicators"))
         self.indicator_view = QTableView(page)
         self.indicator_view.setModel(self.indicators)
         self.indicator_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 110), (2, 120), (3, 120), (4, 150)):
+        self.category_delegate = CategoryDelegate(self.indicators, self.indicator_view)
+        self.indicator_view.setItemDelegateForColumn(CATEGORY_COLUMN, self.category_delegate)
+        for column, width in ((1, 100), (2, 110), (3, 110), (CATEGORY_COLUMN, 210), (5, 130)):
             self.indicator_view.setColumnWidth(column, width)
         self.indicator_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         layout.addWidget(self.indicator_view, 1)
@@ -304,6 +312,7 @@ class ModelEditorDialog(QDialog):
         self.unit.addItem("", None)
         for unit in units.list_units(include_inactive=False):
             self.unit.addItem(unit.name, unit.id)
+        self.indicators.set_categories(catalogues.list_items("indicator_category", include_inactive=True))
 
     def _load(self) -> None:
         self._fill_catalogues()

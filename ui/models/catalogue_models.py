@@ -1,8 +1,16 @@
-"""Item models for the catalogues: units as a tree, fields / levels / unit kinds as lists."""
+"""Item models for the catalogues: units as a tree, fields / levels / unit kinds as lists, indicator categories
+as a table (name and the unit their totals are given in)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
 
 from desktop_app.services import catalogues, units
@@ -138,6 +146,55 @@ class CatalogueListModel(QAbstractListModel):
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return item.name if item.active else f"{item.name} (đã ẩn)"
+        if role == ID_ROLE:
+            return item.id
+        return None
+
+    def item(self, row: int) -> CatalogueItem | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+
+class CatalogueTableModel(QAbstractTableModel):
+    """A catalogue whose items carry a unit of measure (indicator categories): name, then unit."""
+
+    COLUMNS = ("Tên", "Đơn vị tính")
+
+    def __init__(self, catalogue: str, parent=None) -> None:
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self._items: list[CatalogueItem] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._items = catalogues.list_items(self.catalogue, include_inactive=True)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 1:
+                return item.unit_of_measure
+            return item.name if item.active else f"{item.name} (đã ẩn)"
+        if role == Qt.ItemDataRole.ForegroundRole and not item.active:
+            return QColor("#777777")
         if role == ID_ROLE:
             return item.id
         return None

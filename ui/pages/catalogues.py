@@ -1,4 +1,5 @@
-"""Danh mục: units as a tree (add, edit with kind and level, move, merge), and the fields, levels and unit kinds."""
+"""Danh mục: units as a tree (add, edit with kind and level, move, merge), and the fields, levels, unit kinds and
+indicator categories (each with the unit its totals are given in)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QTableView,
     QTabWidget,
     QTreeView,
     QVBoxLayout,
@@ -30,7 +32,7 @@ from desktop_app.services.units import UnitInfo, UnitInput
 
 from .. import messages
 from ..errors import attempt
-from ..models.catalogue_models import CatalogueListModel, UnitTreeModel
+from ..models.catalogue_models import CatalogueListModel, CatalogueTableModel, UnitTreeModel
 
 NO_PARENT = "(Không thuộc đơn vị nào)"
 ERROR_STYLE = "color: #b00020;"
@@ -342,14 +344,31 @@ class CatalogueTab(QWidget):
         super().__init__(parent)
         self.catalogue = catalogue
         self.label = catalogues.CATALOGUES[catalogue][1]
-        self.list_model = CatalogueListModel(catalogue, self)
-        self.view = QListView(self)
-        self.view.setModel(self.list_model)
+        self.with_unit = catalogues.has_unit(catalogue)
+        self.list_model: CatalogueListModel | CatalogueTableModel
+        self.view: QListView | QTableView
+        if self.with_unit:  # name and unit side by side
+            self.list_model = CatalogueTableModel(catalogue, self)
+            table = QTableView(self)
+            table.setModel(self.list_model)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            table.setColumnWidth(1, 140)
+            table.verticalHeader().hide()
+            self.view = table
+        else:
+            self.list_model = CatalogueListModel(catalogue, self)
+            self.view = QListView(self)
+            self.view.setModel(self.list_model)
         self.view.activated.connect(lambda _index: self.rename())
         buttons = QVBoxLayout()
+        unit_button = (("Đổi đơn vị tính…", self.change_unit),) if self.with_unit else ()
         for text, action in (
             ("Thêm…", self.add),
             ("Đổi tên…", self.rename),
+            *unit_button,
             ("Lên", lambda: self.move(-1)),
             ("Xuống", lambda: self.move(1)),
             ("Ẩn / hiện", self.toggle),
@@ -368,16 +387,36 @@ class CatalogueTab(QWidget):
         self.list_model.reload()
         for row in range(self.list_model.rowCount()):
             if self.list_model.item(row).id == select_id:
-                self.view.setCurrentIndex(self.list_model.index(row))
+                self.view.setCurrentIndex(self.list_model.index(row, 0))
         self.changed.emit()
 
+    def _ask_unit(self, title: str, current: str = "") -> str | None:
+        return messages.ask_text(self, title, "Đơn vị tính của tổng (ví dụ: đồng, hộ, người, lượt người):", current)
+
     def add(self) -> None:
-        name = messages.ask_text(self, f"Thêm {self.label.lower()}", "Tên:")
+        title = f"Thêm {self.label.lower()}"
+        name = messages.ask_text(self, title, "Tên:")
+        if name is None:
+            return
+        unit: str | None = None
+        if self.with_unit:
+            unit = self._ask_unit(title)
+            if unit is None:
+                return
         created = []
-        if name is not None and _attempt(
-            self, f"Thêm {self.label.lower()}", lambda: created.append(catalogues.create(self.catalogue, name))
-        ):
+        if _attempt(self, title, lambda: created.append(catalogues.create(self.catalogue, name, unit_of_measure=unit))):
             self.reload(created[0].id)
+
+    def change_unit(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        title = f"Đổi đơn vị tính của «{item.name}»"
+        unit = self._ask_unit(title, item.unit_of_measure)
+        if unit is not None and _attempt(
+            self, title, lambda: catalogues.update(self.catalogue, item.id, unit_of_measure=unit)
+        ):
+            self.reload(item.id)
 
     def rename(self) -> None:
         item = self.current()
@@ -432,10 +471,15 @@ class CataloguesPage(QTabWidget):
         self.addTab(self.units_tab, "Đơn vị")
         self.units_tab.changed.connect(self.changed)
         self.lists: dict[str, CatalogueTab] = {}
-        for key, title in (("field", "Lĩnh vực"), ("level", "Cấp"), ("unit_kind", "Loại đơn vị")):
+        for key, title in (
+            ("field", "Lĩnh vực"),
+            ("level", "Cấp"),
+            ("unit_kind", "Loại đơn vị"),
+            ("indicator_category", "Loại chỉ tiêu"),
+        ):
             tab = CatalogueTab(key, self)
             tab.changed.connect(self.changed)
-            if key != "field":  # the unit tree shows kind and level names
+            if key in ("level", "unit_kind"):  # the unit tree shows kind and level names
                 tab.changed.connect(self.units_tab.refresh)
             self.lists[key] = tab
             self.addTab(tab, title)

@@ -464,10 +464,11 @@ class DashboardPage(QWidget):
         for code, count in stats.by_status.items():
             if count:
                 add(domain.status_label(code), format_number(count))
-        add("Kết quả vận động", "", bold=True)
-        for label, total in stats.indicator_totals.items():
-            if total:
-                add(label, format_money(total) if "đồng" in label else format_number(total))
+        add("Kết quả vận động (theo loại chỉ tiêu)", "", bold=True)
+        for line in stats.indicators:
+            if line.total:
+                amount = format_money(line.total) if line.unit_of_measure == "đồng" else format_number(line.total)
+                add(line.category, f"{amount} {line.unit_of_measure}")
 
     @staticmethod
     def _wrap(name: str) -> str:

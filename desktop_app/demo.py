@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import uuid as _uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from . import domain, registration
 from .appraisal.demo import load_demo_appraisal
-from .office import STYLE_PARTY, OfficeInfo
+from .office import STYLE_PARTY, STYLE_STATE, Identity, OfficeInfo
 from .resources import load_json
 from .services import catalogues, settings
 from .services.models import IndicatorData, ModelInput, create_model
@@ -23,17 +24,31 @@ from .tasks import TaskState
 DEMO_FILE = ("demo", "lam_ha_2023.json")
 _NAMESPACE = _uuid.UUID("6f1c1d2e-55b1-4d1e-9a51-2b8e5f0d7a11")
 
+# A district that issues under both systems: the Party committee recognises the models, and the
+# People's Committee prints the same lists in the State style.
 DEMO_OFFICE = OfficeInfo(
-    issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ",
-    superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG",
     place_name="Lâm Hà",
-    signer_name="Nguyễn Văn Bình",
-    signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC",
-    signing_authority="T/M BAN THƯỜNG VỤ",
+    area_name="huyện Lâm Hà",
     document_style=STYLE_PARTY,
-    number_suffix="QĐ/HU",
     current_year=2023,
     own_level="Huyện",
+    identities={
+        STYLE_PARTY: Identity(
+            issuing_body="HUYỆN ỦY LÂM HÀ",
+            superior_body="ĐẢNG BỘ TỈNH LÂM ĐỒNG",
+            signing_authority="T/M BAN THƯỜNG VỤ",
+            signer_title="PHÓ BÍ THƯ THƯỜNG TRỰC",
+            signer_name="Nguyễn Văn Bình",
+            symbol="HU",
+        ),
+        STYLE_STATE: Identity(
+            issuing_body="ỦY BAN NHÂN DÂN HUYỆN LÂM HÀ",
+            signing_authority="TM. ỦY BAN NHÂN DÂN",
+            signer_title="CHỦ TỊCH",
+            signer_name="Trần Văn Hòa",
+            symbol="UBND",
+        ),
+    },
 )
 
 
@@ -53,6 +68,17 @@ def _catalogue_id(catalogue: str, name: str) -> int | None:
     if not name:
         return None
     item = catalogues.find(catalogue, name) or catalogues.create(catalogue, name)
+    return item.id
+
+
+def _category_id(name: str) -> int | None:
+    """The indicator category named in the demo file; one missing from the defaults is a mistake in the file
+    (a category cannot be made up here: its unit would be unknown)."""
+    if not name:
+        return None
+    item = catalogues.find("indicator_category", name)
+    if item is None:
+        raise ValueError(f"demo indicator category {name!r} is not among the default categories")
     return item.id
 
 
@@ -105,8 +131,13 @@ def load_demo(task: TaskState | None = None) -> DemoResult:
             if existing:
                 model_ids[item["key"]] = existing.id
                 continue
+            # Registered in the spring of the demo year, so the year's dossiers carry no date of the day the
+            # demo was loaded.
             model_ids[item["key"]] = create_model(
-                _model_input(item, year, unit_ids, model_ids), status=item.get("status", domain.PROPOSED), uuid=uuid
+                _model_input(item, year, unit_ids, model_ids),
+                status=item.get("status", domain.PROPOSED),
+                uuid=uuid,
+                registered_on=date(year, 3, 15),
             )
             models_added += 1
         load_demo_appraisal(year)
@@ -130,6 +161,7 @@ def _model_input(item: dict[str, Any], year: int, unit_ids: dict[str, int], mode
                 unit_of_measure=i.get("unit_of_measure", ""),
                 target=i.get("target"),
                 achieved=i.get("achieved"),
+                category_id=_category_id(i.get("category", "")),
             )
             for i in item.get("indicators", [])
         ],

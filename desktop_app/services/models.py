@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from dataclasses import fields as dc_fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import peewee as pw
@@ -19,6 +19,9 @@ from ..errors import NotFoundError, ValidationError
 from ..storage.database import transaction
 from ..storage.models import Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind, now
 from ..text import clean, fold, format_number, parse_number, sort_key_text
+from . import catalogues
+from .catalogues import CatalogueItem, accepted_units, unit_factor
+from .status import event_day
 from .units import _descendant_ids
 
 _T = TypeVar("_T")
@@ -32,6 +35,9 @@ class IndicatorData:
     achieved: float | None = None
     note: str = ""
     id: int | None = None
+    # What it counts (catalogue "indicator_category"); None: shown on the model, added to no report total.
+    category_id: int | None = None
+    category: str = ""  # the category's name, filled on reading; what is saved is category_id
 
 
 def _with_registration_fields(cls: type[_T]) -> type[_T]:
@@ -128,7 +134,8 @@ class StatusEntry:
     from_status: str
     to_status: str
     reason: str
-    changed_at: datetime
+    changed_at: datetime  # when it was typed
+    event_date: date  # when it happened; the typing day for files older than schema 4
 
 
 @dataclass
@@ -229,7 +236,7 @@ def indicator_amount(value: object, unit_of_measure: object = "", *, column: str
 
 
 class IndicatorError(ValidationError):
-    """A bad indicator cell: ``row`` counts from 0, ``column`` is "name", "target" or "achieved"."""
+    """A bad indicator cell: ``row`` counts from 0, ``column`` is "name", "target", "achieved" or "category"."""
 
     def __init__(self, row: int, column: str, message: str) -> None:
         super().__init__(f"Chỉ tiêu dòng {row + 1}", message, key="indicators")
@@ -282,26 +289,59 @@ def _validated(data: ModelInput, model_id: int | None = None) -> dict[str, Any]:
     return values
 
 
+def category_unit_problem(name: str, unit_of_measure: str, category: CatalogueItem) -> str | None:
+    """Why an indicator in ``unit_of_measure`` cannot be added into ``category``'s total, or None when it can:
+    the same unit, a multiple of it ("triệu đồng" into đồng), or no unit yet (it takes the category's)."""
+    unit = clean(unit_of_measure)
+    if not unit or unit_factor(unit, category.unit_of_measure) is not None:
+        return None
+    units = accepted_units(category.unit_of_measure)
+    accepted = ", ".join(f"«{u}»" for u in units[:4]) + (", …" if len(units) > 4 else "")
+    return (
+        f"chỉ tiêu «{clean(name)}» tính bằng «{unit}», còn loại «{category.name}» cộng bằng "
+        f"«{category.unit_of_measure}»: hãy ghi đơn vị tính ({accepted}) hoặc chọn loại khác "
+        "(để trống loại: chỉ tiêu không cộng vào báo cáo)."
+    )
+
+
+def _categorised_unit(position: int, name: str, unit: str, category: CatalogueItem | None) -> str:
+    """The unit to store for an indicator of ``category``: its own when the category's total can be counted
+    from it, the category's when none was written; anything else is refused."""
+    if category is None:
+        raise IndicatorError(position, "category", "loại chỉ tiêu đã chọn không còn trong danh mục; hãy chọn lại.")
+    problem = category_unit_problem(name, unit, category)
+    if problem:
+        raise IndicatorError(position, "category", problem)
+    return unit or category.unit_of_measure
+
+
 def _validated_indicators(items: list[IndicatorData]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
+    categories: dict[int, CatalogueItem] | None = None
     for position, item in enumerate(items):
         name = clean(item.name)
         if not name and item.achieved is None and item.target is None:
             continue
         if not name:
             raise IndicatorError(position, "name", "chưa nhập tên chỉ tiêu.")
+        unit = clean(item.unit_of_measure)
+        if item.category_id:
+            if categories is None:  # read once per save, and only when some indicator has a category
+                categories = {c.id: c for c in catalogues.list_items("indicator_category", include_inactive=True)}
+            unit = _categorised_unit(position, name, unit, categories.get(item.category_id))
         numbers: dict[str, float | None] = {}
         for attr, word in INDICATOR_COLUMNS.items():
             try:
-                numbers[attr] = indicator_amount(getattr(item, attr), item.unit_of_measure, column=attr)
+                numbers[attr] = indicator_amount(getattr(item, attr), unit, column=attr)
             except ValidationError as err:
                 raise IndicatorError(position, attr, f"cột «{word}»: {err.message}") from None
         rows.append(
             {
                 "name": name,
-                "unit_of_measure": clean(item.unit_of_measure),
+                "unit_of_measure": unit,
                 "note": clean(item.note),
                 "sort_order": position + 1,
+                "category": item.category_id or None,
                 **numbers,
             }
         )
@@ -311,18 +351,29 @@ def _validated_indicators(items: list[IndicatorData]) -> list[dict[str, Any]]:
 # ----------------------------------------------------------------- writes
 
 
-def create_model(data: ModelInput, *, status: str = domain.REGISTERED, uuid: str | None = None) -> int:
-    """Register a model; returns its id.  Status history starts with the initial status."""
+def create_model(
+    data: ModelInput,
+    *,
+    status: str = domain.REGISTERED,
+    uuid: str | None = None,
+    registered_on: date | None = None,
+) -> int:
+    """Register a model; returns its id.  Status history starts with the initial status.
+
+    ``registered_on`` is the day of the registration (today when not given): the history's first
+    date, printed in the dossier.
+    """
     values = _validated(data)
     indicators = _validated_indicators(data.indicators or [])
     if status not in domain.STATUSES:
         raise ValidationError("Trạng thái", f"«{status}» không hợp lệ.", key="status")
+    registered = event_day(registered_on, "Ngày đăng ký")
     with transaction():
         extra = {"uuid": uuid} if uuid else {}
         row = MoHinh.create(status=status, **values, **extra)
         for item in indicators:
             Indicator.create(model=row, **item)
-        StatusChange.create(model=row, from_status="", to_status=status)
+        StatusChange.create(model=row, from_status="", to_status=status, event_date=registered)
     return row.id
 
 
@@ -508,8 +559,18 @@ def get_model(model_id: int) -> ModelDetail:
         replicates_id=r.replicates_id,
         **{key: getattr(r, key) for key in registration.NAMES},
     )
+    category_names = {c.id: c.name for c in catalogues.list_items("indicator_category", include_inactive=True)}
     indicators = [
-        IndicatorData(i.name, i.unit_of_measure, i.target, i.achieved, i.note, i.id)
+        IndicatorData(
+            i.name,
+            i.unit_of_measure,
+            i.target,
+            i.achieved,
+            i.note,
+            i.id,
+            category_id=i.category_id,
+            category=category_names.get(i.category_id, "") if i.category_id else "",
+        )
         for i in r.indicators.order_by(Indicator.sort_order, Indicator.id)
     ]
     data.indicators = indicators
@@ -518,7 +579,7 @@ def get_model(model_id: int) -> ModelDetail:
         for a in r.attachments.order_by(Attachment.added_at, Attachment.id)
     ]
     history = [
-        StatusEntry(h.from_status, h.to_status, h.reason, h.changed_at)
+        StatusEntry(h.from_status, h.to_status, h.reason, h.changed_at, h.event_date or h.changed_at.date())
         for h in r.status_history.order_by(StatusChange.changed_at, StatusChange.id)
     ]
     return ModelDetail(

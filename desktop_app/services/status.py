@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .. import domain
 from ..errors import ValidationError
 from ..storage.database import transaction
 from ..storage.models import MoHinh, StatusChange, now
-from ..text import clean
+from ..text import clean, format_date
 
 
 def allowed_next(status: str) -> list[str]:
@@ -31,17 +33,46 @@ def check_manual(new_status: str) -> None:
         )
 
 
-def change_status(model_ids: list[int], new_status: str, reason: str = "", *, force: bool = False) -> int:
+def event_day(value: date | None, label: str = "Ngày") -> date:
+    """The date a status event happened: today when not given; a day still to come is refused.
+
+    A dossier prints this date as the date of the event, so it must be one that has already happened
+    (a slip of the year in the date field would otherwise stand in the record).
+    """
+    today = date.today()
+    if value is None:
+        return today
+    if value > today:
+        raise ValidationError(
+            label,
+            f"{format_date(value)} là ngày chưa đến (hôm nay là {format_date(today)}); hãy ghi ngày việc đã diễn ra.",
+            key="event_date",
+        )
+    return value
+
+
+def change_status(
+    model_ids: list[int],
+    new_status: str,
+    reason: str = "",
+    *,
+    force: bool = False,
+    event_date: date | None = None,
+) -> int:
     """Move every given model to ``new_status`` in one transaction; returns how many changed.
 
     Models already in ``new_status`` are left alone.  A change the workflow does not allow
     is refused for the whole batch, naming the first model concerned.  ``force`` is for
     decisions, which may move any model and are the only way to a recognition outcome.
+    ``event_date`` is the day the change happened (today when not given), kept apart from
+    the moment it was typed.  A decision (``force``) passes its own date unchecked: the date
+    is the one printed on the signed paper, which the decision itself records.
     """
     if new_status not in domain.STATUSES:
         raise ValidationError("Trạng thái", f"«{new_status}» không hợp lệ.", key="status")
     if not force:
         check_manual(new_status)
+    day = event_date if force and event_date is not None else event_day(event_date)
     reason = clean(reason)
     if new_status in domain.NEEDS_REASON and not reason:
         raise ValidationError(
@@ -61,7 +92,14 @@ def change_status(model_ids: list[int], new_status: str, reason: str = "", *, fo
     stamp = now()
     with transaction():
         for r in changing:
-            StatusChange.create(model=r.id, from_status=r.status, to_status=new_status, reason=reason, changed_at=stamp)
+            StatusChange.create(
+                model=r.id,
+                from_status=r.status,
+                to_status=new_status,
+                reason=reason,
+                changed_at=stamp,
+                event_date=day,
+            )
         if changing:
             MoHinh.update(status=new_status, updated_at=stamp).where(MoHinh.id.in_([r.id for r in changing])).execute()
     return len(changing)

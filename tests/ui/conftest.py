@@ -13,6 +13,19 @@ def no_modal_messages(monkeypatch):
     for name in ("info", "warning", "error"):
         monkeypatch.setattr(messages, name, lambda *a, _n=name, **k: shown.append((_n, a[1])))
     monkeypatch.setattr(messages, "saved", lambda *a, **k: shown.append(("saved", a[1])))
+    from datetime import date
+
+    from ui import status_change
+
+    # A status change is confirmed as of today (with a reason when one is needed), like an accepted dialog.
+    monkeypatch.setattr(
+        status_change,
+        "ask_status_change",
+        lambda *a, needs_reason=False, **k: (
+            shown.append(("confirm", a[1]))
+            or status_change.StatusAnswer(date.today(), "Lý do thử" if needs_reason else "")
+        ),
+    )
     from ui.editor import dialog as editor_dialog
 
     monkeypatch.setattr(

@@ -25,9 +25,11 @@ from desktop_app import domain
 from desktop_app.services import attachments
 from desktop_app.services import status as status_service
 from desktop_app.services.models import AttachmentInfo, ModelDetail, ModelFilter, StatusEntry, list_models
+from desktop_app.text import format_date
 
 from .. import messages
 from ..errors import attempt
+from ..status_change import date_field, picked, reset_to_today
 
 
 class AttachmentListModel(QAbstractListModel):
@@ -72,7 +74,7 @@ class AttachmentListModel(QAbstractListModel):
 
 
 class HistoryModel(QAbstractTableModel):
-    HEADERS = ("Thời điểm", "Từ trạng thái", "Sang trạng thái", "Lý do")
+    HEADERS = ("Ngày", "Từ trạng thái", "Sang trạng thái", "Lý do")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -99,11 +101,16 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         entry = self._rows[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            # The day it happened is what the record shows; when it was typed stays findable.
+            return f"Ghi vào máy lúc {entry.changed_at.strftime('%H:%M')} ngày {format_date(entry.changed_at.date())}"
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
         return (
-            entry.changed_at.strftime("%d/%m/%Y %H:%M"),
+            format_date(entry.event_date),
             domain.status_label(entry.from_status) if entry.from_status else "(mới đăng ký)",
             domain.status_label(entry.to_status),
             entry.reason,
@@ -189,6 +196,7 @@ class StatusTab(QWidget):
         self.model_id: int | None = None
         self.current = QLabel(self)
         self.next_combo = QComboBox(self)
+        self.day = date_field(self)
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("Bắt buộc khi trả lại hoặc hủy đăng ký")
         self.apply_button = QPushButton("Chuyển trạng thái", self)
@@ -204,6 +212,7 @@ class StatusTab(QWidget):
         form = QFormLayout()
         form.addRow("Trạng thái hiện tại:", self.current)
         form.addRow("Chuyển sang:", self.next_combo)
+        form.addRow("Ngày:", self.day)
         form.addRow("Lý do:", self.reason)
         form.addRow("", self.apply_button)
         outcomes = " và ".join(f"«{domain.status_label(c)}»" for c in domain.STATUSES if c in domain.DECISION_ONLY)
@@ -217,7 +226,10 @@ class StatusTab(QWidget):
         layout.addWidget(table, 1)
 
     def load(self, detail: ModelDetail | None) -> None:
-        self.model_id = detail.row.id if detail else None
+        model_id = detail.row.id if detail else None
+        if model_id != self.model_id:  # a reload after a change keeps the day the clerk is working through
+            reset_to_today(self.day)
+        self.model_id = model_id
         status = detail.row.status if detail else domain.REGISTERED
         self.current.setText(f"<b>{domain.status_label(status)}</b>")
         self.next_combo.clear()
@@ -225,7 +237,7 @@ class StatusTab(QWidget):
             self.next_combo.addItem(domain.status_label(code), code)
         self.history.set_rows(detail.history if detail else [])
         enabled = self.model_id is not None
-        for widget in (self.next_combo, self.reason, self.apply_button):
+        for widget in (self.next_combo, self.day, self.reason, self.apply_button):
             widget.setEnabled(enabled)
 
     def apply(self) -> None:
@@ -233,7 +245,7 @@ class StatusTab(QWidget):
         if self.model_id is None or code is None:
             return
         with attempt(self, "Chuyển trạng thái") as outcome:
-            status_service.change_status([self.model_id], code, self.reason.text())
+            status_service.change_status([self.model_id], code, self.reason.text(), event_date=picked(self.day))
         if not outcome.ok:
             return
         self.reason.clear()

@@ -27,7 +27,7 @@ from desktop_app.services import status as status_service
 from desktop_app.services.models import ModelFilter, delete_models
 from desktop_app.text import format_number
 
-from .. import messages
+from .. import messages, status_change
 from ..errors import attempt
 from ..models.model_table import ModelTableModel
 
@@ -288,15 +288,15 @@ class ModelListPage(QWidget):
             status_service.check_manual(new_status)  # before asking: a refused move needs no confirmation
         if not checked.ok:
             return
-        reason = ""
-        if new_status in domain.NEEDS_REASON:
-            reason = messages.ask_text(self, "Lý do", f"Lý do chuyển {len(ids)} mô hình sang «{label}»:")
-            if reason is None:
-                return
-        elif not messages.confirm(self, f"Chuyển {len(ids)} mô hình, điển hình đã chọn sang trạng thái «{label}»?"):
+        answer = status_change.ask_status_change(
+            self,
+            f"Chuyển {len(ids)} mô hình, điển hình đã chọn sang trạng thái «{label}»?",
+            needs_reason=new_status in domain.NEEDS_REASON,
+        )
+        if answer is None:
             return
         with attempt(self, f"Chuyển sang trạng thái «{label}»") as outcome:
-            changed = status_service.change_status(ids, new_status, reason)
+            changed = status_service.change_status(ids, new_status, answer.reason, event_date=answer.day)
         if not outcome.ok:
             return
         self.table_model.refresh_rows(ids)

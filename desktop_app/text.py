@@ -277,5 +277,10 @@ def place_date_line(place: str, day: date | None) -> str:
     """
     if day is None:
         return f"{place}, ngày    tháng    năm"
+    return f"{place}, {date_in_words(day)}"
+
+
+def date_in_words(day: date) -> str:
+    """``"ngày 05 tháng 02 năm 2024"``, as an official document writes a date (days 1–9, months 1–2 padded)."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

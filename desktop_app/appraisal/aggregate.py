@@ -95,6 +95,28 @@ def grade_for(mean: float | None, thresholds: list[GradeThreshold] | tuple[Grade
     return sorted(thresholds, key=lambda t: t.min_points)[0].name if thresholds else ""
 
 
+def describe_thresholds(thresholds: list[GradeThreshold] | tuple[GradeThreshold, ...]) -> str:
+    """ "Xuất sắc: từ 90 điểm; Tốt: từ 80 đến dưới 90 điểm; …; Không đạt: dưới 65 điểm".
+
+    The lowest grade is written by where the next one starts (grade_for gives it to every lower mean),
+    never "từ 0 điểm".
+    """
+    ordered = sorted(thresholds, key=lambda t: -t.min_points)
+    parts = []
+    for index, threshold in enumerate(ordered):
+        above = ordered[index - 1].min_points if index else None
+        lowest = index == len(ordered) - 1 and index > 0
+        if lowest:
+            parts.append(f"{threshold.name}: dưới {format_number(above)} điểm")
+        elif above is None:
+            parts.append(f"{threshold.name}: từ {format_number(threshold.min_points)} điểm trở lên")
+        else:
+            parts.append(
+                f"{threshold.name}: từ {format_number(threshold.min_points)} đến dưới {format_number(above)} điểm"
+            )
+    return "; ".join(parts)
+
+
 def passes(grade: str, required: str, thresholds: list[GradeThreshold] | tuple[GradeThreshold, ...]) -> bool:
     """True when ``grade`` is ``required`` or better."""
     if not grade:

@@ -16,9 +16,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import domain
+from ..documents.excel import FONT, NATION_TITLE, PARTY_TITLE, official_page_setup, use_document_font
 from ..errors import AppError
+from ..office import Issuer
+from ..services.settings import get_office
 from ..spreadsheet import put
 from ..storage.database import transaction
 from ..storage.models import MoHinh
@@ -27,6 +31,7 @@ from ..text import clean
 from .aggregate import check_points
 from .council import assigned_model_ids, conflicts, council_members
 from .criteria import criteria_set_for
+from .info import MemberInfo
 from .scoring import ensure_unlocked, models_to_score, save_sheet, sheet
 from .tables import CouncilMember
 
@@ -74,16 +79,48 @@ def _sheet_title(name: str, suffix: str, used: set[str]) -> str:
     return title
 
 
-def export_workbook(year: int, target: Path | str, task: TaskState | None = None) -> Path:
+def _page_header(ws: Worksheet, issuer: Issuer | None) -> None:
+    """The issuing body and the Party's or the nation's title at the top of every printed page: the sheet's
+    own first rows are the form the import reads, so the document's header goes in the page header."""
+    header = ws.oddHeader
+    if issuer is None or header is None:
+        return
+    nation = PARTY_TITLE if issuer.party else NATION_TITLE
+    for part, text in ((header.left, issuer.issuing_body.upper()), (header.right, nation)):
+        part.text = text.replace("&", "&&")  # a lone & starts a header code
+        part.font = f"{FONT},Bold"
+        part.size = 11
+
+
+def _signature(ws: Worksheet, member: MemberInfo, row: int, first_col: int, last_col: int) -> None:
+    """ "Người chấm" and the member's name under the rows, as on the printed score sheet (column B stays
+    empty, so the import passes these rows by)."""
+    for offset, (text, bold, italic) in enumerate(
+        (("NGƯỜI CHẤM", True, False), ("(Ký, ghi rõ họ tên)", False, True), ("", False, False), ("", False, False))
+        + ((member.name, True, False),)
+    ):
+        cell = put(ws, row + offset, first_col, text or None)
+        cell.font = Font(name=FONT, size=13, bold=bold, italic=italic)
+        cell.alignment = Alignment(horizontal="center")
+        if last_col > first_col:
+            ws.merge_cells(start_row=row + offset, start_column=first_col, end_row=row + offset, end_column=last_col)
+
+
+def export_workbook(year: int, target: Path | str, task: TaskState | None = None, *, style: str | None = None) -> Path:
+    """One sheet per member (and kind) to score in Excel and import back; printed in ``style`` (the office's
+    default when not given; an office with no identity yet still gets its workbook, without a page header)."""
     task = task or TaskState()
     target = Path(target)
     members = council_members(year)
     if not members:
         raise AppError(f"Năm {year} chưa có thành viên hội đồng thẩm định; hãy thêm hội đồng trước.")
+    office = get_office()
+    issuer = office.issuer(style) if style else office.default_issuer()
     models = models_to_score(year)
     kinds = [k for k in domain.KINDS if any(m.kind == k for m in models)]
     abstain = conflicts(year)
     book = Workbook()
+    use_document_font(book)
     book.remove(book.worksheets[0])  # the empty default sheet
     meta = book.create_sheet(META)
     meta.append(["sheet", "member_uuid", "kind", "year"])
@@ -97,10 +134,10 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
             meta.append([ws.title, member.uuid, kind, year])
             criteria = criteria_set_for(year, kind).criteria
             ws["A1"] = f"PHIẾU CHẤM ĐIỂM {domain.KINDS[kind].upper()} “DÂN VẬN KHÉO” NĂM {year}"
-            ws["A1"].font = Font(bold=True, size=13)
+            ws["A1"].font = Font(name=FONT, bold=True, size=13)
             ws["A2"] = f"Thành viên hội đồng: {member.name} — {member.title} ({member.role})"
             ws["A3"] = "Nhập điểm nguyên hoặc nửa điểm (ví dụ 7,5), không vượt điểm tối đa. Không sửa cột «Mã»."
-            ws["A3"].font = Font(italic=True, color="555555")
+            ws["A3"].font = Font(name=FONT, italic=True, color="555555")
             headers = (
                 ["STT", "Mã (không sửa)", "Tên mô hình, điển hình", "Đơn vị thực hiện"]
                 + [f"TC{c.order}" for c in criteria]
@@ -108,14 +145,14 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
             )
             for col, text in enumerate(headers, start=1):
                 cell = ws.cell(HEADER_ROW, col, text)
-                cell.font = Font(bold=True)
+                cell.font = Font(name=FONT, bold=True)
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
                 cell.fill = PatternFill("solid", fgColor="DDE6F0")
                 cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-            ws.cell(MAX_ROW, 3, "Điểm tối đa").font = Font(italic=True)
+            ws.cell(MAX_ROW, 3, "Điểm tối đa").font = Font(name=FONT, italic=True)
             for offset, criterion in enumerate(criteria):
                 col = FIRST_CRITERION_COL + offset
-                ws.cell(MAX_ROW, col, criterion.max_points).font = Font(italic=True)
+                ws.cell(MAX_ROW, col, criterion.max_points).font = Font(name=FONT, italic=True)
                 ws.cell(HEADER_ROW, col).comment = None
                 letter = get_column_letter(col)
                 rule = DataValidation(
@@ -153,9 +190,10 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
             ws.column_dimensions["C"].width = 50
             ws.column_dimensions["D"].width = 28
             ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_CRITERION_COL).coordinate
-            ws.page_setup.orientation = "landscape"
-            ws.page_setup.paperSize = ws.PAPERSIZE_A4
-            ws.print_title_rows = f"{HEADER_ROW}:{MAX_ROW}"
+            total_col = FIRST_CRITERION_COL + len(criteria)
+            _signature(ws, member, FIRST_ROW + len(sheet_models) + 1, max(3, total_col - 4), total_col)
+            _page_header(ws, issuer)
+            official_page_setup(ws, landscape=True, title_rows=(HEADER_ROW, MAX_ROW))
     meta.sheet_state = "hidden"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:

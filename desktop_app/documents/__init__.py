@@ -81,6 +81,7 @@ STYLE = OptionSpec(
         (STYLE_PARTY, "Thể thức văn bản của Đảng"),
         (STYLE_STATE, "Thể thức văn bản hành chính (Nhà nước)"),
     ),
+    excel=True,  # the twin carries the same header and signature as the PDF
 )
 GROUP_BY = OptionSpec(
     "group_by",
@@ -134,7 +135,9 @@ class DocumentKind:
 
     def takes(self, fmt: Literal["pdf", "excel"]) -> tuple[OptionSpec, ...]:
         """The options that shape this document in ``fmt`` (the Excel twin ignores the PDF's layout options)."""
-        return self.options if fmt == "pdf" else tuple(o for o in self.options if o.excel)
+        if fmt == "pdf":
+            return self.options
+        return tuple(o for o in self.options if o.excel) if self.excel is not None else ()
 
     def make_options(self, year: int, values: Mapping[str, object]) -> Options:
         """``Options`` for this document from ``values`` keyed by ``OptionSpec.key``; undeclared keys are refused."""
@@ -154,7 +157,7 @@ def _registrations(o: Options, target: Path, task: TaskState | None) -> Path:
 def _registrations_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     from .exports import export_registrations
 
-    return export_registrations(o.year, target, group_by=o.group_by, task=task)
+    return export_registrations(o.year, target, group_by=o.group_by, style=o.style, task=task)
 
 
 def _scoresheets(o: Options, target: Path, task: TaskState | None) -> Path:
@@ -168,7 +171,7 @@ def _scoresheets(o: Options, target: Path, task: TaskState | None) -> Path:
 def _scoresheets_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     from ..appraisal.workbook import export_workbook
 
-    return export_workbook(o.year, target, task=task)
+    return export_workbook(o.year, target, style=o.style, task=task)
 
 
 def _scores(o: Options, target: Path, task: TaskState | None) -> Path:
@@ -180,7 +183,7 @@ def _scores(o: Options, target: Path, task: TaskState | None) -> Path:
 def _scores_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     from .exports import export_scores
 
-    return export_scores(o.year, target, task=task)
+    return export_scores(o.year, target, style=o.style, task=task)
 
 
 def _recognition(o: Options, target: Path, task: TaskState | None) -> Path:
@@ -192,7 +195,7 @@ def _recognition(o: Options, target: Path, task: TaskState | None) -> Path:
 def _recognition_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     from .exports import export_recognition
 
-    return export_recognition(o.year, target, proposal=o.proposal, task=task)
+    return export_recognition(o.year, target, proposal=o.proposal, style=o.style, task=task)
 
 
 def _statistics(o: Options, target: Path, task: TaskState | None) -> Path:
@@ -204,7 +207,7 @@ def _statistics(o: Options, target: Path, task: TaskState | None) -> Path:
 def _statistics_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     from .exports import export_statistics
 
-    return export_statistics(o.year, target, task=task)
+    return export_statistics(o.year, target, style=o.style, task=task)
 
 
 def _certificates(o: Options, target: Path, task: TaskState | None) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,12 +12,22 @@ import desktop_app.appraisal.results as appraisal_results
 from .. import domain
 from ..appraisal.decision import decision_for
 from ..appraisal.info import ModelResult
-from ..office import decision_reference
+from ..office import Issuer, decision_reference
 from ..services.catalogues import list_items
 from ..services.models import ModelFilter, ModelRow, list_models
-from ..text import format_date, format_number
+from ..text import format_number
 
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_ROMAN_DIGITS: tuple[tuple[int, str], ...] = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+)
+_ROMAN_DIGITS += ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
 
 @dataclass
@@ -25,7 +37,23 @@ class Group:
 
 
 def roman(n: int) -> str:
-    return ROMAN[n - 1] if 0 < n <= len(ROMAN) else str(n)
+    """Group numbers of a list: I, II, … XII, XIII, … XLIX (a district lists dozens of units)."""
+    if not 0 < n < 4000:
+        raise ValueError(f"no Roman numeral for {n}")
+    letters = []
+    for value, symbol in _ROMAN_DIGITS:
+        count, n = divmod(n, value)
+        letters.append(symbol * count)
+    return "".join(letters)
+
+
+def used_columns(rows: Sequence[Sequence[object]], width: int, optional: Iterable[int]) -> list[int]:
+    """The columns a list prints: an optional one (a "Ghi chú") is left out when no full row fills it.
+
+    ``rows`` may hold group and total rows (shorter than ``width``); only rows of the full width count.
+    """
+    skip = {c for c in optional if not any(len(r) == width and str(r[c] or "").strip() for r in rows)}
+    return [c for c in range(width) if c not in skip]
 
 
 PARTS = ("A", "B", "C")  # parts of a list, above its Roman-numbered field groups
@@ -108,14 +136,24 @@ def in_sentence(name: str, place: str = "") -> str:
     return text[:1].upper() + text[1:]
 
 
-def decision_line(year: int, place: str = "") -> str:
+def acting_body(issuing_body: str, authority: str) -> str:
+    """Who decided: "T/M BAN THƯỜNG VỤ" of "HUYỆN ỦY LÂM HÀ" is "BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ";
+    "TM. ỦY BAN NHÂN DÂN" of "ỦY BAN NHÂN DÂN HUYỆN LÂM HÀ" is that committee itself."""
+    collective = re.sub(r"^(T/M|TM\.?)\s+", "", authority.strip(), flags=re.IGNORECASE).strip()
+    if not collective or collective == authority.strip() or issuing_body.upper().startswith(collective.upper()):
+        return issuing_body
+    return f"{collective} {issuing_body}"
+
+
+def decision_line(year: int, issuer: Issuer) -> str:
+    """ "(Kèm theo Quyết định số …)" as the printing style cites a decision; blanks before the decision."""
     decision = decision_for(year)
     if decision is None:
-        return "(Kèm theo Quyết định số ........., ngày ..../..../........ của ................................)"
-    return (
-        f"(Kèm theo Quyết định số {decision_reference(decision.number)}, ngày {format_date(decision.date)} "
-        f"của {in_sentence(decision.issuing_body, place)})"
-    )
+        blank = "…" * 3
+        reference = f"{blank}-QĐ/{blank}" if issuer.party else f"{blank}/QĐ-{blank}"
+        return f"(Kèm theo {issuer.cite('Quyết định', reference, None, '…' * 8)})"
+    body = in_sentence(acting_body(decision.issuing_body, decision.authority), issuer.place_name)
+    return f"(Kèm theo {issuer.cite('Quyết định', decision_reference(decision.number), decision.date, body)})"
 
 
 def kind_short(kind: str) -> str:

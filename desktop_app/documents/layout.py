@@ -22,17 +22,19 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
+    Frame,
     KeepTogether,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from ..fileio import replacing
-from ..office import STYLE_PARTY, STYLE_STATE, OfficeInfo
+from ..office import STYLE_PARTY, STYLE_STATE, Issuer, OfficeInfo
 from ..text import place_date_line
+from .data import used_columns
 from .fonts import FAMILY, register_fonts
 
 
@@ -44,10 +46,16 @@ class Margins:
     right: float
 
 
+# Both rules: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 MARGINS = {
     STYLE_PARTY: Margins(20 * mm, 20 * mm, 30 * mm, 15 * mm),
     STYLE_STATE: Margins(20 * mm, 20 * mm, 30 * mm, 15 * mm),
 }
+# Content is laid out this far inside the margins: a table's grid line drawn on the frame's edge spreads half
+# its width outwards, and the ink must stay inside the rule.  (reportlab's own frame padding, 6 pt on every
+# side, is not used: tables sized to the frame width then stood 2 mm into the right margin.)
+INK_GUARD = 0.5 * mm
+BODY_SIZE = {STYLE_PARTY: 14, STYLE_STATE: 13}  # HD 36: 14 pt; NĐ 30: 13–14 pt
 
 
 def style(
@@ -68,7 +76,7 @@ def style(
         name,
         fontName=font,
         fontSize=size,
-        leading=leading or size * 1.25,
+        leading=leading or size * 1.2,
         alignment=align,
         spaceAfter=space_after,
         firstLineIndent=indent,
@@ -99,7 +107,7 @@ class Rule(Flowable):
     def __init__(self, length: float, thickness: float = 0.6) -> None:
         super().__init__()
         self.length, self.thickness = length, thickness
-        self.height = 5
+        self.height = 7  # the line 4 pt under the text above: clear of its descenders ("Hạnh phúc")
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.available = available_width
@@ -108,12 +116,63 @@ class Rule(Flowable):
     def draw(self) -> None:
         self.canv.setLineWidth(self.thickness)
         start = (self.available - self.length) / 2
-        self.canv.line(start, 2.5, start + self.length, 2.5)
+        self.canv.line(start, 3, start + self.length, 3)
+
+
+_BREAKS_AFTER = ("-", ",", ";", "/", "–")
+
+
+def keep_phrases(text: object, *, brackets_only: bool = False) -> str:
+    """Spaces made unbreakable except after a separator, so a short label wraps as "Văn hóa - / xã hội",
+    never "Văn hóa - xã / hội"; with ``brackets_only`` only a bracketed aside is kept whole ("(địa chỉ)")."""
+    value = str(text if text is not None else "")
+    if brackets_only:
+        # Only a short aside: a long one kept whole would be cut inside a word in a narrow column.
+        return re.sub(r"\((\S+ \S+)\)", lambda m: m.group().replace(" ", "\u00a0"), value)
+    words = value.split(" ")
+    out = words[:1]
+    for word in words[1:]:
+        out.append(" " if out[-1].endswith(_BREAKS_AFTER) else "\u00a0")
+        out.append(word)
+    return "".join(out)
+
+
+def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` on one line if it fits, else on two lines as even as possible ("ỦY BAN NHÂN DÂN / HUYỆN LÂM HÀ",
+    not "ỦY BAN NHÂN DÂN HUYỆN / LÂM HÀ"); longer texts are left to the paragraph's own wrapping."""
+    if _text_width(text, font, size) <= width:
+        return [text]
+    words = text.split()
+    best: tuple[float, list[str]] | None = None
+    for cut in range(1, len(words)):
+        pair = [" ".join(words[:cut]), " ".join(words[cut:])]
+        widest = max(_text_width(line, font, size) for line in pair)
+        if widest <= width and (best is None or widest < best[0]):
+            best = (widest, pair)
+    return best[1] if best else [text]
+
+
+def line_width(paragraph: Paragraph, available: float) -> float:
+    """The width of the longest line ``paragraph`` takes when wrapped to ``available``: a rule is measured
+    against the text line above it, not against the text before wrapping."""
+    paragraph.wrap(available, 10_000)
+    widths = paragraph.getActualLineWidths0()
+    return max(widths) if widths else 0.0
 
 
 def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
-    """A TableStyle in the document font: a table's own default is Helvetica, which has no Vietnamese."""
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FAMILY), *commands])
+    """A TableStyle in the document font: a table's own default is Helvetica, which has no Vietnamese.
+
+    Cells get 2 pt above and below (reportlab's 3 pt made a short list spill its signature onto a second page).
+    """
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            *commands,
+        ]
+    )
 
 
 def _text_width(text: str, font: str, size: float) -> float:
@@ -123,11 +182,15 @@ def _text_width(text: str, font: str, size: float) -> float:
 
 
 class Document:
-    """One official document being assembled: page geometry, styles and the story."""
+    """One official document being assembled: page geometry, styles and the story.
+
+    It is printed by ``office`` in ``style_code`` (the office's default style when not given); a style the
+    office has no identity in is refused (:class:`~desktop_app.office.MissingIdentity`).
+    """
 
     def __init__(
         self,
-        office: OfficeInfo,
+        office: OfficeInfo | Issuer,
         *,
         style_code: str | None = None,
         wide: bool = False,
@@ -137,18 +200,19 @@ class Document:
         cell_size: float = 12,
     ) -> None:
         register_fonts()
-        self.office = office
-        self.style_code = style_code or office.document_style or STYLE_PARTY
-        self.party = self.style_code == STYLE_PARTY
+        self.issuer = office if isinstance(office, Issuer) else office.issuer(style_code)
+        self.style_code = self.issuer.style
+        self.party = self.issuer.party
         self.pagesize = pagesize or (landscape(A4) if wide else A4)
         # A bundle of one-page forms (score sheets) is not one document: no page numbers.
         self.numbered = numbered
         self.margins = MARGINS.get(self.style_code, MARGINS[STYLE_PARTY])
-        self.width = self.pagesize[0] - self.margins.left - self.margins.right
+        self.width = self.pagesize[0] - self.margins.left - self.margins.right - 2 * INK_GUARD
         self.title = title
         self.story: list[Flowable] = []
-        self.body = style("body", 13, leading=17, space_after=4, indent=10 * mm)
-        size, leading = cell_size, cell_size * 1.2
+        self.body_size = BODY_SIZE[self.style_code]
+        self.body = style("body", self.body_size, leading=self.body_size * 1.3, space_after=4, indent=10 * mm)
+        size, leading = cell_size, cell_size * 1.15
         self.cell_size = cell_size
         self.cell = style("cell", size, leading=leading)
         self.cell_center = style("cell_c", size, leading=leading, align=TA_CENTER)
@@ -164,41 +228,57 @@ class Document:
         *,
         place_date: bool = True,
         year: int | None = None,
-        space_after_mm: float = 8,
+        space_after_mm: float = 3,
+        issuing_body: str | None = None,
+        superior_body: str | None = None,
     ) -> None:
-        """The two-column block: issuing body on the left, national/Party line on the right."""
+        """The two-column block: issuing body on the left, national/Party line on the right.
+
+        ``issuing_body`` / ``superior_body`` replace the office's (a council issues under its committee).
+        """
         party = self.party
+        issuer = self.issuer
+        superior = issuer.superior_body if superior_body is None else superior_body
+        body = (issuer.issuing_body if issuing_body is None else issuing_body).upper()
+        landscape_page = self.pagesize[0] > self.pagesize[1]
+        left_width = self.width * (0.45 if party or landscape_page else 0.42)
+        right_width = self.width - left_width
+        # HD 36: 14 pt; NĐ 30: 12–13 pt for the agency lines.
         size_left = 14 if party else 13
         left: list[Flowable] = []
-        if self.office.superior_body:
-            left.append(Paragraph(esc(self.office.superior_body.upper()), style("l1", size_left, align=TA_CENTER)))
-        body = self.office.issuing_body.upper()
-        left.append(Paragraph(esc(body), style("l2", size_left, bold=True, align=TA_CENTER)))
+        if superior:
+            left.append(Paragraph(esc(superior.upper()), style("l1", size_left, align=TA_CENTER)))
+        lines = balanced_lines(body, FAMILY + "-Bold", size_left, left_width)
+        name = Paragraph("<br/>".join(esc(line) for line in lines), style("l2", size_left, bold=True, align=TA_CENTER))
+        left.append(name)
         if party:
             left.append(Paragraph("*", style("l3", size_left, align=TA_CENTER)))
         else:
-            left.append(Rule(min(_text_width(body, FAMILY + "-Bold", size_left), 40 * mm) * 0.6 or 30 * mm))
+            # NĐ 30: a rule 1/3–1/2 as long as the agency's name line, centred under it; a name on two lines
+            # is balanced so that the rule fits both the line above it and the longest.
+            longest = max(_text_width(line, FAMILY + "-Bold", size_left) for line in lines)
+            last = _text_width(lines[-1], FAMILY + "-Bold", size_left)
+            left.append(Rule(min(max(last * 0.4, longest / 3), last / 2)))
             left.append(Spacer(1, 3))
         if number:
             left.append(Paragraph(esc(number), style("l4", size_left if party else 13, align=TA_CENTER)))
-        left_width = self.width * (0.45 if party or self.pagesize[0] > self.pagesize[1] else 0.42)
-        right_width = self.width - left_width
         right: list[Flowable] = []
         if party:
             motto = "ĐẢNG CỘNG SẢN VIỆT NAM"
-            right.append(Paragraph(motto, style("r1", 15, bold=True, align=TA_CENTER)))
-            right.append(Rule(_text_width(motto, FAMILY + "-Bold", 15)))
+            title = Paragraph(motto, style("r1", 15, bold=True, align=TA_CENTER))
+            right.append(title)
+            right.append(Rule(line_width(title, right_width)))  # as long as the line (HD 36)
         else:
             nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
             # 13 pt where it fits on one line (landscape), 12 pt in a portrait header, as offices do.
             size = 13 if _text_width(nation, FAMILY + "-Bold", 13) < right_width - 4 else 12
             right.append(Paragraph(nation, style("r1", size, bold=True, align=TA_CENTER)))
-            motto = "Độc lập - Tự do - Hạnh phúc"
-            right.append(Paragraph(motto, style("r2", 14, bold=True, align=TA_CENTER)))
-            right.append(Rule(_text_width(motto, FAMILY + "-Bold", 14)))
+            motto_line = Paragraph("Độc lập - Tự do - Hạnh phúc", style("r2", 14, bold=True, align=TA_CENTER))
+            right.append(motto_line)
+            right.append(Rule(line_width(motto_line, right_width)))  # as long as the line (NĐ 30)
         if place_date:
-            right.append(Spacer(1, 6))
-            line = place_date_line(self.office.place_name or "…", day)
+            right.append(Spacer(1, 3))
+            line = place_date_line(issuer.place_name or "…", day)
             if day is None:
                 line = line.replace("    ", "      ") + (f" {year}" if year else "")
             right.append(Paragraph(esc(line), style("r3", 14, italic=True, align=TA_CENTER)))
@@ -209,40 +289,55 @@ class Document:
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ]
             )
         )
         self.story.append(table)
         self.story.append(Spacer(1, space_after_mm * mm))
 
-    def doc_title(self, kind: str, subject: str = "", note: str = "", space_after_mm: float = 5) -> None:
-        """Document type in caps bold (e.g. "DANH SÁCH"), its subject below, an italic note under it."""
-        self.story.append(
-            Paragraph(
-                esc(kind.upper()), style("t1", 15 if self.party else 14, bold=True, align=TA_CENTER, space_after=2)
-            )
+    def doc_title(self, kind: str, subject: str = "", note: str = "", space_after_mm: float = 2) -> None:
+        """Document type in caps bold (e.g. "DANH SÁCH"), its subject below, an italic note under it.
+
+        Under the subject: NĐ 30 draws a rule 1/3–1/2 as long as the line, centred; HD 36 five hyphens.
+        """
+        head = Paragraph(
+            esc(kind.upper()), style("t1", 15 if self.party else 14, bold=True, align=TA_CENTER, space_after=2)
         )
+        self.story.append(head)
+        last = head
         if subject:
-            self.story.append(Paragraph(esc(subject), style("t2", 14, bold=True, align=TA_CENTER, space_after=2)))
+            last = Paragraph(esc(subject), style("t2", 14, bold=True, align=TA_CENTER, space_after=2))
+            self.story.append(last)
         if note:
-            self.story.append(Paragraph(esc(note), style("t3", 13, italic=True, align=TA_CENTER)))
-        self.story.append(Rule(30 * mm) if not self.party else Spacer(1, 2))
+            last = Paragraph(esc(note), style("t3", 13, italic=True, align=TA_CENTER))
+            self.story.append(last)
+        if self.party:
+            self.story.append(Paragraph("-----", style("t4", 14, leading=10, align=TA_CENTER)))
+        else:
+            self.story.append(Rule(line_width(last, self.width) * 0.4))
         self.story.append(Spacer(1, space_after_mm * mm))
 
     def paragraph(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
+        size = self.body_size
         self.story.append(
-            Paragraph(esc(text), style("p", 13, bold=bold, italic=italic, leading=17, space_after=4, indent=10 * mm))
+            Paragraph(
+                esc(text),
+                style("p", size, bold=bold, italic=italic, leading=size * 1.3, space_after=4, indent=10 * mm),
+            )
         )
 
-    def info_lines(self, pairs: Sequence[tuple[str, str]]) -> None:
-        """ "Label: value" lines, label in bold, as at the top of a form."""
-        st = style("info", 13, leading=17, space_after=2)
+    def info_lines(self, pairs: Sequence[tuple[str, str]], *, size: float | None = None) -> None:
+        """ "Label: value" lines, label in bold, as at the top of a form (``size``: a one-page form's smaller)."""
+        size = size or self.body_size
+        st = style("info", size, leading=size * 1.3, space_after=2)
         for label, value in pairs:
             self.story.append(Paragraph(f"<b>{esc(label)}:</b> {esc(value)}", st))
         self.story.append(Spacer(1, 3 * mm))
 
     def heading(self, text: str) -> None:
-        heading = style("h", 13, bold=True, leading=17, space_after=4, keep_with_next=True)
+        size = self.body_size
+        heading = style("h", size, bold=True, leading=size * 1.3, space_after=4, keep_with_next=True)
         heading.spaceBefore = 6  # air between a table and the next section
         self.story.append(Paragraph(esc(text), heading))
 
@@ -255,17 +350,33 @@ class Document:
         group_rows: Iterable[int] = (),
         total_rows: Iterable[int] = (),
         aligns: Sequence[str] | None = None,
+        phrases: Iterable[int] = (),
+        optional: Iterable[int] = (),
     ) -> Table:
         """A bordered table whose header repeats on every page; cells wrap; rows are never cut.
 
         ``widths`` are fractions of the text width; ``group_rows`` (indexes into ``rows``) span
-        the whole width in bold; ``total_rows`` are bold.
+        the whole width in bold; ``total_rows`` are bold.  Cells of the ``phrases`` columns break only
+        at their separators; an ``optional`` column is left out when no row fills it.
         """
+        rows = [list(row) for row in rows]
+        keep = used_columns(rows, len(headers), optional)
+        if len(keep) < len(headers):
+            headers = [headers[c] for c in keep]
+            widths = [widths[c] for c in keep]
+            aligns = [aligns[c] for c in keep] if aligns else None
+            phrases = [keep.index(c) for c in phrases if c in keep]
+            rows = [[row[c] for c in keep] if len(row) > 1 else row for row in rows]
         total = sum(widths)
         col_widths = [self.width * w / total for w in widths]
+        phrase_columns = set(phrases)
+        rows = [
+            [self._phrase(v, col_widths[c]) if c in phrase_columns and len(row) > 1 else v for c, v in enumerate(row)]
+            for row in rows
+        ]
         aligns = aligns or ["left"] * len(headers)
         cell_style = {"left": self.cell, "center": self.cell_center, "right": self.cell_right}
-        data: list[list[Any]] = [[Paragraph(esc(h), self.head_cell) for h in headers]]
+        data: list[list[Any]] = [[Paragraph(esc(keep_phrases(h, brackets_only=True)), self.head_cell) for h in headers]]
         commands: list[tuple[Any, ...]] = [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -291,6 +402,16 @@ class Document:
             st = None
             data.append([Paragraph(esc(value), st or cell_style[aligns[col]]) for col, value in enumerate(row)])
         return self._bordered(data, col_widths, 1, commands)
+
+    def _phrase(self, value: object, column_width: float) -> object:
+        """``value`` breaking only at its separators, when each part fits the column on a line of its own;
+        else as it is (a part wider than the column would otherwise be cut inside a word)."""
+        kept = keep_phrases(value)
+        room = column_width - 12  # the cell's 6 pt padding on each side
+        parts = re.split(r"(?<=[-,;/–]) ", kept)
+        if all(_text_width(part, FAMILY, self.cell_size) <= room for part in parts):
+            return kept
+        return value
 
     def grid(
         self,
@@ -353,15 +474,22 @@ class Document:
         return table
 
     def _attach_to_last_table(self, block: Flowable, space_before: float) -> bool:
-        """Make ``block`` (the signature) the borderless last row of a table that ends the story.
+        """Make ``block`` (the signature) the borderless last row of the story's last table.
 
-        An office never lets the signature stand alone on a page: the last two rows go with it,
-        and when they move to a new page the header row is repeated there as on any other.
+        An office never lets the signature stand alone on a page: the last two rows go with it, and
+        so does what was written between the table and the signature (a legend, a note); when they
+        move to a new page the header row is repeated there as on any other.
         """
         record = getattr(self, "_last_table", None)
-        if not record or not self.story or self.story[-1] is not record[0]:
+        if not record:
             return False
-        _, data, col_widths, header_rows, commands = record
+        table, data, col_widths, header_rows, commands = record
+        position = next((i for i, f in enumerate(self.story) if f is table), None)
+        if position is None:
+            return False
+        trailing = self.story[position + 1 :]
+        if any(isinstance(f, (Table, KeepTogether)) for f in trailing):
+            return False
         n = len(data)
         if n <= header_rows + 1:
             return False
@@ -374,14 +502,16 @@ class Document:
             ("SPAN", (0, n), (-1, n)),
             ("LEFTPADDING", (0, n), (-1, n), 0),
             ("RIGHTPADDING", (0, n), (-1, n), 0),
-            ("TOPPADDING", (0, n), (-1, n), space_before),
+            ("TOPPADDING", (0, n), (-1, n), space_before if not trailing else 2),
+            ("BOTTOMPADDING", (0, n), (-1, n), 0),
             ("NOSPLIT", (0, max(header_rows, n - 2)), (-1, n)),
         ]
+        cell: list[Flowable] = [*trailing, Spacer(1, space_before), block] if trailing else [block]
         merged = Table(
-            data + [[block] + [""] * (len(col_widths) - 1)], colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT"
+            data + [[cell] + [""] * (len(col_widths) - 1)], colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT"
         )
         merged.setStyle(table_style(rebuilt))
-        self.story[-1] = merged
+        self.story[position:] = [merged]
         self._last_table = None
         return True
 
@@ -389,7 +519,7 @@ class Document:
         """A bold cell for :meth:`grid` (totals, group labels)."""
         return Paragraph(
             esc(value),
-            style("cell_b_" + align, self.cell_size, leading=self.cell_size * 1.2, bold=True, align=_ALIGNS[align]),
+            style("cell_b_" + align, self.cell_size, leading=self.cell_size * 1.15, bold=True, align=_ALIGNS[align]),
         )
 
     def page_break(self) -> None:
@@ -407,14 +537,14 @@ class Document:
         authority: str | None = None,
         signer_title: str | None = None,
         signer_name: str | None = None,
-        gap_mm: float = 24,
+        gap_mm: float = 20,
         left: list[Flowable] | None = None,
-        space_before_mm: float = 6,
+        space_before_mm: float = 3,
     ) -> None:
         """Nơi nhận on the left, authority / title / name on the right, kept together on one page."""
-        authority = self.office.signing_authority if authority is None else authority
-        signer_title = self.office.signer_title if signer_title is None else signer_title
-        signer_name = self.office.signer_name if signer_name is None else signer_name
+        authority = self.issuer.signing_authority if authority is None else authority
+        signer_title = self.issuer.signer_title if signer_title is None else signer_title
+        signer_name = self.issuer.signer_name if signer_name is None else signer_name
         left = list(left or [])
         if recipients:
             if self.party:
@@ -435,7 +565,15 @@ class Document:
             right.append(Paragraph(esc(signer_name), style("s3", 14, bold=True, align=TA_CENTER)))
         left_width = self.width * 0.5
         table = Table([[left, right]], colWidths=[left_width, self.width - left_width])
-        table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        table.setStyle(
+            table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
         if not self._attach_to_last_table(table, space_before_mm * mm):
             self.story.append(Spacer(1, space_before_mm * mm))
             self.story.append(KeepTogether([table]))
@@ -450,7 +588,7 @@ class Document:
 
     def build(self, target: Path | str) -> Path:
         with replacing(target) as partial:
-            doc = SimpleDocTemplate(
+            doc = BaseDocTemplate(
                 str(partial),
                 pagesize=self.pagesize,
                 leftMargin=self.margins.left,
@@ -458,11 +596,23 @@ class Document:
                 topMargin=self.margins.top,
                 bottomMargin=self.margins.bottom,
                 title=self.title,
-                author=self.office.issuing_body,
+                author=self.issuer.issuing_body,
                 creator="Sổ Dân vận khéo",
                 # else every page names an unembedded Helvetica as its starting font
                 initialFontName=FAMILY,
                 initialFontSize=12,
             )
-            doc.build(self.story, onFirstPage=self._page_number, onLaterPages=self._page_number)
+            frame = Frame(
+                self.margins.left,
+                self.margins.bottom,
+                self.pagesize[0] - self.margins.left - self.margins.right,
+                self.pagesize[1] - self.margins.top - self.margins.bottom,
+                leftPadding=INK_GUARD,
+                rightPadding=INK_GUARD,
+                topPadding=INK_GUARD,
+                bottomPadding=INK_GUARD,
+                id="body",
+            )
+            doc.addPageTemplates([PageTemplate("page", frames=[frame], onPage=self._page_number)])
+            doc.build(self.story)
         return Path(target)

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import desktop_app.appraisal.results as appraisal_results
 
+from ..appraisal.council import council_members
+from ..appraisal.decision import decision_for
+from ..appraisal.info import MemberInfo
 from ..services.settings import get_office
 from ..tasks import TaskState
 from ..text import format_number
@@ -13,6 +16,37 @@ from . import data
 from .layout import Document
 
 RECIPIENTS = ("Ban Dân vận cấp trên (để báo cáo)", "Các đơn vị có tên trong danh sách")
+COUNCIL = "HỘI ĐỒNG THẨM ĐỊNH"
+# A list's columns after STT: the same in the PDF and its Excel twin.  "Ghi chú" is printed only when some
+# row has a note; the short catalogue columns break only at their separators ("Văn hóa - / xã hội").
+REGISTRATION_HEADERS = [
+    "STT",
+    "Tên mô hình, điển hình",
+    "Đơn vị / cá nhân thực hiện (địa chỉ)",
+    "Lĩnh vực",
+    "Loại",
+    "Cấp",
+    "Ghi chú",
+]
+RECOGNITION_HEADERS = [
+    "STT",
+    "Tên mô hình, điển hình",
+    "Đơn vị / cá nhân thực hiện (địa chỉ)",
+    "Lĩnh vực",
+    "Loại (tập thể / cá nhân)",
+    "Điểm – xếp loại",
+    "Ghi chú",
+]
+NOTE_COLUMN = 6
+
+
+def chairman(members: list[MemberInfo]) -> MemberInfo | None:
+    """The council's chairman (who signs for it): the member whose role says so, else the first."""
+    for member in members:
+        role = member.role.lower()
+        if role.startswith("chủ tịch"):
+            return member
+    return members[0] if members else None
 
 
 def build_registrations(
@@ -38,12 +72,14 @@ def build_registrations(
     total_rows.append(len(rows))
     rows.append(["", f"Tổng cộng: {format_number(count)} mô hình, điển hình", "", "", "", "", ""])
     doc.table(
-        ["STT", "Tên mô hình, điển hình", "Đơn vị / cá nhân thực hiện (địa chỉ)", "Lĩnh vực", "Loại", "Cấp", "Ghi chú"],
+        REGISTRATION_HEADERS,
         rows,
         [6, 36, 27, 13, 8, 9, 10],
         group_rows=group_rows,
         total_rows=total_rows,
         aligns=["center", "left", "left", "left", "center", "center", "left"],
+        phrases=(3, 4, 5),
+        optional=(NOTE_COLUMN,),
     )
     doc.signature(RECIPIENTS)
     return doc.build(target)
@@ -56,9 +92,11 @@ def build_recognition(
     office = get_office()
     kind = "đề nghị công nhận" if proposal else "công nhận"
     doc = Document(office, style_code=style, wide=True, title=f"Danh sách {kind} năm {year}")
-    doc.header(year=year)
+    decision = None if proposal else decision_for(year)
+    # The list attached to a decision bears the decision's date.
+    doc.header(year=year, day=decision.date if decision is not None else None)
     subject = f"mô hình, điển hình “Dân vận khéo” được {kind} năm {year}"
-    doc.doc_title("Danh sách", subject, "" if proposal else data.decision_line(year, office.place_name))
+    doc.doc_title("Danh sách", subject, "" if proposal else data.decision_line(year, doc.issuer))
     groups = data.recognition(year, proposal=proposal)
     rows: list[list[str]] = []
     group_rows: list[int] = []
@@ -69,7 +107,6 @@ def build_recognition(
         rows.append([f"{data.roman(number)}. LĨNH VỰC {group.title.upper()} ({len(group.rows)})"])
         for result in group.rows:
             count += 1
-            note = data.result_note(result)
             rows.append(
                 [
                     str(count),
@@ -78,7 +115,7 @@ def build_recognition(
                     result.field,
                     data.kind_short(result.kind),
                     data.score_text(result),
-                    note,
+                    data.result_note(result),
                 ]
             )
         if task:
@@ -86,20 +123,14 @@ def build_recognition(
     total_rows.append(len(rows))
     rows.append(["", f"Tổng cộng: {format_number(count)} mô hình, điển hình", "", "", "", "", ""])
     doc.table(
-        [
-            "STT",
-            "Tên mô hình, điển hình",
-            "Đơn vị / cá nhân thực hiện (địa chỉ)",
-            "Lĩnh vực",
-            "Loại (tập thể / cá nhân)",
-            "Điểm – xếp loại",
-            "Ghi chú",
-        ],
+        RECOGNITION_HEADERS,
         rows,
         [6, 32, 25, 12, 9, 10, 9],
         group_rows=group_rows,
         total_rows=total_rows,
         aligns=["center", "left", "left", "left", "center", "center", "left"],
+        phrases=(3, 4, 5),
+        optional=(NOTE_COLUMN,),
     )
     if proposal:
         doc.signature(RECIPIENTS)
@@ -111,11 +142,10 @@ def build_scores(year: int, target: Path | str, *, style: str | None = None, tas
 
     One part per kind (A. tập thể, B. cá nhân), because ranks are counted within a kind; fields inside a part.
     """
-    from ..appraisal.council import council_members
-
     members = council_members(year)
     doc = Document(get_office(), style_code=style, wide=True, title=f"Bảng tổng hợp kết quả chấm điểm năm {year}")
-    doc.header(year=year)
+    # The council signs this table, so it heads it, under the committee that formed it.
+    doc.header(year=year, issuing_body=COUNCIL, superior_body=doc.issuer.issuing_body)
     doc.doc_title("Bảng tổng hợp", f"kết quả chấm điểm mô hình, điển hình “Dân vận khéo” năm {year}")
     sections = appraisal_results.by_kind(appraisal_results.results(year))
     headers = (
@@ -169,7 +199,8 @@ def build_scores(year: int, target: Path | str, *, style: str | None = None, tas
         "các mô hình tập thể và trong các điển hình cá nhân.",
         italic=True,
     )
+    head = chairman(members)
     doc.signature(
-        (), authority="T/M HỘI ĐỒNG THẨM ĐỊNH", signer_title="CHỦ TỊCH", signer_name=members[0].name if members else ""
+        (), authority=doc.issuer.on_behalf(COUNCIL), signer_title="CHỦ TỊCH", signer_name=head.name if head else ""
     )
     return doc.build(target)

@@ -40,8 +40,11 @@ def _sample_photo(folder: Path) -> Path | None:
     return path
 
 
-def prepare(folder: Path) -> int:
-    """A fresh demo database in ``folder`` with the decision issued; returns the dossier model's id."""
+def prepare(folder: Path, style: str = STYLE_PARTY) -> int:
+    """A fresh demo database in ``folder`` with the decision issued in ``style``; returns the dossier model's id.
+
+    The demo office issues in both styles, so each style's documents cite a decision of their own system.
+    """
     from ..appraisal.decision import issue_decision
     from ..demo import load_demo
     from ..services import catalogues
@@ -49,14 +52,16 @@ def prepare(folder: Path) -> int:
     from ..services.models import ModelFilter, list_models
     from ..storage.database import open_database
 
-    db_path = folder / "mau.db"
-    for old in folder.glob("mau.db*"):
-        old.unlink()
-    shutil.rmtree(folder / "mau.db.files", ignore_errors=True)
+    name = "mau.db" if style == STYLE_PARTY else f"mau_{style}.db"
+    db_path = folder / name
+    for old in folder.glob(f"{name}*"):
+        if old.is_file():
+            old.unlink()
+    shutil.rmtree(folder / f"{name}.files", ignore_errors=True)
     open_database(db_path)
     catalogues.ensure_defaults()
     load_demo()
-    issue_decision(YEAR, "125-QĐ/HU", date(2023, 12, 15))
+    issue_decision(YEAR, "125", date(2023, 12, 15), style=style)
     model = next(m for m in list_models(ModelFilter(year=YEAR)) if "phụ nữ nghèo" in m.name.lower())
     photo = _sample_photo(folder)
     if photo is not None:
@@ -66,9 +71,9 @@ def prepare(folder: Path) -> int:
 
 def generate(folder: Path, *, render: bool = True) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    model_id = prepare(folder)
     written: list[Path] = []
     for style in STYLES:
+        model_id = prepare(folder, style)
         for code, kind in DOCUMENTS.items():
             options = Options(YEAR, style=style, model_id=model_id if kind.needs_model else None)
             written.append(build_pdf(code, options, folder / f"{code}_{style}.pdf"))
@@ -82,9 +87,9 @@ def generate(folder: Path, *, render: bool = True) -> list[Path]:
                 written.append(
                     build_pdf(code, replace(options, filled=False), folder / f"scoresheets_blank_{style}.pdf")
                 )
-    for code, kind in DOCUMENTS.items():
-        if kind.excel is not None:
-            written.append(build_excel(code, Options(YEAR), folder / f"{code}.xlsx"))
+        for code, kind in DOCUMENTS.items():
+            if kind.excel is not None:
+                written.append(build_excel(code, Options(YEAR, style=style), folder / f"{code}_{style}.xlsx"))
     if render and shutil.which("pdftoppm"):
         for pdf in [p for p in written if p.suffix == ".pdf"]:
             subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(pdf.with_suffix(""))], check=True)

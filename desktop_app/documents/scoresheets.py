@@ -7,7 +7,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph
 
-from ..appraisal.aggregate import grade_for
+from ..appraisal.aggregate import describe_thresholds, grade_for
 from ..appraisal.council import assigned_model_ids, conflicts, council_members
 from ..appraisal.criteria import criteria_set_for
 from ..appraisal.info import MemberInfo
@@ -19,6 +19,7 @@ from ..tasks import TaskState
 from ..text import format_number
 from . import data
 from .layout import Document, esc, style
+from .lists import COUNCIL
 
 GUIDANCE = style("guidance", 10, italic=True, leading=11.5)
 
@@ -65,7 +66,8 @@ def build_scoresheets(
 def _one_sheet(doc: Document, year: int, model: ModelRow, member: MemberInfo | None, filled: bool) -> None:
     criteria_set = criteria_set_for(year, model.kind, model.level_id)
     values = sheet(year, member.id, model.id) if (filled and member is not None) else {}
-    doc.header(year=year, space_after_mm=4)
+    # The member scores for the council, which heads the sheet under the committee that formed it.
+    doc.header(year=year, space_after_mm=4, issuing_body=COUNCIL, superior_body=doc.issuer.issuing_body)
     doc.doc_title("Phiếu chấm điểm", f"{data.kind_label(model.kind)} “Dân vận khéo” năm {year}", space_after_mm=3)
     doc.info_lines(
         [
@@ -76,7 +78,8 @@ def _one_sheet(doc: Document, year: int, model: ModelRow, member: MemberInfo | N
                 "Thành viên chấm",
                 f"{member.name}" + (f" – {member.role}" if member.role else "") if member is not None else "." * 60,
             ),
-        ]
+        ],
+        size=13,
     )
     rows: list[list[Any]] = [["STT", "Tiêu chí", "Điểm tối đa", "Điểm chấm"]]
     group = None
@@ -106,10 +109,7 @@ def _one_sheet(doc: Document, year: int, model: ModelRow, member: MemberInfo | N
     )
     doc.grid(rows, [8, 62, 15, 15], commands=commands, aligns=["center", "left", "center", "center"])
     grade = grade_for(total, criteria_set.thresholds) if total is not None else ""
-    scale = "; ".join(
-        f"{t.name}: từ {format_number(t.min_points)} điểm"
-        for t in sorted(criteria_set.thresholds, key=lambda t: -t.min_points)
-    )
+    scale = describe_thresholds(criteria_set.thresholds)
     grading: list[Flowable] = [
         Paragraph(f"<b>Xếp loại:</b> {esc(grade or '.' * 30)}", style("grade", 13, leading=17)),
         Paragraph(esc(f"({scale}.)"), GUIDANCE),

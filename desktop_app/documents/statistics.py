@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 
 from .. import domain
+from ..office import REPORT
 from ..services.catalogues import list_items
 from ..services.models import ModelFilter, list_models, years
 from ..services.settings import get_office
@@ -51,13 +52,25 @@ class Tally:
 
 
 @dataclass
+class IndicatorRow:
+    """One indicator category's total, in its unit: over every model of the year still in the running, and
+    over the recognised ones; ``models_*`` count the models that gave an achieved value of that category."""
+
+    category: str
+    unit_of_measure: str
+    total_all: float
+    total_recognised: float
+    models_all: int
+    models_recognised: int
+
+
+@dataclass
 class Report:
     year: int
     by_field: dict[str, Tally]
     by_unit_kind: dict[str, Tally]
     total: Tally
-    indicators_all: dict[str, float]
-    indicators_recognised: dict[str, float]
+    indicators: list[IndicatorRow]  # by indicator category, catalogue order, zeros included
     history: list[tuple[int, int, int]]  # year, registered, recognised
 
 
@@ -79,15 +92,23 @@ def gather(year: int) -> Report:
     for other in sorted(y for y in years() if y <= year)[-5:]:
         other_rows = [r for r in list_models(ModelFilter(year=other)) if r.status != domain.WITHDRAWN]
         history.append((other, len(other_rows), sum(r.status == domain.RECOGNISED for r in other_rows)))
-    return Report(
-        year,
-        by_field,
-        by_unit_kind,
-        total,
-        indicator_totals(year),
-        indicator_totals(year, (domain.RECOGNISED,)),
-        history,
-    )
+    # "All" means what the counts above mean: every model of the year except the withdrawn ones.
+    running = tuple(code for code in domain.STATUSES if code != domain.WITHDRAWN)
+    recognised_totals = {t.category: t for t in indicator_totals(year, (domain.RECOGNISED,))}
+    indicators = []
+    for line in indicator_totals(year, running):
+        passed = recognised_totals.get(line.category)
+        indicators.append(
+            IndicatorRow(
+                line.category,
+                line.unit_of_measure,
+                line.total,
+                passed.total if passed else 0.0,
+                line.models,
+                passed.models if passed else 0,
+            )
+        )
+    return Report(year, by_field, by_unit_kind, total, indicators, history)
 
 
 def percent(part: int, whole: int) -> str:
@@ -181,12 +202,13 @@ def build_statistics(year: int, target: Path | str, *, style: str | None = None,
     if task:
         task.progress(1, 3, "Tổng hợp số liệu")
     doc = Document(office, style_code=style, title=f"Báo cáo thống kê năm {year}")
-    doc.header(year=year)
+    # A report is a numbered document: the registry fills the number in ("Số    -BC/HU").
+    doc.header(doc.issuer.number_line(REPORT), year=year)
     doc.doc_title("Báo cáo", f"kết quả thống kê phong trào thi đua “Dân vận khéo” năm {year}")
     total = report.total
     c, i = domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL
     doc.paragraph(
-        f"Năm {year}, trên địa bàn {office.place_name or 'đơn vị'} có "
+        f"Năm {year}, trên địa bàn {doc.issuer.area or 'đơn vị'} có "
         f"{format_number(total.total_registered)} mô hình, "
         f"điển hình đăng ký thực hiện phong trào thi đua “Dân vận khéo” "
         f"({format_number(total.registered[c])} mô hình tập thể, "
@@ -215,10 +237,17 @@ def build_statistics(year: int, target: Path | str, *, style: str | None = None,
         task.progress(2, 3, "Vẽ biểu đồ")
     doc.space(4)
     doc.heading("3. Kết quả vận động (chỉ tiêu chính)")
-    rows = [["Chỉ tiêu", "Tất cả mô hình, điển hình", "Mô hình, điển hình được công nhận"]]
-    for label, value in report.indicators_all.items():
-        rows.append([label, format_number(value), format_number(report.indicators_recognised.get(label, 0))])
-    doc.grid(rows, [40, 30, 30])
+    rows = [["Loại chỉ tiêu", "Đơn vị tính", "Tất cả mô hình, điển hình", "Được công nhận"]]
+    for line in report.indicators:
+        rows.append(
+            [line.category, line.unit_of_measure, format_number(line.total_all), format_number(line.total_recognised)]
+        )
+    doc.grid(rows, [40, 14, 23, 23], aligns=["left", "center", "right", "right"])
+    doc.paragraph(
+        "Ghi chú: chỉ cộng các chỉ tiêu đã chọn loại, cùng loại cộng với nhau theo đơn vị tính của loại "
+        "(triệu đồng, tỷ đồng quy ra đồng); chỉ tiêu chưa chọn loại không cộng vào bảng.",
+        italic=True,
+    )
     if len(report.history) > 1:
         doc.space(4)
         doc.heading("4. So sánh qua các năm")

@@ -185,6 +185,10 @@ def test_the_yearly_copy_copies_exactly_the_flagged_fields(db):
 
 
 def test_the_dossier_prints_the_flagged_fields_in_order(db, tmp_path):
+    from desktop_app.demo import DEMO_OFFICE
+    from desktop_app.services import settings
+
+    settings.save_office(DEMO_OFFICE)  # a dossier is printed in the office's name
     model_id = create_model(_filled(0))
     content = pdf_text(build_dossier(model_id, tmp_path / "hồ sơ.pdf"))
     where = []

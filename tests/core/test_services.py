@@ -216,16 +216,21 @@ def test_new_year_copies_continuing_models(db):
 
 def test_statistics_add_up(db):
     party = catalogues.find("unit_kind", "Tổ chức đảng").id
+    money = catalogues.find("indicator_category", "Tiền, hiện vật vận động được").id
+    households = catalogues.find("indicator_category", "Hộ được hỗ trợ, giúp đỡ").id
     _model(
         "A",
         unit=_unit("Đảng ủy xã Mê Linh", kind_id=party),
-        indicators=[IndicatorData("Tiền", "đồng", None, 1_000_000), IndicatorData("Hộ", "hộ", None, 3)],
+        indicators=[
+            IndicatorData("Tiền", "đồng", None, 1_000_000, category_id=money),
+            IndicatorData("Hộ", "hộ", None, 3, category_id=households),
+        ],
     )
     _model(
         "B",
         field="Văn hóa - xã hội",
         kind=domain.KIND_INDIVIDUAL,
-        indicators=[IndicatorData("Tiền", "Đồng", None, 500_000)],
+        indicators=[IndicatorData("Tiền", "Đồng", None, 500_000, category_id=money)],
     )
     c = _model("C")
     status.change_status([c], domain.PROPOSED)
@@ -242,16 +247,16 @@ def test_statistics_add_up(db):
     assert stats.by_status[domain.RECOGNISED] == 1 and sum(stats.by_status.values()) == 3
     assert stats.by_unit_kind == {"Tổ chức đảng": 1, "Chưa phân loại": 2}
     assert stats.field_outcome["Kinh tế"] == {"registered": 2, "recognised": 1}
-    assert stats.indicator_totals["Tiền vận động (đồng)"] == 1_500_000
-    assert stats.indicator_totals["Hộ được hỗ trợ"] == 3
+    assert stats.indicator_totals["Tiền, hiện vật vận động được"] == 1_500_000
+    assert stats.indicator_totals["Hộ được hỗ trợ, giúp đỡ"] == 3
 
 
 def test_office_settings_round_trip(db):
     assert not settings.is_configured()
     with pytest.raises(ValidationError, match="Cơ quan ban hành"):
         settings.save_office(OfficeInfo(place_name="Lâm Hà", current_year=2024))
-    office = OfficeInfo(issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY", place_name=" Lâm  Hà ", current_year=2024)
+    office = OfficeInfo.single(issuing_body="BAN THƯỜNG VỤ HUYỆN ỦY", place_name=" Lâm  Hà ", current_year=2024)
     settings.save_office(office)
     assert settings.is_configured()
     assert settings.get_office().place_name == "Lâm Hà"
-    assert settings.get_office().document_number(125) == "Số 125-QĐ/HU"
+    assert settings.get_office().issuer().number_line("QĐ", 125) == "Số 125-QĐ/HU"

@@ -15,10 +15,12 @@ from desktop_app.storage import database as storage
 def built(tmp_path_factory) -> dict[str, Path]:
     """Every document of the demo year, both styles (score sheets in one style: they are many pages)."""
     folder = tmp_path_factory.mktemp("tài liệu")
-    model_id = prepare(folder)
     out: dict[str, Path] = {}
     try:
-        for style in ("dang", "nha_nuoc"):
+        # Each style from a database whose decision was issued in that style (the demo office issues in both);
+        # the Party one last, as the rest below is built from it.
+        for style in ("nha_nuoc", "dang"):
+            model_id = prepare(folder, style)
             for code, kind in DOCUMENTS.items():
                 if code == "scoresheets" and style == "nha_nuoc":
                     continue

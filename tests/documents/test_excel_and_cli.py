@@ -36,22 +36,23 @@ def test_registration_workbook_matches_the_list(built):
     assert ws.freeze_panes == f"A{row + 1}"
     assert ws.print_title_rows.replace("$", "") == f"{row}:{row}"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-    assert ws["A2"].value == "BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ"
-    assert ws["A4"].value == "DANH SÁCH"
+    assert ws["A2"].value == "HUYỆN ỦY LÂM HÀ"  # under the superior body; header and signature: test_excel_twins
+    assert ws["A5"].value == "DANH SÁCH"
     names = {ws.cell(r, 2).value for r in range(row + 1, ws.max_row + 1)}
     assert set(built["names"]) <= names
     numbers = [ws.cell(r, 1).value for r in range(row + 1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, int)]
     assert numbers == list(range(1, len(built["names"]) + 1))
-    assert ws.cell(ws.max_row, 2).value == f"Tổng cộng: {len(built['names'])} mô hình, điển hình"
-    assert ws.column_dimensions["B"].width >= 40
+    total = next(ws.cell(r, 2) for r in range(row + 1, ws.max_row + 1) if ws.cell(r, 1).value is None)
+    assert total.value == f'="Tổng cộng: "&COUNT(A{row + 1}:A{total.row - 1})&" mô hình, điển hình"'
+    assert ws.column_dimensions["B"].width >= 35
 
 
 def test_recognition_workbook_has_scores_as_numbers_and_the_decision_line(built):
     ws = load_workbook(built["recognition_xlsx"]).active
     row = header_row(ws)
-    assert "Kèm theo Quyết định số 125-QĐ/HU" in ws["A6"].value
+    assert "Kèm theo Quyết định số 125-QĐ/HU" in ws["A7"].value
     scores = [ws.cell(r, 6) for r in range(row + 1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, int)]
-    assert len(scores) == 30 and all(c.number_format == "0.00" for c in scores)
+    assert len(scores) == 32 and all(c.number_format == "0.00" for c in scores)
     assert max(c.value for c in scores) == pytest.approx(96.9)
 
 
@@ -60,9 +61,10 @@ def test_statistics_workbook_totals(built):
     assert wb.sheetnames[:3] == ["Theo lĩnh vực", "Theo loại đơn vị", "Chỉ tiêu"]
     ws = wb["Theo lĩnh vực"]
     total = next(r for r in ws.iter_rows(values_only=True) if r[0] == "Tổng cộng")
-    assert total == ("Tổng cộng", 32, 0, 32, 30, 0, 30)
-    money = next(r for r in wb["Chỉ tiêu"].iter_rows(values_only=True) if r[0] == "Tiền vận động (đồng)")
-    assert money[1] == 13_133_200_000
+    # Live sums; what they come to is checked in test_excel_twins.
+    assert [str(v)[:6] for v in total[1:7]] == [f"=SUM({c}" for c in "BCDEFG"]  # each column sums itself
+    money = next(r for r in wb["Chỉ tiêu"].iter_rows(values_only=True) if r[0] == "Tiền, hiện vật vận động được")
+    assert money[1:3] == ("đồng", 2_588_200_000)
 
 
 def test_scores_workbook_has_one_column_per_member(built):
@@ -70,8 +72,9 @@ def test_scores_workbook_has_one_column_per_member(built):
     row = header_row(ws)
     headers = [c.value for c in ws[row]]
     assert headers[3] == "Trần Thị Hồng" and headers[-4:] == ["Điểm trung bình", "Xếp loại", "Hạng", "Công nhận"]
-    # One heading row per kind (ranks are counted within a kind), then its 32 models.
-    assert ws.max_row - row == 33
+    # One heading row per kind (ranks are counted within a kind), then its models: 32 collective, 2 individual.
+    last = next(r for r in range(row + 1, ws.max_row + 2) if ws.cell(r, 1).value is None) - 1  # the council signs below
+    assert last - row == 36
     assert ws.cell(row + 1, 1).value == "A. MÔ HÌNH TẬP THỂ (32) – xếp hạng riêng"
     assert ws.cell(row + 2, 1).value == 1 and ws.cell(row + 2, len(headers) - 1).value == 1
 
@@ -100,6 +103,15 @@ def test_dossier_needs_a_model(demo_db, tmp_path):
 
 
 def test_documents_of_an_empty_year_say_so(db, tmp_path):
+    from desktop_app.demo import DEMO_OFFICE
+    from desktop_app.office import MissingIdentity
+    from desktop_app.services import settings
+
+    # An office that has not said who it is gets told where to say it, before anything is printed.
+    with pytest.raises(MissingIdentity, match="Cài đặt › Thông tin cơ quan"):
+        build_pdf("registrations", Options(2030), tmp_path / "chưa có cơ quan.pdf")
+    assert not (tmp_path / "chưa có cơ quan.pdf").exists()
+    settings.save_office(DEMO_OFFICE)
     with pytest.raises(AppError, match="chưa có mô hình"):
         build_pdf("scoresheets", Options(2030), tmp_path / "p.pdf")
     with pytest.raises(AppError, match="chưa có mô hình, điển hình nào được công nhận"):
@@ -130,7 +142,7 @@ def test_command_line_report_and_export(built, tmp_path):
     xlsx = tmp_path / "đăng ký.xlsx"
     result = run("--db", db, "export", "registrations", "--year", "2023", "--out", str(xlsx))
     assert result.returncode == 0, result.stderr
-    assert load_workbook(xlsx).active["A4"].value == "DANH SÁCH"
+    assert load_workbook(xlsx).active["A5"].value == "DANH SÁCH"
 
 
 def test_command_line_dossier_by_uuid_and_errors(built, tmp_path):

@@ -28,16 +28,21 @@ def test_registration_list_names_every_model_with_the_total(built, style):
     for name in built["names"]:
         assert squeeze(name) in content, name
     assert f"Tổng cộng: {len(built['names'])} mô hình, điển hình" in content
-    assert "I. LĨNH VỰC KINH TẾ (8)" in content and "II. LĨNH VỰC VĂN HÓA - XÃ HỘI (16)" in content
+    # The demo's two individuals: one in each of these fields.
+    assert "I. LĨNH VỰC KINH TẾ (9)" in content and "II. LĨNH VỰC VĂN HÓA - XÃ HỘI (17)" in content
 
 
 @pytest.mark.parametrize("style", STYLES)
 def test_party_and_state_headers(built, style):
     first_page = page_texts(built[f"registrations_{style}"])[0]
-    assert "BAN THƯỜNG VỤ HUYỆN ỦY LÂM HÀ" in first_page
     if style == "dang":
+        assert "ĐẢNG BỘ TỈNH LÂM ĐỒNG HUYỆN ỦY LÂM HÀ *" in first_page
         assert "ĐẢNG CỘNG SẢN VIỆT NAM" in first_page and "CỘNG HÒA" not in first_page
+        assert "T/M BAN THƯỜNG VỤ" in page_texts(built[f"registrations_{style}"])[-1]
     else:
+        # The office's own State identity, not its Party committee.
+        assert "ỦY BAN NHÂN DÂN HUYỆN LÂM HÀ" in first_page and "ĐẢNG" not in first_page
+        assert "TM. ỦY BAN NHÂN DÂN" in page_texts(built[f"registrations_{style}"])[-1]
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first_page and "Độc lập - Tự do - Hạnh phúc" in first_page
     assert re.search(r"Lâm Hà, ngày\s+tháng\s+năm 2023", first_page)
 
@@ -46,13 +51,13 @@ def test_recognition_list_carries_the_decision_line_and_only_recognised_models(b
     content = text(built["recognition_dang"])
     assert "(Kèm theo Quyết định số 125-QĐ/HU, ngày 15/12/2023 của Ban Thường vụ Huyện ủy Lâm Hà)" in content
     recognised = built["recognised"]
-    assert len(recognised) == 30
+    assert len(recognised) == 32  # 30 of the 32 collective models, and both individuals
     for name in recognised:
         assert squeeze(name) in content
     for name in set(built["names"]) - set(recognised):
         if not any(name in other for other in recognised):  # "Thu gom ve chai" is the start of another
             assert squeeze(name) not in content
-    assert "Tổng cộng: 30 mô hình, điển hình" in content
+    assert "Tổng cộng: 32 mô hình, điển hình" in content
     assert "Điểm – xếp loại" in content and "Xuất sắc" in content
 
 
@@ -81,7 +86,7 @@ def test_score_table_lists_members_mean_grade_and_rank(built):
 
 def test_score_sheets_one_page_per_model_and_member(built):
     pages = page_texts(built["scoresheets_dang"])
-    assert len(pages) == 32 * 5
+    assert len(pages) == 34 * 5
     assert all("PHIẾU CHẤM ĐIỂM" in page and "Tổng cộng" in page and "NGƯỜI CHẤM" in page for page in pages)
     assert "Thành viên chấm: Trần Thị Hồng – Chủ tịch hội đồng" in pages[0]
     grades = [re.search(r"Xếp loại: (Xuất sắc|Tốt|Đạt|Không đạt)", page) for page in pages]
@@ -101,16 +106,22 @@ def test_blank_score_sheets_have_criteria_and_maxima_but_no_points(built):
 def test_statistics_counts_and_charts(built):
     content = text(built["statistics_dang"])
     assert "BÁO CÁO" in content
-    assert "có 32 mô hình, điển hình đăng ký" in content and "đã công nhận 30" in content
-    assert "Tổng cộng 32 0 32 30 0 30 93,8%" in content
-    assert "Tiền vận động (đồng) 13.133.200.000" in content
+    assert "có 34 mô hình, điển hình đăng ký" in content and "đã công nhận 32" in content
+    assert "Tổng cộng 32 2 34 30 2 32 94,1%" in content
+    # Money added like with like: no charter capital (9 tỷ), no loan fund (870 triệu); an individual's
+    # "36 triệu đồng" and "1,2 tỷ đồng" counted in đồng.  The two weak models are not recognised.
+    assert "Loại chỉ tiêu Đơn vị tính Tất cả mô hình, điển hình Được công nhận" in content
+    assert "Tiền, hiện vật vận động được đồng 2.588.200.000 2.550.700.000" in content
+    assert "Giá trị công trình, phần việc đồng 1.911.000.000 1.911.000.000" in content
+    assert "Hộ thoát nghèo, cận nghèo hộ 30 30" in content
+    assert "chỉ tiêu chưa chọn loại không cộng vào bảng" in content
     assert "Mô hình, điển hình theo lĩnh vực" in content  # the chart's title, drawn in the PDF
     assert "Hội cấp xã" in content
 
 
 def test_certificates_one_landscape_page_per_recognised_model(built):
     pages = page_texts(built["certificates_dang"])
-    assert len(pages) == 30
+    assert len(pages) == 32
     assert all("GIẤY KHEN" in p and "Quyết định số 125-QĐ/HU, ngày 15/12/2023" in p for p in pages)
     assert set(page_sizes_mm(built["certificates_dang"])) == {A4_LANDSCAPE}
     assert page_sizes_mm(built["certificates_a3"]) == [(420, 297)]
@@ -186,7 +197,7 @@ def test_no_text_overflows_a_cell_or_the_page(built, key):
 
 
 def test_the_overflow_check_catches_a_cell_that_does_not_wrap(tmp_path):
-    doc = Document(OfficeInfo(issuing_body="BAN DÂN VẬN", place_name="Lâm Hà"))
+    doc = Document(OfficeInfo.single(issuing_body="BAN DÂN VẬN", place_name="Lâm Hà"))
     table = Table(
         [["Tên", "Đơn vị"], ["Một tên mô hình rất dài không được xuống dòng trong ô", "Xã"]],
         colWidths=[40, 100],

@@ -229,9 +229,9 @@ def test_issue_a_decision_changes_statuses(window, qtbot, no_modal_messages):
     page.day.setText("15/10/2023")
     page.issue()
     statuses = [m.status for m in MoHinh.select().where(MoHinh.year == 2023)]
-    assert statuses.count(domain.RECOGNISED) == 30 and statuses.count(domain.NOT_RECOGNISED) == 2
+    assert statuses.count(domain.RECOGNISED) == 32 and statuses.count(domain.NOT_RECOGNISED) == 2
     assert "Quyết định số 125" in page.state.text() and not page.issue_button.isEnabled()
-    assert window.pages["dashboard"].cards[domain.RECOGNISED].value.text() == "30"
+    assert window.pages["dashboard"].cards[domain.RECOGNISED].value.text() == "32"
 
 
 def test_decision_without_number_is_refused_beside_the_form(window):

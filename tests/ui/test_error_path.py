@@ -61,8 +61,8 @@ def test_a_bug_in_a_button_reaches_the_log_and_the_user_sees_one_line(
     assert "Traceback (most recent call last)" in log
     assert "RuntimeError: boom" in log
     assert "«Xóa mô hình, điển hình» failed" in log
-    assert MoHinh.select().count() == 32  # nothing was deleted, and the page still lists everything
-    assert page.table_model.rowCount() == 32
+    assert MoHinh.select().count() == 34  # nothing was deleted, and the page still lists everything
+    assert page.table_model.rowCount() == 34
 
 
 def test_a_known_error_shows_its_sentence_and_logs_no_traceback(page, qtbot, monkeypatch, log_file, no_modal_messages):

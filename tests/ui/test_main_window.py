@@ -38,13 +38,13 @@ def test_clicking_a_bar_opens_the_filtered_list(window):
     page = window.pages["models"]
     kinh_te = catalogues.find("field", "Kinh tế").id
     assert page.field_combo.currentData() == kinh_te
-    assert page.table_model.rowCount() == len(query_ids(ModelFilter(year=2023, field_id=kinh_te))) == 8
+    assert page.table_model.rowCount() == len(query_ids(ModelFilter(year=2023, field_id=kinh_te))) == 9
 
 
 def test_typing_da_don_filters_the_list(window, qtbot):
     window.show_page("models")
     page = window.pages["models"]
-    assert page.table_model.rowCount() == 32
+    assert page.table_model.rowCount() == 34
     qtbot.keyClicks(page.search, "da don")
     qtbot.waitUntil(lambda: page.table_model.rowCount() == 2, timeout=2000)
     names = {page.table_model.index(r, 0).data() for r in range(2)}
@@ -95,16 +95,16 @@ def test_bulk_delete_asks_first(window, monkeypatch):
     page.table.selectRow(0)
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: False)
     page.delete_selected()
-    assert MoHinh.select().count() == 32
+    assert MoHinh.select().count() == 34
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     page.delete_selected()
-    assert MoHinh.select().count() == 31 and page.table_model.rowCount() == 31
+    assert MoHinh.select().count() == 33 and page.table_model.rowCount() == 33
 
 
 def test_new_year_copies_continuing_models(window):
     page = window.pages["models"]
     page.copy_to_next_year()
-    assert MoHinh.select().where(MoHinh.year == 2024).count() == 32
+    assert MoHinh.select().where(MoHinh.year == 2024).count() == 34
     assert window.year_combo.findData(2024) >= 0
 
 

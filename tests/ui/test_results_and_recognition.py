@@ -13,7 +13,7 @@ from desktop_app.services import catalogues
 from desktop_app.services.models import ModelInput, create_model, delete_models
 from desktop_app.storage.models import MoHinh
 
-YEAR = 2023  # the demo year: 32 collective models, 30 of them pass
+YEAR = 2023  # the demo year: 32 collective models, 30 of them pass; 2 individuals (82 and 76,2 points), both pass
 
 
 def open_page(window, key: str):
@@ -53,20 +53,21 @@ def test_results_tab_shows_ranks_in_one_section_per_kind(window, qtmodeltester):
     tab.refresh()
     model = tab.table_model
     sections = model.section_rows()
-    assert sections == [0, 33]  # 32 collective models, then the 2 exemplars
+    assert sections == [0, 33]  # 32 collective models, then the 2 demo individuals and the 2 exemplars
     assert model.index(0, 0).data() == "Mô hình tập thể (32) — xếp hạng riêng"
-    assert model.index(33, 0).data() == "Điển hình cá nhân (2) — xếp hạng riêng"
+    assert model.index(33, 0).data() == "Điển hình cá nhân (4) — xếp hạng riêng"
     assert tab.view.columnSpan(33, 0) == model.columnCount()
     assert model.index(33, 0).data(Qt.ItemDataRole.FontRole).bold()
     # Each kind has its own "1", and each sits under its own heading.
     assert model.index(1, 0).data() == "1" and model.index(34, 0).data() == "1"
-    assert [model.index(r, 1).data() for r in (34, 35)] == ["Điển hình số 1", "Điển hình số 2"]
-    assert [model.item_at(r).model_id for r in (34, 35)] == exemplars
+    # 95 points first, 70 last: the demo's two individuals (82 and 76,2) rank between them.
+    assert [model.index(r, 1).data() for r in (34, 37)] == ["Điển hình số 1", "Điển hình số 2"]
+    assert [model.item_at(r).model_id for r in (34, 37)] == exemplars
     ranks = [int(model.index(r, 0).data()) for r in range(1, 33) if model.index(r, 0).data()]
     assert ranks == sorted(ranks) and ranks[0] == 1
     assert model.item_at(0) is None and not model.flags(model.index(0, 1)) & Qt.ItemFlag.ItemIsSelectable
     assert "Mô hình tập thể: đã có điểm 32/32" in tab.summary.text()
-    assert "Điển hình cá nhân: đã có điểm 2/2" in tab.summary.text()
+    assert "Điển hình cá nhân: đã có điểm 4/4" in tab.summary.text()
     qtmodeltester.check(model)
 
 
@@ -88,29 +89,29 @@ def test_recognition_lists_who_passes_then_who_is_recognised(window, no_modal_me
     add_scored_exemplars((0.9, 0.5))
     page = open_page(window, "recognition")
     passing = page.passing
-    assert passing.rowCount() == 31  # 30 demo models and the good exemplar
-    assert page.list_title.text().startswith("Đủ điều kiện công nhận (quyết định chưa ban hành): 31")
+    assert passing.rowCount() == 33  # 30 demo models, the 2 demo individuals and the good exemplar
+    assert page.list_title.text().startswith("Đủ điều kiện công nhận (quyết định chưa ban hành): 33")
     names = [passing.index(r, 1).data() for r in range(passing.rowCount())]
     assert "Điển hình số 1" in names and "Điển hình số 2" not in names
-    last = passing.rowCount() - 1  # exemplars come after the collective models
-    assert [passing.index(last, c).data() for c in (0, 1, 3, 5)] == ["31", "Điển hình số 1", "Cá nhân", "Xuất sắc"]
-    assert passing.index(last, 4).data() == "90,00" and passing.index(0, 2).data()
+    best = 30  # individuals come after the 30 collective models, the best first (90 points, above the demo's)
+    assert [passing.index(best, c).data() for c in (0, 1, 3, 5)] == ["31", "Điển hình số 1", "Cá nhân", "Xuất sắc"]
+    assert passing.index(best, 4).data() == "90,00" and passing.index(0, 2).data()
     qtmodeltester.check(passing)
 
     page.number.setText("125")
     page.day.setText("15/10/2023")
     page.issue()
     assert "Quyết định số 125-QĐ/HU ngày 15/10/2023" in page.state.text()
-    assert page.list_title.text().startswith("Được công nhận theo Quyết định số 125-QĐ/HU: 31")
+    assert page.list_title.text().startswith("Được công nhận theo Quyết định số 125-QĐ/HU: 33")
     assert page.number.text() == "125-QĐ/HU" and not page.number.isEnabled()
 
     # A recognised model deleted afterwards is neither counted nor listed.
     gone = MoHinh.get(MoHinh.name == names[0]).id
     delete_models([gone])
     open_page(window, "recognition")
-    assert passing.rowCount() == 30 and names[0] not in [passing.index(r, 1).data() for r in range(30)]
-    assert page.summary.text().startswith("Năm 2023: 33 mô hình, điển hình; đủ điều kiện công nhận 30")
-    assert "công nhận 30 mô hình" in page.state.text()
+    assert passing.rowCount() == 32 and names[0] not in [passing.index(r, 1).data() for r in range(32)]
+    assert page.summary.text().startswith("Năm 2023: 35 mô hình, điển hình; đủ điều kiện công nhận 32")
+    assert "công nhận 32 mô hình" in page.state.text()
 
 
 def test_recognition_warns_before_issuing_with_a_wrong_criteria_total(window, no_modal_messages):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app import domain
 from desktop_app.appraisal import council
 from desktop_app.appraisal import criteria as crit
-from desktop_app.appraisal.aggregate import GradeThreshold, check_thresholds
+from desktop_app.appraisal.aggregate import GradeThreshold, check_thresholds, describe_thresholds
 from desktop_app.appraisal.scoring import models_to_score
 from desktop_app.services import catalogues
 from desktop_app.text import clean, format_number
@@ -261,7 +261,7 @@ class CriteriaTab(QWidget):
         problem = crit.set_total_problem(s)
         self.total.setText(problem or f"Tổng điểm tối đa: {format_number(s.total_max)} điểm.")
         self.total.setStyleSheet("color: #b00020; font-weight: bold;" if problem else "color: #555;")
-        thresholds = "; ".join(f"{t.name}: từ {format_number(t.min_points)} điểm" for t in s.thresholds)
+        thresholds = describe_thresholds(s.thresholds)
         self.rule.setText(f"Xếp loại: {thresholds}. Được công nhận khi đạt loại «{s.requires_grade}» trở lên.")
         self.trim.setChecked(s.trim_extremes)
         self.reloaded.emit()

@@ -196,6 +196,20 @@ def _fit_height(ws: Worksheet, row: int, pieces: Sequence[tuple[_Line, float]]) 
         ws.row_dimensions[row].height = max(height, ws.row_dimensions[row].height or 0)
 
 
+def _fit_cells(ws: Worksheet, row: int, values: Sequence[object], *, bold: bool, merged: bool = False) -> None:
+    """Give a table row the height its wrapped text needs.  Excel and LibreOffice keep a stored row at the
+    default height when opening a generated file, so the wrapped lines of a name would print over the next row."""
+    widths = [ws.column_dimensions[get_column_letter(col)].width or 10 for col in range(1, len(values) + 1)]
+    pieces = []
+    for col, value in enumerate(values):
+        if isinstance(value, str) and value:
+            # Times New Roman's lower case runs about 1,2 letters to a width unit (a unit is a Calibri digit).
+            width = (sum(widths) if merged else widths[col]) * 1.2
+            pieces.append((_Line(value, FONT_SIZE, bold=bold), width))
+    if pieces:
+        _fit_height(ws, row, pieces)
+
+
 def _place_date(issuer: Issuer, spec: Sheet) -> str:
     line = place_date_line(issuer.place_name or "…", spec.day)
     if spec.day is None:
@@ -269,6 +283,8 @@ def _table_header(ws: Worksheet, spec: Sheet, first: int) -> int:
             ws.merge_cells(start_row=first, start_column=col + 1, end_row=last, end_column=col + 1)
         else:
             ws.cell(last, col + 1, spec.headers[col])
+    if not spec.bands:
+        _fit_cells(ws, last, spec.headers, bold=True)
     for row in range(first, last + 1):
         for col in range(1, columns + 1):
             cell = ws.cell(row, col)
@@ -299,6 +315,7 @@ def _table_body(ws: Worksheet, spec: Sheet, top: int) -> int:
             cell.alignment = Alignment(vertical="top", horizontal=align, wrap_text=not numeric)
             if col - 1 in spec.number_formats and numeric:
                 cell.number_format = spec.number_formats[col - 1]
+        _fit_cells(ws, row, padded, bold=group or total, merged=group)
         if group:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
         elif total:

@@ -247,7 +247,8 @@ class Document:
         size_left = 14 if party else 13
         left: list[Flowable] = []
         if superior:
-            left.append(Paragraph(esc(superior.upper()), style("l1", size_left, align=TA_CENTER)))
+            upper = balanced_lines(superior.upper(), FAMILY, size_left, left_width)
+            left.append(Paragraph("<br/>".join(esc(line) for line in upper), style("l1", size_left, align=TA_CENTER)))
         lines = balanced_lines(body, FAMILY + "-Bold", size_left, left_width)
         name = Paragraph("<br/>".join(esc(line) for line in lines), style("l2", size_left, bold=True, align=TA_CENTER))
         left.append(name)

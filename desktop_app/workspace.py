@@ -20,9 +20,13 @@ from pathlib import Path
 from .appraisal.tables import CouncilMember, CriteriaSet, Decision
 from .demo import DemoResult, load_demo
 from .errors import AppError
+from .fileio import sweep_leftovers
 from .services import catalogues, settings
 from .storage import database as storage
-from .storage.errors import StorageError
+from .storage import lock as writer_lock
+from .storage import restore_journal
+from .storage.errors import DatabaseCorrupt, StorageError
+from .storage.integrity import check_file
 from .storage.models import MoHinh
 from .tasks import TaskState
 
@@ -35,12 +39,22 @@ DEMO_LOADED_KEY = "demo.loaded"
 
 # The office database the user works on; remembered while the demo is open.
 _office_path: Path | None = None
+# The single-writer lock on the open file, held from opening to closing or switching (storage/lock.py).
+_lock: writer_lock.WriterLock | None = None
 
 
 def forget_office() -> None:
     """Forget which file is the office database (a new session, or a test, starts afresh)."""
     global _office_path
     _office_path = None
+    _release_lock()
+
+
+def _release_lock() -> None:
+    global _lock
+    if _lock is not None:
+        _lock.release()
+        _lock = None
 
 
 def is_demo_path(path: Path | str) -> bool:
@@ -78,16 +92,70 @@ def demo_exists(office: Path | str | None = None) -> bool:
     return demo_path(office).exists()
 
 
+class DamagedDatabase(DatabaseCorrupt):
+    """The file's pages are damaged: it is neither migrated nor written, and the GUI offers the newest good backup."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(
+            f"Tệp dữ liệu «{path}» bị hỏng ({problems[0]}). Chương trình không ghi gì vào tệp này; hãy phục hồi "
+            "từ bản sao lưu gần nhất và giữ lại tệp hỏng để kiểm tra."
+        )
+
+
+def refuse_damaged(path: Path) -> None:
+    """quick_check before anything writes (the WAL switch, a migration, the default catalogues).
+
+    Damaged pages that pass the opening surface later as an unexpected error in the middle of some action, and
+    every write to a damaged file risks spreading the damage.  An interrupted restore is settled first, as
+    :func:`storage.open_database` would: what is checked is the file that would be opened.
+    """
+    restore_journal.recover(path)
+    if path.exists():
+        report = check_file(path, full=False)
+        if report.damaged:
+            raise DamagedDatabase(path, report.problems)
+
+
 def _open(path: Path) -> storage.Database:
+    refuse_damaged(path)
     database = storage.open_database(path)
+    # After open_database (which first finishes or rolls back an interrupted restore): partial exports,
+    # backup snapshots and staging folders of jobs killed last time go now, before any new job can start.
+    sweep_leftovers(database.path.parent)
     catalogues.ensure_defaults()
     return database
 
 
+def _take_lock(path: Path) -> writer_lock.WriterLock:
+    """The writer lock on ``path``, taken before the open file is closed: a file in use elsewhere is
+    refused while the one open stays open."""
+    return writer_lock.acquire(path, writer_lock.PROGRAM_GUI)
+
+
+def _open_locked(path: Path, held: writer_lock.WriterLock) -> storage.Database:
+    global _lock
+    try:
+        database = _open(path)
+    except BaseException:
+        held.release()
+        raise
+    _lock = held
+    return database
+
+
 def _close_current() -> None:
+    """Close the open file and give up its writer lock."""
     current = _current_or_none()
     if current is not None:
         current.close()
+    _release_lock()
+
+
+def close() -> None:
+    """The program ends: close the open file and let the next program have it."""
+    _close_current()
 
 
 def open_office(path: Path | str | None = None) -> storage.Database:
@@ -99,8 +167,9 @@ def open_office(path: Path | str | None = None) -> storage.Database:
         raise AppError(
             f"Tệp «{target.name}» là tệp dữ liệu mẫu, không dùng làm dữ liệu của cơ quan. Hãy chọn tệp dữ liệu khác."
         )
+    held = _take_lock(target)
     _close_current()
-    database = _open(target)
+    database = _open_locked(target, held)
     _office_path = database.path
     return database
 
@@ -125,8 +194,9 @@ def switch_to_demo(office: Path | str | None = None) -> storage.Database:
         return current
     source = Path(office).expanduser().resolve() if office else office_path()
     _office_path = source
+    held = _take_lock(demo_path(source))
     _close_current()
-    return _open(demo_path(source))
+    return _open_locked(demo_path(source), held)
 
 
 def demo_needs_filling() -> bool:
@@ -162,10 +232,14 @@ def delete_demo(office: Path | str | None = None) -> bool:
     current = _current_or_none()
     if current is not None and current.path == path:
         raise AppError("Đang xem dữ liệu mẫu: hãy quay về dữ liệu của cơ quan trước khi xóa dữ liệu mẫu.")
+    writer_lock.refuse_if_held_elsewhere(path)  # another window showing the demo would lose its file
     existed = path.exists()
     try:
         for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), path):
             extra.unlink(missing_ok=True)
+        # Free (checked above), so nobody is locking on them: the demo leaves no file behind.
+        writer_lock.lock_path(path).unlink(missing_ok=True)
+        writer_lock.info_path(path).unlink(missing_ok=True)
         shutil.rmtree(path.with_name(path.name + ".files"), ignore_errors=True)
     except OSError as exc:
         raise AppError(

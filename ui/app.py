@@ -16,9 +16,9 @@ from desktop_app import APP_NAME, workspace
 from desktop_app.errors import AppError
 from desktop_app.logs import log_path, setup_logging
 from desktop_app.services import settings
-from desktop_app.storage import database as storage
+from desktop_app.storage.lock import FileInUse
 
-from . import errors, logging_qt, messages
+from . import autobackups, errors, logging_qt, messages
 
 log = logging.getLogger("dvk.ui")
 
@@ -97,10 +97,17 @@ def run(db_path: Path | None = None) -> int:
     # handler must stay the one that fails a test on a Qt warning.
     logging_qt.install()
     install_excepthook()
+    autobackups.enable()  # on close, daily, before an import, a restore, a decision
     try:
-        database = workspace.open_office(db_path)
+        # A damaged file is refused before anything writes to it, and the newest good backup offered.
+        database = autobackups.open_office_or_recover(db_path)
+    except FileInUse as exc:  # a second copy of the program on the same file: say who has it, then stop
+        messages.error(None, str(exc), title="Tệp dữ liệu đang được dùng")
+        return 1
     except AppError as exc:
         messages.error(None, str(exc), title="Không mở được tệp dữ liệu")
+        return 1
+    if database is None:  # damaged, and the user chose «Thoát» (or the restore failed and said why)
         return 1
     open_demo = False
     if not settings.is_configured():
@@ -142,10 +149,7 @@ def shutdown(window: QWidget | None) -> None:
     from .worker import shutdown as stop_worker
 
     stop_worker(release=workspace.close_thread_connection)
-    try:
-        storage.current().close()
-    except AppError:
-        pass  # nothing was open
+    workspace.close()  # the file and its writer lock, so the next program may open it at once
     app = QApplication.instance()
     if window is not None:
         window.hide()

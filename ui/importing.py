@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.errors import Cancelled
 from desktop_app.importer import (
     DUPLICATE,
     OK,
@@ -38,8 +40,10 @@ from desktop_app.importer import (
     write_template,
 )
 from desktop_app.importer.layout import LABELS, column_letter
+from desktop_app.tasks import TaskState
 
 from . import messages
+from .autobackups import backup_first
 from .messages import translate_buttons
 from .worker import run_job
 
@@ -154,7 +158,7 @@ class ImportDialog(QDialog):
     # ------------------------------------------------------------ reading
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Chọn tệp đăng ký", str(Path.home()), "Sổ tính Excel (*.xlsx *.xlsm *.xls);;Tất cả tệp (*)"
+            self, "Chọn tệp đăng ký", str(Path.home()), "Sổ tính (*.xlsx *.xlsm *.xls *.ods);;Tất cả tệp (*)"
         )
         if path:
             self.load(Path(path))
@@ -170,9 +174,16 @@ class ImportDialog(QDialog):
             return
         path, year, mappings = self.path, self.year_box.value(), dict(self.mappings)
         self.import_button.setEnabled(False)
+
+        def read(task: TaskState) -> ImportPlan | None:
+            try:
+                return build_plan(path, year=year, mappings=mappings or None, task=task)
+            except Cancelled:  # «Hủy» in the progress dialog: the dialog must say so, not keep the old preview
+                return None
+
         run_job(
             self,
-            lambda task: build_plan(path, year=year, mappings=mappings or None),
+            read,
             title="Đọc tệp",
             label="Đang đọc và kiểm tra tệp…",
             on_done=self._show_plan,
@@ -187,7 +198,12 @@ class ImportDialog(QDialog):
         self.summary.setText("Không đọc được tệp; chưa có gì được ghi.")
         show_error(self, exc, "Đọc tệp đăng ký")
 
-    def _show_plan(self, plan: ImportPlan) -> None:
+    def _show_plan(self, plan: ImportPlan | None) -> None:
+        if plan is None:
+            self.plan = None
+            self.rows_table.setRowCount(0)
+            self.summary.setText("Đã hủy đọc tệp; chưa có gì được ghi. Chọn lại tệp để đọc lại.")
+            return
         self.plan = plan
         self._fill_mapping(plan)
         self._fill_units(plan)
@@ -288,6 +304,8 @@ class ImportDialog(QDialog):
             text += f" {left} dòng của đơn vị không được chọn tạo mới sẽ không nhập."
         if plan.legacy_encoding:
             text += f" Chữ gõ bằng bảng mã {LEGACY[plan.legacy_encoding]} đã được chuyển sang Unicode."
+        for warning in plan.warnings:
+            text += f"<br><b>Lưu ý:</b> {html.escape(warning)}"
         self.summary.setText(text)
         self.import_button.setText(f"Nhập {count} mô hình, điển hình")
         self.import_button.setEnabled(count > 0)
@@ -304,12 +322,17 @@ class ImportDialog(QDialog):
             self.imported.emit(result.imported)
             self.accept()
 
-        run_job(
+        # The automatic backup first (on the worker), so a wrong file imported can be undone by a restore.
+        backup_first(
             self,
-            lambda task: apply_plan(plan, create_units=units, task=task),
-            title="Nhập dữ liệu",
-            label="Đang ghi vào tệp dữ liệu…",
-            on_done=done,
+            "nhap",
+            lambda: run_job(
+                self,
+                lambda task: apply_plan(plan, create_units=units, task=task),
+                title="Nhập dữ liệu",
+                label="Đang ghi vào tệp dữ liệu…",
+                on_done=done,
+            ),
         )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +35,13 @@ from desktop_app import APP_NAME, workspace
 from desktop_app.errors import Cancelled
 from desktop_app.services import settings, statistics
 from desktop_app.storage import database as storage
+
+from . import autobackups
+
+if TYPE_CHECKING:  # annotations only: the window imports the worker and services where it uses them
+    from desktop_app.services.autobackup import Outcome
+
+    from .worker import Job
 
 DEMO_BANNER_TEXT = "Đang xem DỮ LIỆU MẪU — không phải dữ liệu của cơ quan"
 
@@ -157,6 +166,7 @@ class MainWindow(QMainWindow):
         self._show_workspace()
         self.reload_years()
         self._restore_state()
+        self._start_automatic_backups()
 
     # --- wiring between pages
     def _wire_pages(self) -> None:
@@ -278,14 +288,24 @@ class MainWindow(QMainWindow):
         database = storage.current()
         path = database.path
         database.close()
+        result = None
         try:
-            with attempt(self, "Phục hồi dữ liệu từ bản sao lưu") as outcome:  # the previous state was put back
-                restore_backup(source, path)
+            with attempt(self, "Phục hồi dữ liệu từ bản sao lưu") as outcome:  # refused or rolled back: data unchanged
+                result = restore_backup(source, path)
         finally:
-            storage.open_database(path)
+            # Reopening also finishes or rolls back a restore that could not settle itself.
+            with attempt(self, "Mở lại tệp dữ liệu sau khi phục hồi") as reopened:
+                storage.open_database(path)
+        if not reopened.ok:
+            return  # told why; there is no open file for the pages to reread
         self._reload_pages(keep_year=self.year)
-        if outcome.ok:
-            messages.info(self, "Đã phục hồi dữ liệu từ bản sao lưu.")
+        if outcome.ok and result is not None:  # success is said only after a restore that returned
+            kept = (
+                f"Dữ liệu trước khi phục hồi được giữ nguyên trong thư mục «{result.safety_copy}»."
+                if result.safety_copy is not None
+                else ""
+            )
+            messages.info(self, "Đã phục hồi dữ liệu từ bản sao lưu.", detail=kept)
 
     # --- office database / demo file
     def _release_worker_connection(self) -> None:
@@ -506,9 +526,90 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("window/splitter", self.splitter.saveState())
         self.qsettings.setValue("window/page", self.current_page_key())
 
+    # --- automatic backups (ui.app.run turns them on; see ui.autobackups)
+    DAILY_CHECK_MS = 5 * 60 * 1000
+
+    def _start_automatic_backups(self) -> None:
+        self.clock: Callable[[], datetime] = datetime.now  # tests give their own: nothing waits for a real day
+        self._close_backup = "pending"  # → "running" while the backup on close is made → "done"
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(self.DAILY_CHECK_MS)
+        self.backup_timer.timeout.connect(self.daily_backup_tick)
+        if autobackups.enabled():
+            self.backup_timer.start()
+
+    def daily_backup_tick(self) -> Job | None:
+        """Every few minutes: the daily backup, if today has none yet, made on the worker (never on this thread)."""
+        from desktop_app.services import autobackup
+
+        from .worker import run_job
+
+        # A modal dialog open (a restore asking, a message) or the window closing: try again at the next tick.
+        if QApplication.activeModalWidget() is not None or self._close_backup != "pending":
+            return None
+        return run_job(
+            self,
+            lambda task: autobackup.daily(task, now=self.clock()),
+            progress=False,
+            on_done=self._daily_backup_done,
+            on_error=lambda exc: self._backup_bug(exc),
+        )
+
+    def _daily_backup_done(self, outcome: Outcome | None) -> None:
+        if outcome is None:  # not due
+            return
+        if outcome.warning:
+            self.statusBar().showMessage(outcome.warning, 60000)
+        elif outcome.path is not None:
+            self.statusBar().showMessage(f"Đã sao lưu tự động hằng ngày: {outcome.path.name}", 10000)
+
+    def _backup_bug(self, exc: BaseException) -> None:
+        from . import errors
+
+        errors.log_failure(exc, "Sao lưu tự động")
+        self.statusBar().showMessage(errors.user_message(exc, "Sao lưu tự động"), 60000)
+
+    def _backup_before_close(self, event: QCloseEvent) -> bool:
+        """True when the close waits for the automatic backup, made on the worker; the window closes after it."""
+        from desktop_app.services import autobackup
+
+        from . import messages
+        from .worker import run_job
+
+        if not autobackups.enabled() or self._close_backup == "done":
+            return False
+        event.ignore()
+        if self._close_backup == "running":  # closed again while it runs
+            return True
+        self._close_backup = "running"
+        self.backup_timer.stop()
+
+        def finish(outcome: Outcome) -> None:
+            self._close_backup = "done"
+            if outcome.warning and not outcome.skipped:  # the one moment the user can still learn it
+                messages.warning(self, outcome.warning)
+            self.close()
+
+        def failed(exc: BaseException) -> None:
+            self._backup_bug(exc)
+            self._close_backup = "done"
+            self.close()
+
+        run_job(
+            self,
+            lambda task: autobackup.try_automatic("dong", task, now=self.clock()),
+            title="Sao lưu tự động",
+            label="Đang sao lưu tự động trước khi đóng chương trình…",
+            on_done=finish,
+            on_error=failed,
+        )
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
         from .worker import wait_all
 
+        if self._backup_before_close(event):
+            return
         self.save_state()
         # A job still writing must finish before the program goes on to close the database.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

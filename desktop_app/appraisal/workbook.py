@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import domain
 from ..documents.excel import FONT, NATION_TITLE, PARTY_TITLE, official_page_setup, use_document_font
 from ..errors import AppError
+from ..fileio import replacing
 from ..office import Issuer
 from ..services.settings import get_office
 from ..spreadsheet import put
@@ -195,11 +196,10 @@ def export_workbook(year: int, target: Path | str, task: TaskState | None = None
             _page_header(ws, issuer)
             official_page_setup(ws, landscape=True, title_rows=(HEADER_ROW, MAX_ROW))
     meta.sheet_state = "hidden"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        book.save(target)
-    except OSError as exc:
-        raise AppError(f"Không ghi được tệp «{target}»: {exc.strerror or exc}. Tệp có đang mở trong Excel?") from exc
+    # Through X.xlsx.tmp and a rename: a crash or a full disk while saving leaves the previous workbook, with
+    # the scores a council may have typed into it, as it was.
+    with replacing(target) as partial:
+        book.save(partial)
     return target
 
 

@@ -38,7 +38,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    with opened(args):
+    with opened(args, writes="scores import"):
         report = import_workbook(Path(args.file), keep_valid_sheets=args.keep_valid_sheets)
     if args.json:
         print_json(report.to_json())

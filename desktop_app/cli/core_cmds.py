@@ -13,7 +13,7 @@ from ..services.models import ModelFilter, list_models, registration_values
 from ..storage.database import default_db_path
 from ..storage.integrity import check_file
 from ..text import format_number
-from .common import opened, print_json
+from .common import opened, print_json, writing
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    with opened(args) as database:
+    with opened(args, writes="init") as database:
         print(database.path)
     return 0
 
@@ -69,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     if getattr(args, "demo_db", False):
         return _demo_file(args)
-    with opened(args):
+    with opened(args, writes="demo"):
         result = load_demo()
     print(
         f"Đã nạp dữ liệu mẫu năm {result.year}: thêm {result.models_added} mô hình, "
@@ -79,11 +79,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _demo_file(args: argparse.Namespace) -> int:
-    database = workspace.switch_to_demo(Path(args.db) if args.db else None)
-    try:
-        result = workspace.fill_demo()
-    finally:
-        database.close()
+    office = Path(args.db) if args.db else None
+    # Taken first, so the demo file's lock names this command rather than a window.
+    with writing(workspace.demo_path(office), "demo --demo-db"):
+        database = workspace.switch_to_demo(office)
+        try:
+            result = workspace.fill_demo()
+        finally:
+            workspace.close()
     if result is None:
         print(f"Tệp dữ liệu mẫu đã có sẵn: {database.path}")
     else:

@@ -178,13 +178,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    with opened(args):
+    with opened(args, writes="office set"):
         office = _save(_apply_shared(args, settings.get_office()))
         return _report(args, office, "Đã lưu thông tin cơ quan.")
 
 
 def cmd_set_identity(args: argparse.Namespace) -> int:
-    with opened(args):
+    with opened(args, writes="office set-identity"):
         office = _apply_shared(args, settings.get_office())
         existing = office.identities.get(args.style)
         identity = replace(existing) if existing else Identity()
@@ -207,7 +207,7 @@ def cmd_set_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_remove_identity(args: argparse.Namespace) -> int:
-    with opened(args):
+    with opened(args, writes="office remove-identity"):
         office = settings.get_office()
         label = in_sentence(args.style)
         if args.style not in office.styles:

@@ -123,13 +123,13 @@ def _report(args: argparse.Namespace, unit: UnitInfo, verb: str) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    with opened(args):
+    with opened(args, writes="units add"):
         unit = units.save_unit(_apply(args, UnitInput(name=args.name)))
         return _report(args, unit, "thêm")
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    with opened(args):
+    with opened(args, writes="units edit"):
         current = units.lookup_unit(args.unit)
         data = _apply(args, current.to_input())
         if args.name is not None:

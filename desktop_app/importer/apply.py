@@ -6,13 +6,34 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from ..errors import AppError, ValidationError
-from ..services.models import create_model
+from ..services.models import create_model, models_fingerprint
 from ..services.units import create_unit, find_unit
 from ..storage.database import transaction
 from ..tasks import TaskState
 from ..text import fold
 from .layout import remember
 from .plan import ImportPlan, PlannedRow, Problem
+
+
+class StalePlan(AppError):
+    """The preview no longer says what applying it would do."""
+
+
+# Previews applied in this process, by id: a copy of an applied plan is refused as well as the plan itself.
+_applied: set[str] = set()
+
+
+def _refuse_stale(plan: ImportPlan) -> None:
+    """Inside the write transaction, so nothing can change between this check and the rows written."""
+    if plan.applied or plan.plan_id in _applied:
+        raise StalePlan(
+            "Bản xem trước đã cũ: các dòng của nó đã được nhập rồi, nhập lần nữa sẽ thành trùng lặp; hãy xem trước lại."
+        )
+    if plan.fingerprint is not None and models_fingerprint() != plan.fingerprint:
+        raise StalePlan(
+            "Bản xem trước đã cũ: danh sách mô hình, điển hình đã thay đổi sau lúc xem trước (có người vừa "
+            "thêm, sửa hoặc nhập), nên việc kiểm tra trùng không còn đúng; hãy xem trước lại."
+        )
 
 
 @dataclass
@@ -47,6 +68,7 @@ def apply_plan(
     created: dict[str, int] = {}
     ids: list[int] = []
     with transaction():  # an exception or Cancelled leaving this block rolls everything back
+        _refuse_stale(plan)
         for index, row in enumerate(rows, start=1):
             unit_id = row.unit_id
             if row.new_unit:
@@ -58,8 +80,12 @@ def apply_plan(
             ids.append(_create(row, unit_id))
             if task:
                 task.progress(index, len(rows), row.name)
-    for sheet in plan.sheets:
-        remember(sheet.signature, sheet.mapping)
+        # Inside the same transaction: a failure remembering the layout (a full disk) must not report an
+        # import that has in fact been written, nor may a rolled-back import leave its layout remembered.
+        for sheet in plan.sheets:
+            remember(sheet.signature, sheet.mapping)
+    plan.applied = True  # committed: the same preview never goes in twice
+    _applied.add(plan.plan_id)
     names = {fold(r.unit): r.unit for r in rows if r.new_unit}
     return ImportResult(len(ids), [names[k] for k in created if k in names], left_out, ids)
 

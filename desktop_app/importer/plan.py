@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
@@ -13,9 +14,10 @@ from .. import domain, registration
 from ..errors import AppError, ValidationError
 from ..services import catalogues
 from ..services.catalogues import CatalogueItem
-from ..services.models import ModelFilter, ModelInput, list_models
+from ..services.models import ModelFilter, ModelInput, list_models, models_fingerprint
 from ..services.settings import get_office
 from ..services.units import list_units
+from ..tasks import TaskState
 from ..text import fold
 from .layout import LABELS, cell_text, column_letter, find_header, remembered, signature
 from .legacy import to_unicode
@@ -93,6 +95,12 @@ class ImportPlan:
     rows: list[PlannedRow]
     problems: list[Problem]  # file-level and row-level, in order
     legacy_encoding: str = ""  # "tcvn3" / "vni" when such text was converted
+    # What the preview was computed against (services.models.models_fingerprint) and who it is: applying
+    # refuses a preview the data has moved on from, or one already applied (see apply.apply_plan).
+    fingerprint: tuple[int, int, str, int] | None = None
+    plan_id: str = dc_field(default_factory=lambda: uuid.uuid4().hex)
+    applied: bool = False
+    warnings: list[str] = dc_field(default_factory=list)  # about the whole file (hidden sheets left out)
 
     @property
     def importable(self) -> list[PlannedRow]:
@@ -165,17 +173,21 @@ def _kind(text: str) -> str | None:
 
 
 def build_plan(
-    path: Path | str, *, year: int | None = None, mappings: dict[str, dict[int, str]] | None = None
+    path: Path | str,
+    *,
+    year: int | None = None,
+    mappings: dict[str, dict[int, str]] | None = None,
+    task: TaskState | None = None,
 ) -> ImportPlan:
     """Read the file and decide, row by row, what an import would do.  Nothing is written.
 
     ``mappings`` (sheet name → column index → target) override the detected or remembered ones.
     """
     path = Path(path)
-    sheets = read_sheets(path)
+    sheets = read_sheets(path, task)
     default_year = year or get_office().current_year or date.today().year
     cats = _Catalogues()
-    plan = ImportPlan(path, default_year, [], [], [])
+    plan = ImportPlan(path, default_year, [], [], [], fingerprint=models_fingerprint())
     existing: dict[tuple[str, str, int], bool] = {}
     for model in list_models(ModelFilter()):
         existing[(fold(model.name), fold(model.unit), model.year)] = True
@@ -183,6 +195,15 @@ def build_plan(
     for sheet in sheets:
         found = find_header(sheet.rows)
         if found is None:
+            continue
+        if sheet.hidden:
+            # A unit hides last year's list or a draft rather than delete it: importing it unseen would add rows
+            # nobody looked at, skipping it unsaid loses rows that were meant.  Say so; unhiding is one click.
+            plan.warnings.append(
+                f"Trang «{sheet.name}» đang bị ẩn nên không được nhập, dù có danh sách đăng ký "
+                f"({len(sheet.rows) - found[0] - 1} dòng). Nếu cần nhập, hãy mở tệp bằng Excel, bỏ ẩn trang "
+                "(chuột phải vào tên trang › Bỏ ẩn) rồi nhập lại."
+            )
             continue
         position, mapping = found
         header_number, header_values = sheet.rows[position]
@@ -214,6 +235,8 @@ def build_plan(
                 continue  # "I. LĨNH VỰC KINH TẾ": a group heading, which may name the field of what follows
             plan.rows.append(_planned(sheet.name, number, texts, columns, cats, group_field, default_year))
     if not plan.sheets:
+        if plan.warnings:  # the list is there, only hidden: say that rather than "no header"
+            raise AppError(" ".join(plan.warnings))
         raise_no_header(path)
     for row in plan.rows:
         if row.status != OK:

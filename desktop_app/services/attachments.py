@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import AppError, NotFoundError
@@ -11,6 +13,8 @@ from ..storage import database as storage
 from ..storage.database import transaction
 from ..storage.models import Attachment, MoHinh, new_uuid
 from ..text import clean
+
+log = logging.getLogger("dvk.attachments")
 
 MAX_SIZE = 200 * 1024 * 1024
 
@@ -77,9 +81,34 @@ def remove_attachment(attachment_id: int) -> None:
     stored = row.stored_name
     with transaction():
         row.delete_instance()
-        still_used = Attachment.select().where(Attachment.stored_name == stored).exists()
-    if not still_used:  # only once the deletion is committed: a failed one must keep its file
-        (files_dir() / stored).unlink(missing_ok=True)
+    discard_files([stored])
+
+
+def discard_files(stored_names: Iterable[str]) -> list[str]:
+    """Remove the stored files that no attachment refers to any more; returns the names removed.
+
+    Call it after the transaction that deleted the rows has committed: a rolled-back deletion must find
+    its files.  Inside a still-open outer transaction nothing is removed (the files stay, unused, which
+    loses nothing).  A file that cannot be removed (open in a viewer on Windows) is logged, not raised:
+    the deletion the user asked for has happened.
+    """
+    names = {name for name in stored_names if name and Path(name).name == name}  # never a path outside
+    if not names:
+        return []
+    if storage.current().db.in_transaction():
+        log.warning("attachment files %s kept: their deletion is not committed yet", sorted(names))
+        return []
+    used = {a.stored_name for a in Attachment.select(Attachment.stored_name).where(Attachment.stored_name.in_(names))}
+    removed: list[str] = []
+    folder = files_dir()
+    for name in sorted(names - used):
+        try:
+            (folder / name).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove the attachment file %s: %s", folder / name, exc)
+            continue
+        removed.append(name)
+    return removed
 
 
 def verify(attachment_id: int) -> bool:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import peewee as pw
 
 from .. import domain, registration
-from ..errors import NotFoundError, ValidationError
+from ..errors import AppError, NotFoundError, ValidationError
 from ..storage.database import transaction
 from ..storage.models import Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind, now
 from ..text import clean, fold, format_number, parse_number, sort_key_text
-from . import catalogues
+from . import attachments, catalogues
 from .catalogues import CatalogueItem, accepted_units, unit_factor
 from .status import event_day
 from .units import _descendant_ids
@@ -71,6 +71,9 @@ class ModelInput:
     continues_id: int | None = None
     replicates_id: int | None = None
     indicators: list[IndicatorData] | None = None  # None = leave indicators unchanged on update
+    # The row's version when the editor loaded it (filled by get_model): an update carrying it is refused
+    # once someone else has saved since.  None = no check (a command that edits what it has just read).
+    version: int | None = None
 
     if TYPE_CHECKING:  # the registration attributes exist at run time only; to a checker they are Any
 
@@ -85,6 +88,7 @@ class ModelInput:
             continues_id: int | None = ...,
             replicates_id: int | None = ...,
             indicators: list[IndicatorData] | None = ...,
+            version: int | None = ...,
             **registration_values: Any,
         ) -> None: ...
 
@@ -377,14 +381,29 @@ def create_model(
     return row.id
 
 
+class StaleEdit(AppError):
+    """The row was saved by someone else after the editor loaded it."""
+
+
 def update_model(model_id: int, data: ModelInput) -> None:
-    row = _get_row(model_id)
+    """Save the editor's values; refused with :class:`StaleEdit` when ``data.version`` is no longer the row's."""
+    _get_row(model_id)  # a deleted model is said before its fields are checked
     values = _validated(data, model_id)
     indicators = None if data.indicators is None else _validated_indicators(data.indicators)
     with transaction():
+        # Read again inside the write transaction (BEGIN IMMEDIATE): no other save can come in between,
+        # and the columns this save does not set (the status) are written back as they are now.
+        row = _get_row(model_id)
+        if data.version is not None and row.version != data.version:
+            raise StaleEdit(
+                f"Mô hình «{row.name}» vừa được sửa ở nơi khác (lần sửa lúc "
+                f"{row.updated_at:%H:%M} ngày {row.updated_at:%d/%m/%Y}); "
+                "hãy mở lại để xem bản mới rồi sửa tiếp."
+            )
         for key, value in values.items():
             setattr(row, key, value)
         row.updated_at = now()
+        row.version += 1
         row.save()
         if indicators is not None:
             Indicator.delete().where(Indicator.model == row).execute()
@@ -397,9 +416,15 @@ def delete_models(model_ids: list[int]) -> int:
     if not model_ids:
         return 0
     with transaction():
+        stored = [
+            a.stored_name for a in Attachment.select(Attachment.stored_name).where(Attachment.model.in_(model_ids))
+        ]
         MoHinh.update(continues=None).where(MoHinh.continues.in_(model_ids)).execute()
         MoHinh.update(replicates=None).where(MoHinh.replicates.in_(model_ids)).execute()
         deleted: int = MoHinh.delete().where(MoHinh.id.in_(model_ids)).execute()
+    # Their evidence files go once the deletion is committed (the rows went with it, by cascade); never
+    # before, or a rolled-back deletion would point at missing files.
+    attachments.discard_files(stored)
     return deleted
 
 
@@ -557,6 +582,7 @@ def get_model(model_id: int) -> ModelDetail:
         unit_id=r.unit_id,
         continues_id=r.continues_id,
         replicates_id=r.replicates_id,
+        version=r.version,
         **{key: getattr(r, key) for key in registration.NAMES},
     )
     category_names = {c.id: c.name for c in catalogues.list_items("indicator_category", include_inactive=True)}
@@ -620,6 +646,20 @@ def years() -> list[int]:
     """Years that have models, newest first."""
     query = MoHinh.select(MoHinh.year).distinct().order_by(MoHinh.year.desc())
     return [row.year for row in query]
+
+
+def models_fingerprint() -> tuple[int, int, str, int]:
+    """What every model looks like, in four numbers that change with any create, edit, status change or delete.
+
+    An import preview records it; applying refuses a preview computed against other data (its
+    duplicate checks would be wrong).  Count and highest id see creations and deletions, the versions'
+    sum every edit and status change, the latest ``updated_at`` a write that kept the sum.
+    """
+    row = MoHinh.select(
+        pw.fn.COUNT(MoHinh.id), pw.fn.MAX(MoHinh.id), pw.fn.MAX(MoHinh.updated_at), pw.fn.SUM(MoHinh.version)
+    ).tuples()[0]
+    count, highest, latest, versions = row
+    return int(count or 0), int(highest or 0), str(latest or ""), int(versions or 0)
 
 
 def input_field_names() -> list[str]:

@@ -101,5 +101,8 @@ def change_status(
                 event_date=day,
             )
         if changing:
-            MoHinh.update(status=new_status, updated_at=stamp).where(MoHinh.id.in_([r.id for r in changing])).execute()
+            # The version moves too, so an editor still showing the old row cannot save over the change.
+            MoHinh.update(status=new_status, updated_at=stamp, version=MoHinh.version + 1).where(
+                MoHinh.id.in_([r.id for r in changing])
+            ).execute()
     return len(changing)

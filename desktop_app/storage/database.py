@@ -6,6 +6,7 @@ through :func:`transaction`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -19,7 +20,7 @@ from platformdirs import user_data_dir
 
 from .. import APP_ID
 from ..text import compare, fold
-from . import errors, migrations
+from . import errors, migrations, restore_journal
 from .migrations import latest_version
 from .models import database_proxy
 
@@ -126,6 +127,7 @@ def translated(path: Path | str = "") -> Iterator[None]:
         known = errors.translate(first, str(path))
         if known is None:
             raise
+        log.warning("%s: %s (%s)", path or "database", type(known).__name__, first)  # once: outer blocks re-raise
         raise known from exc
 
 
@@ -172,9 +174,10 @@ def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Da
     path = path.expanduser().resolve()
     with translated(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        existed = path.exists() and path.stat().st_size > 0
+        restore_journal.recover(path)  # a restore killed half-way: finished or rolled back before anything reads
+        existed = path.exists()
         if existed:
-            _refuse_newer(path)
+            _refuse_unusable(path)
         db = _make_db(path)
         db.connect()
         try:
@@ -199,14 +202,31 @@ def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Da
     return database
 
 
-def _refuse_newer(path: Path) -> None:
-    """Read the schema version without touching the file (no WAL switch) and refuse a newer one."""
+def _refuse_unusable(path: Path) -> None:
+    """Read the file without touching it (no WAL switch) and refuse what must not be initialised or migrated.
+
+    An empty (0-byte) file is a truncated or half-copied database far more often than a new one, and a
+    SQLite file with tables but no schema version is another program's: initialising either would hide
+    the loss or write our tables into someone else's data.  Only a path that does not exist is created.
+    """
+    if path.stat().st_size == 0:
+        raise errors.DatabaseCorrupt(
+            f"Tệp dữ liệu «{path}» rỗng (0 byte), có thể đã bị hỏng khi chép hoặc khi máy tắt đột ngột. "
+            "Chương trình không tự tạo lại để tránh mất dữ liệu; hãy phục hồi từ bản sao lưu hoặc chọn tệp khác."
+        )
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        tables = conn.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        ).fetchone()[0]
     finally:
         conn.close()
+    if current == 0 and tables:
+        raise errors.StorageError(
+            f"Tệp «{path}» là tệp SQLite của chương trình khác, không phải tệp dữ liệu của Sổ Dân vận khéo. "
+            "Chương trình không ghi vào tệp này; hãy chọn đúng tệp dữ liệu."
+        )
     target = latest_version()
     if current > target:
         raise errors.DatabaseTooNew(
@@ -216,10 +236,43 @@ def _refuse_newer(path: Path) -> None:
         )
 
 
+# The automatic backup folder (services.autobackup owns it): the one the user chose (a setting), else this folder
+# beside the database.  Named here because the copy taken before a migration goes there too.
+BACKUP_FOLDER_NAME = "sao-luu"
+BACKUP_FOLDER_SETTING = "backup.folder"
+
+
 def backup_before_migration(database: Database, version: int) -> Path:
+    """A copy of the file as it is, before the first migration step, in the automatic backup folder.
+
+    A plain SQLite copy, not a backup zip: building one needs the services above this layer, and the tables
+    of an old schema are not those the models describe (the folder setting is read with plain SQL for the
+    same reason).  The chosen folder may be a USB stick that is not plugged in: then the default folder.
+    Read back (quick_check) before the migration is allowed to start.
+    """
+    folder = database.path.parent / BACKUP_FOLDER_NAME
+    try:
+        row = database.db.execute_sql("SELECT value FROM setting WHERE key = ?", (BACKUP_FOLDER_SETTING,)).fetchone()
+        chosen = json.loads(row[0]) if row else None
+        if chosen and Path(chosen).is_dir():
+            folder = Path(chosen)
+    except (pw.DatabaseError, ValueError, TypeError):
+        log.warning("backup folder setting unreadable before migrating %s", database.path, exc_info=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = database.path.with_name(f"{database.path.stem}.v{version}-{stamp}.bak{database.path.suffix}")
-    return database.backup_to(target)
+    target = folder / f"{database.path.stem}.v{version}-{stamp}.bak{database.path.suffix}"
+    database.backup_to(target)
+    with translated(target):
+        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            lines = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+        finally:
+            conn.close()
+    if lines != ["ok"]:
+        raise errors.DatabaseCorrupt(
+            f"Bản sao trước khi nâng cấp «{target}» đọc lại bị lỗi ({'; '.join(lines)}); tệp dữ liệu chưa được "
+            "nâng cấp. Hãy kiểm tra ổ đĩa và tệp dữ liệu (lệnh check)."
+        )
+    return target
 
 
 def _migrate(database: Database, current: int, target: int) -> None:

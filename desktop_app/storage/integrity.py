@@ -21,6 +21,9 @@ class CheckReport:
     path: Path
     problems: list[str] = field(default_factory=list)
     version: int = 0
+    # The pages themselves are bad (or the file is empty or not SQLite), as opposed to a file that is sound but
+    # not ours or too new: only damage calls for a backup, and a damaged file must never be written.
+    damaged: bool = False
 
     @property
     def ok(self) -> bool:
@@ -35,6 +38,7 @@ def check_file(path: Path, *, full: bool = True) -> CheckReport:
         return report
     if path.stat().st_size == 0:
         report.problems.append(f"Tệp «{path.name}» rỗng (0 byte).")
+        report.damaged = True
         return report
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -46,11 +50,13 @@ def check_file(path: Path, *, full: bool = True) -> CheckReport:
         lines = [row[0] for row in conn.execute(f"PRAGMA {pragma}(20)")]
         if lines != ["ok"]:
             report.problems += [f"Tệp bị hỏng: {line}" for line in lines]
+            report.damaged = True
             return report
         report.version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:  # "file is not a database", a damaged header
         report.problems.append(f"Tệp bị hỏng hoặc không phải tệp dữ liệu SQLite: {exc}.")
+        report.damaged = True
         return report
     finally:
         conn.close()

@@ -71,12 +71,23 @@ def v4_indicator_categories_and_event_dates(db: pw.SqliteDatabase) -> None:
         db.execute_sql('ALTER TABLE "status_change" ADD COLUMN "event_date" DATE')
 
 
+def v5_model_version(db: pw.SqliteDatabase) -> None:
+    """Add ``mo_hinh.version``, the optimistic version a stale save is refused by.
+
+    In place, NOT NULL with its SQL default, like step 3: every existing row starts at 1.
+    """
+    if any(column.name == "version" for column in db.get_columns("mo_hinh")):
+        return
+    db.execute_sql('ALTER TABLE "mo_hinh" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1')
+
+
 # Position + 1 is the schema version: append only.
 MIGRATIONS: tuple[Migration, ...] = (
     v1_core,
     v2_appraisal,
     v3_person_honorific,
     v4_indicator_categories_and_event_dates,
+    v5_model_version,
 )
 
 

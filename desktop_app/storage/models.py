@@ -154,6 +154,9 @@ class MoHinh(BaseModel):
     search_fold = pw.TextField(default="", index=True)
     created_at = pw.DateTimeField(default=now)
     updated_at = pw.DateTimeField(default=now)
+    # Raised by every write (schema 5): a save carrying the version its editor loaded is refused once
+    # the row has moved on, instead of silently overwriting someone else's save.
+    version = pw.IntegerField(default=1, constraints=[pw.SQL("DEFAULT 1")])
     if TYPE_CHECKING:
         field_id: pw.ForeignKeyField[int | None]
         level_id: pw.ForeignKeyField[int | None]

@@ -220,4 +220,4 @@ def test_version_2_database_gains_the_column_with_its_data_intact(data_dir):
         assert list_models()[0].person_addressed == "Bà Lê Thị Hoa"
     finally:
         upgraded.close()
-    assert len(list(data_dir.glob("năm cũ.v2-*.bak.db"))) == 1
+    assert len(list((data_dir / "sao-luu").glob("năm cũ.v2-*.bak.db"))) == 1

@@ -52,6 +52,7 @@ NOT_REGISTRATION = {
     "search_fold",
     "created_at",
     "updated_at",
+    "version",  # the optimistic version a stale save is refused by (schema 5)
 }
 COLUMN_TYPES = {
     LINE: (pw.CharField, pw.TextField),

@@ -56,7 +56,7 @@ def test_old_database_is_backed_up_then_migrated(data_dir, monkeypatch):
         assert Field.select().count() == 4  # data kept
     finally:
         upgraded.close()
-    backups = list(data_dir.glob(f"cũ.v{target - 1}-*.bak.db"))
+    backups = list((data_dir / "sao-luu").glob(f"cũ.v{target - 1}-*.bak.db"))  # the automatic backup folder
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == target - 1
@@ -94,15 +94,16 @@ def test_backup_is_a_complete_single_file(db, data_dir):
 
 
 def test_migrations_are_one_ordered_list():
-    assert latest_version() == len(migrations.MIGRATIONS) == 4
-    assert [migrations.step(v) for v in (1, 2, 3, 4)] == [
+    assert latest_version() == len(migrations.MIGRATIONS) == 5
+    assert [migrations.step(v) for v in (1, 2, 3, 4, 5)] == [
         migrations.v1_core,
         migrations.v2_appraisal,
         migrations.v3_person_honorific,
         migrations.v4_indicator_categories_and_event_dates,
+        migrations.v5_model_version,
     ]
     with pytest.raises(ValueError):
-        migrations.step(5)
+        migrations.step(6)
 
 
 def test_opening_does_not_depend_on_what_was_imported_before(data_dir):

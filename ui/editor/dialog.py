@@ -64,6 +64,7 @@ class ModelEditorDialog(QDialog):
         self.model_id = model_id
         self.year = year
         self.dirty = False
+        self._version: int | None = None  # the loaded row's version, handed back on save (a stale save is refused)
         self.errors: dict[str, QLabel] = {}
         self._shown: dict[QLabel, str] = {}  # error label → key of the field whose error it shows
         self.inputs: dict[str, QWidget] = {}  # registration field → its input, built from the registry
@@ -344,6 +345,8 @@ class ModelEditorDialog(QDialog):
         self.name.setFocus()
 
     def _load_side_tabs(self, detail: ModelDetail | None) -> None:
+        # The version the fields on screen were loaded from (or just saved as): what a save hands back.
+        self._version = detail.data.version if detail else None
         self.attachments.load(detail)
         self.status_tab.load(detail)
         self.links.load(detail, self.year)
@@ -355,7 +358,14 @@ class ModelEditorDialog(QDialog):
             self.status_tab.load(detail)
 
     def _status_changed(self) -> None:
+        before = self._version
         self._reload_side_tabs()
+        if self.model_id and before is not None:
+            # This dialog's own status change raised the version by one; anything more is someone
+            # else's save, which the next save of these fields must still be refused over.
+            now_at = get_model(self.model_id).data.version
+            if now_at == before + 1:
+                self._version = now_at
         self.saved.emit(self.model_id)
 
     # ------------------------------------------------------------------ behaviour
@@ -407,6 +417,7 @@ class ModelEditorDialog(QDialog):
             continues_id=self.links.links["continues_id"],
             replicates_id=self.links.links["replicates_id"],
             indicators=self.indicators.rows(),
+            version=self._version,
             **{name: self._typed(name) for name in registration.NAMES},
         )
 

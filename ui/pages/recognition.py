@@ -32,6 +32,7 @@ from desktop_app.services import settings
 from desktop_app.text import format_date, format_number
 
 from .. import messages
+from ..autobackups import backup_first
 from ..errors import attempt
 from ..models.appraisal_tables import PassingTableModel
 
@@ -230,6 +231,10 @@ class RecognitionPage(QWidget):
             question = "Lưu ý: " + " ".join(problems) + "\n\n" + question
         if not messages.confirm(self, question, yes="Ban hành", no="Chưa", danger=bool(problems)):
             return
+        # A decision locks the year's scores: the automatic backup first keeps the state before it.
+        backup_first(self, "quyet-dinh", self._issue_confirmed)
+
+    def _issue_confirmed(self) -> None:
         with attempt(self, "Ban hành quyết định công nhận") as outcome:
             try:
                 decision_service.issue_decision(

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QFrame,
     QGroupBox,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -21,13 +24,15 @@ from PySide6.QtWidgets import (
 from desktop_app import workspace
 from desktop_app.errors import ValidationError
 from desktop_app.logs import log_path
-from desktop_app.services import backup, settings
+from desktop_app.services import autobackup, backup, settings
 from desktop_app.storage import database as storage
+from desktop_app.text import format_number
 
 from .. import messages
+from ..autobackups import backup_first
 from ..errors import attempt
 from ..office_form import OfficeForm
-from ..worker import run_job
+from ..worker import Job, run_job
 
 
 class SettingsPage(QWidget):
@@ -102,6 +107,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(content)
         layout.addWidget(office_box)
         layout.addWidget(data_box)
+        layout.addWidget(self._build_backups_box())
         layout.addWidget(demo_box)
         layout.addStretch(1)
         self.scroll_area = QScrollArea(self)
@@ -201,12 +207,152 @@ class SettingsPage(QWidget):
 
     def choose_restore(self) -> None:
         source, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", str(Path.home()), "Bản sao lưu (*.zip)")
-        if source and messages.confirm(
+        if source:
+            self.restore_from(Path(source))
+
+    def restore_from(self, source: Path) -> None:
+        """Confirm, make the automatic backup of the current data, then ask the main window to restore."""
+        if messages.confirm(
             self,
             "Phục hồi sẽ thay toàn bộ dữ liệu hiện tại bằng dữ liệu trong bản sao lưu. Dữ liệu hiện tại "
-            "được giữ lại bên cạnh với đuôi «.truoc-phuc-hoi». Tiếp tục?",
+            "được giữ lại bên cạnh, trong thư mục có đuôi «.truoc-phuc-hoi-» kèm ngày giờ. Tiếp tục?",
             danger=True,
             yes="Phục hồi",
             no="Không",
         ):
-            self.restore_requested.emit(Path(source))
+            backup_first(self, "phuc-hoi", lambda: self.restore_requested.emit(source))
+
+    # ------------------------------------------------------------ automatic backups
+    BACKUP_COLUMNS = ("Ngày giờ", "Lý do", "Dung lượng", "Số mô hình")
+
+    def _build_backups_box(self) -> QGroupBox:
+        box = QGroupBox("Sao lưu tự động", self)
+        explain = QLabel(
+            "Chương trình tự sao lưu khi đóng, mỗi ngày một lần khi đang mở, và trước khi nhập từ Excel, phục hồi, "
+            f"ban hành quyết định, nâng cấp dữ liệu. Giữ bản mới nhất của {autobackup.KEEP_DAILY} ngày gần nhất và "
+            f"của {autobackup.KEEP_MONTHLY} tháng gần nhất; bản sao lưu thủ công trong thư mục không bị xóa.",
+            box,
+        )
+        explain.setWordWrap(True)
+        self.backup_folder_label = QLabel(box)
+        self.backup_folder_label.setWordWrap(True)
+        self.backups_table = QTableWidget(0, len(self.BACKUP_COLUMNS), box)
+        self.backups_table.setHorizontalHeaderLabels(list(self.BACKUP_COLUMNS))
+        self.backups_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.backups_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.backups_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.backups_table.verticalHeader().setVisible(False)
+        self.backups_table.horizontalHeader().setStretchLastSection(True)
+        self.backups_table.setMinimumHeight(180)
+        self.backup_now_button = QPushButton("Sao lưu ngay", box)
+        self.backup_now_button.clicked.connect(self.backup_now)
+        self.restore_selected_button = QPushButton("Phục hồi bản đã chọn…", box)
+        self.restore_selected_button.clicked.connect(self.restore_selected)
+        self.open_backups_button = QPushButton("Mở thư mục", box)
+        self.open_backups_button.clicked.connect(self.open_backup_folder)
+        self.change_folder_button = QPushButton("Đổi thư mục sao lưu…", box)
+        self.change_folder_button.clicked.connect(self.change_backup_folder)
+        buttons = QHBoxLayout()
+        for button in (
+            self.backup_now_button,
+            self.restore_selected_button,
+            self.open_backups_button,
+            self.change_folder_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.addWidget(explain)
+        layout.addWidget(self.backup_folder_label)
+        layout.addWidget(self.backups_table)
+        layout.addLayout(buttons)
+        self.backup_entries: list[autobackup.BackupEntry] = []
+        return box
+
+    def refresh(self) -> None:
+        """Shown: the list of backups is read again (on the worker: a USB stick can be slow)."""
+        self.reload_backups()
+
+    def reload_backups(self) -> Job | None:
+        demo = workspace.is_demo_open()
+        for button in (
+            self.backup_now_button,
+            self.restore_selected_button,
+            self.open_backups_button,
+            self.change_folder_button,
+        ):
+            button.setEnabled(not demo)
+        if demo:  # the backups are the office's; the demo has none
+            self.backup_folder_label.setText("Đang xem dữ liệu mẫu: quay về dữ liệu của cơ quan để xem bản sao lưu.")
+            self._show_backups([])
+            return None
+        folder = autobackup.backup_folder()
+        text = f"Thư mục sao lưu: {folder.path}"
+        self.backup_folder_label.setText(f"{text}\n{folder.warning}" if folder.warning else text)
+        self.backup_folder_label.setStyleSheet("color: #b00020;" if folder.warning else "")
+        return run_job(self, lambda task: autobackup.list_backups(), progress=False, on_done=self._show_backups)
+
+    def _show_backups(self, entries: list[autobackup.BackupEntry]) -> None:
+        self.backup_entries = entries
+        table = self.backups_table
+        table.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            models = f"LỖI: {entry.problem}" if entry.problem else format_number(entry.models)
+            cells = (entry.when_text, entry.reason_label, entry.size_text, models)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(str(entry.path))
+                table.setItem(row, column, item)
+        table.resizeColumnsToContents()
+
+    def selected_backup(self) -> autobackup.BackupEntry | None:
+        rows = self.backups_table.selectionModel().selectedRows()
+        return self.backup_entries[rows[0].row()] if rows else None
+
+    def backup_now(self) -> Job:
+        def done(outcome: autobackup.Outcome) -> None:
+            if outcome.path is None:
+                if outcome.warning and not outcome.skipped:
+                    messages.warning(self, outcome.warning)
+                return
+            self.window().statusBar().showMessage(f"Đã sao lưu: {outcome.path.name}", 5000)
+            if outcome.warning:  # written, but to the default folder: the chosen one is missing
+                messages.warning(self, outcome.warning)
+            self.reload_backups()
+
+        return run_job(
+            self,
+            lambda task: autobackup.try_automatic("ngay", task),
+            title="Sao lưu",
+            label="Đang sao lưu dữ liệu…",
+            on_done=done,
+        )
+
+    def restore_selected(self) -> None:
+        entry = self.selected_backup()
+        if entry is None:
+            messages.info(self, "Hãy chọn một bản sao lưu trong danh sách.")
+            return
+        if entry.problem:
+            messages.warning(self, entry.problem)
+            return
+        self.restore_from(entry.path)
+
+    def open_backup_folder(self) -> None:
+        folder = autobackup.backup_folder().path
+        with attempt(self, "Mở thư mục sao lưu"):
+            folder.mkdir(parents=True, exist_ok=True)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def change_backup_folder(self) -> None:
+        current = autobackup.backup_folder().path
+        chosen = QFileDialog.getExistingDirectory(self, "Chọn thư mục sao lưu (có thể là ổ USB)", str(current))
+        if chosen:
+            self.set_backup_folder(Path(chosen))
+
+    def set_backup_folder(self, folder: Path) -> None:
+        with attempt(self, "Đổi thư mục sao lưu") as outcome:
+            autobackup.set_folder(folder)
+        if outcome.ok:
+            self.window().statusBar().showMessage(f"Từ nay sao lưu vào thư mục: {folder}", 5000)
+        self.reload_backups()

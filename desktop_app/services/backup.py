@@ -27,6 +27,7 @@ from typing import IO
 
 from ..appraisal.tables import APPRAISAL_TABLES
 from ..errors import AppError
+from ..fileio import translate_os_error
 from ..storage import database as storage
 from ..storage import restore_journal
 from ..storage.errors import StorageError
@@ -181,6 +182,10 @@ def create_backup(target: Path | str, task: TaskState | None = None) -> Path:
         restore_journal.fsync_dir(target.parent)
         fault_point("backup: zip in place")
     except OSError as exc:
+        # Disk full, read-only, a USB stick pulled out: the one translation every writer uses.
+        known = translate_os_error(exc, target, "ghi bản sao lưu")
+        if known is not None:
+            raise known from exc
         raise AppError(
             f"Không ghi được bản sao lưu «{target}»: {exc.strerror or exc}. "
             "Hãy chọn thư mục khác hoặc kiểm tra dung lượng ổ đĩa."
@@ -390,9 +395,9 @@ def restore_backup(source: Path | str, db_path: Path | str, task: TaskState | No
                 "các chương trình đang mở tệp dữ liệu rồi thử lại."
             ) from exc
     except OSError as exc:
-        raise AppError(
-            f"Không phục hồi được từ «{source.name}»: {exc.strerror or exc}. Dữ liệu hiện tại không bị thay đổi."
-        ) from exc
+        known = translate_os_error(exc, db_path, "phục hồi")
+        cause = str(known) if known is not None else f"{exc.strerror or exc}."
+        raise AppError(f"Không phục hồi được từ «{source.name}»: {cause} Dữ liệu hiện tại không bị thay đổi.") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if safety is not None:

@@ -307,7 +307,8 @@ def merge_units(source_id: int, target_id: int) -> UnitInfo:
     if target_id in _descendant_ids(source_id):
         raise ValidationError("Gộp đơn vị", "không gộp được một đơn vị vào đơn vị con của nó.")
     with transaction():
-        MoHinh.update(unit=target_id).where(MoHinh.unit == source_id).execute()
+        # The version moves, so an editor still showing the old unit cannot save it back over the merge.
+        MoHinh.update(unit=target_id, version=MoHinh.version + 1).where(MoHinh.unit == source_id).execute()
         Unit.update(parent=target_id).where(Unit.parent == source_id).execute()
         source.delete_instance()
     return get_unit(target_id)

@@ -48,6 +48,19 @@ def test_a_status_change_moves_the_version(db):
     assert MoHinh.get_by_id(model_id).status == domain.PROPOSED
 
 
+def test_merging_units_makes_an_open_editor_stale(db):
+    """An editor still holding the old unit would otherwise save it back over the merge."""
+    model_id = create_model(_input())
+    loaded = get_model(model_id).data
+    target = units.create_unit("Hội Liên hiệp Phụ nữ xã Mê Linh")
+    units.merge_units(loaded.unit_id, target.id)
+    merged = get_model(model_id).data
+    assert merged.unit_id == target.id and merged.version == loaded.version + 1
+    loaded.unit_id = target.id  # even with a unit that still exists, the old copy may not be saved
+    with pytest.raises(StaleEdit):
+        update_model(model_id, loaded)
+
+
 def test_an_update_without_a_version_is_not_checked_but_still_counts(db):
     """A command that edits what it has just read hands no version; the next editor still sees the change."""
     model_id = create_model(_input())

@@ -528,6 +528,7 @@ class MainWindow(QMainWindow):
 
     # --- automatic backups (ui.app.run turns them on; see ui.autobackups)
     DAILY_CHECK_MS = 5 * 60 * 1000
+    FIRST_CHECK_MS = 30 * 1000
 
     def _start_automatic_backups(self) -> None:
         self.clock: Callable[[], datetime] = datetime.now  # tests give their own: nothing waits for a real day
@@ -537,6 +538,9 @@ class MainWindow(QMainWindow):
         self.backup_timer.timeout.connect(self.daily_backup_tick)
         if autobackups.enabled():
             self.backup_timer.start()
+            # The first look soon after the window opens, not five minutes later: a clerk who opens the program
+            # for ten minutes a day still gets the day's backup.  Not at once: the start stays quick.
+            QTimer.singleShot(self.FIRST_CHECK_MS, self, self.daily_backup_tick)
 
     def daily_backup_tick(self) -> Job | None:
         """Every few minutes: the daily backup, if today has none yet, made on the worker (never on this thread)."""

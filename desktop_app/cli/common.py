@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..fileio import sweep_leftovers
 from ..services import catalogues
 from ..storage import lock
 from ..storage.database import Database, default_db_path, open_database
@@ -39,6 +40,9 @@ def opened(args: argparse.Namespace, *, writes: str | None = None) -> Iterator[D
     held = lock.acquire(path, lock.cli_program(writes)) if writes else None
     try:
         database = open_database(path)
+        if held is not None:
+            # Only a writer sweeps: holding the lock, no other program is writing a partial file there now.
+            sweep_leftovers(database.path.parent)
         try:
             catalogues.ensure_defaults()
             yield database

@@ -238,6 +238,24 @@ def test_opening_the_office_sweeps_its_folder(tmp_path):
         database.close()
 
 
+def test_a_writing_command_sweeps_the_folder_and_a_reading_one_does_not(tmp_path):
+    import argparse
+
+    from desktop_app.cli.common import opened
+
+    db_path = tmp_path / "dữ liệu.db"
+    args = argparse.Namespace(db=str(db_path))
+    with opened(args, writes="init"):
+        pass
+    (tmp_path / "xuất.xlsx.tmp").write_bytes(b"x")
+    with opened(args):  # a reader holds no lock: a window may be writing that partial right now
+        pass
+    assert (tmp_path / "xuất.xlsx.tmp").exists()
+    with opened(args, writes="units add"):
+        pass
+    assert not (tmp_path / "xuất.xlsx.tmp").exists()
+
+
 def test_deleting_a_model_deletes_its_evidence_after_the_commit(db, tmp_path):
     from desktop_app.services import attachments, catalogues
     from desktop_app.services.models import ModelInput, create_model, delete_models

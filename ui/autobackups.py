@@ -19,6 +19,7 @@ from desktop_app import workspace
 from desktop_app.services import autobackup
 from desktop_app.services.backup import restore_backup
 from desktop_app.storage import database as storage
+from desktop_app.storage import lock as writer_lock
 
 from . import errors, messages
 from .worker import Job, run_job
@@ -144,14 +145,17 @@ def open_office_or_recover(db_path: Path | None = None) -> storage.Database | No
     box.deleteLater()
     if entry is None or clicked is None or clicked.text() == QUIT_TEXT:
         return None
-    with errors.attempt(None, "Phục hồi từ bản sao lưu") as outcome:
-        result = restore_backup(entry.path, damaged.path)
-    if not outcome.ok:
-        return None
-    with errors.attempt(None, "Mở tệp dữ liệu sau khi phục hồi") as reopened:
-        database = workspace.open_office(damaged.path)
-    if not reopened.ok:
-        return None
+    # Held from before the restore until the reopened office holds it itself: no other program may slip in
+    # between the failed open (which let the lock go) and the reopen.
+    with writer_lock.held(damaged.path, writer_lock.PROGRAM_GUI):
+        with errors.attempt(None, "Phục hồi từ bản sao lưu") as outcome:
+            result = restore_backup(entry.path, damaged.path)
+        if not outcome.ok:
+            return None
+        with errors.attempt(None, "Mở tệp dữ liệu sau khi phục hồi") as reopened:
+            database = workspace.open_office(damaged.path)
+        if not reopened.ok:
+            return None
     kept = f" Tệp hỏng được giữ trong thư mục «{result.safety_copy}»." if result.safety_copy else ""
     messages.info(None, f"Đã phục hồi dữ liệu từ bản sao lưu {entry.when_text}.{kept}")
     return database

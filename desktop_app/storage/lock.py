@@ -115,7 +115,8 @@ def in_use_message(db_path: Path, holder: Holder | None) -> str:
 def _user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (a service account, a stripped environment)
+    except Exception:  # no login name (a service account, a stripped environment)
+        log.warning("no login name for the lock note; using USERNAME", exc_info=True)
         return os.environ.get("USERNAME", "")
 
 

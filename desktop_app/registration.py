@@ -18,6 +18,7 @@ unit, status and links of a model (see ``services/models.py``).  Rules that join
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -277,6 +278,13 @@ BY_NAME: dict[str, RegistrationField] = {spec.name: spec for spec in FIELDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 COPIED_NEXT_YEAR: tuple[str, ...] = tuple(spec.name for spec in FIELDS if spec.next_year)
 SEARCHED: tuple[str, ...] = tuple(spec.name for spec in FIELDS if spec.searched)
+
+
+def search_text(name: str, values: Mapping[str, object]) -> str:
+    """The folded words the model list's search box finds a model by: its name and the searched fields."""
+    return fold(" ".join([name, *(str(values.get(key) or "") for key in SEARCHED)]))
+
+
 DOSSIER_SECTIONS: tuple[RegistrationField, ...] = tuple(
     sorted((spec for spec in FIELDS if spec.dossier is not None), key=lambda spec: spec.dossier or 0)
 )

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from ..errors import AppError, ValidationError
+from ..history import record
 from ..services.models import create_model, models_fingerprint
 from ..services.units import create_unit, find_unit
-from ..storage.database import transaction
 from ..tasks import TaskState
 from ..text import fold
 from .layout import remember
@@ -67,7 +67,9 @@ def apply_plan(
         return ImportResult(len(rows), sorted({r.unit for r in rows if r.new_unit}), left_out)
     created: dict[str, int] = {}
     ids: list[int] = []
-    with transaction():  # an exception or Cancelled leaving this block rolls everything back
+    label = f"Nhập {len(rows)} mô hình, điển hình từ tệp «{plan.path.name}»"
+    # An exception or Cancelled leaving this block rolls everything back, history included.
+    with record.batch(label, action="import", undoable=True):
         _refuse_stale(plan)
         for index, row in enumerate(rows, start=1):
             unit_id = row.unit_id

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import AppError, NotFoundError
+from ..history import kinds, record
 from ..storage import database as storage
 from ..storage.database import transaction
 from ..storage.models import Attachment, MoHinh, new_uuid
@@ -56,6 +57,8 @@ def add_attachment(model_id: int, source: Path | str, caption: str = "") -> int:
     try:
         shutil.copy2(source, target)
         with transaction():  # the copy stays outside: no write lock held while a large file is read
+            model = MoHinh.get_by_id(model_id)
+            before = kinds.snapshot(model)
             row = Attachment.create(
                 uuid=uuid,
                 model=model_id,
@@ -65,6 +68,7 @@ def add_attachment(model_id: int, source: Path | str, caption: str = "") -> int:
                 size=size,
                 caption=clean(caption),
             )
+            record.updated(model, before)
     except OSError as exc:
         target.unlink(missing_ok=True)
         raise AppError(f"Không chép được tệp «{source.name}» vào thư mục dữ liệu: {exc.strerror or exc}.") from exc
@@ -80,7 +84,10 @@ def remove_attachment(attachment_id: int) -> None:
         return
     stored = row.stored_name
     with transaction():
+        model = MoHinh.get_by_id(row.model_id)
+        before = kinds.snapshot(model)
         row.delete_instance()
+        record.updated(model, before)
     discard_files([stored])
 
 

@@ -28,6 +28,7 @@ from typing import IO
 from ..appraisal.tables import APPRAISAL_TABLES
 from ..errors import AppError
 from ..fileio import translate_os_error
+from ..history.tables import HISTORY_TABLES
 from ..storage import database as storage
 from ..storage import restore_journal
 from ..storage.errors import StorageError
@@ -75,6 +76,7 @@ _TABLES_SINCE: dict[int, set[str]] = {
     1: {m._meta.table_name for m in CORE_TABLES} - {"indicator_category"},
     2: {m._meta.table_name for m in APPRAISAL_TABLES},
     4: {"indicator_category"},
+    6: {m._meta.table_name for m in HISTORY_TABLES},
 }
 
 

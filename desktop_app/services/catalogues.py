@@ -10,6 +10,7 @@ import peewee as pw
 
 from ..appraisal.criteria import invalidate_cache
 from ..errors import AppError, NotFoundError, ValidationError
+from ..history import kinds, record
 from ..resources import load_json
 from ..storage.database import transaction
 from ..storage.models import CatalogueModel, Field, Indicator, IndicatorCategory, Level, MoHinh, Unit, UnitKind
@@ -220,6 +221,7 @@ def create(
     if sort_order is None:
         sort_order = (table.select(pw.fn.MAX(table.sort_order)).scalar() or 0) + 1
     row = table.create(name=name, name_fold=fold(name), sort_order=sort_order, **extra)
+    record.created(row)
     return _item(row)
 
 
@@ -235,6 +237,7 @@ def update(
 ) -> CatalogueItem:
     table, _ = _table(catalogue)
     row = table.get_by_id(get(catalogue, item_id).id)
+    before = kinds.snapshot(row)
     if name is not None:
         row.name = _check_name(catalogue, name, exclude_id=item_id)
     if sort_order is not None:
@@ -249,6 +252,7 @@ def update(
             _check_unit_change(item_id, row.name, unit)
         row.unit_of_measure = unit
     row.save()
+    record.updated(row, before)
     return _item(row)
 
 
@@ -274,6 +278,7 @@ def delete(catalogue: str, item_id: int) -> None:
             f"Không xóa được {label.lower()} «{item.name}» vì đang được dùng ở {where}. "
             "Hãy chuyển các bản ghi sang mục khác hoặc ẩn mục này."
         )
+    record.deleting(table.get_by_id(item_id))
     table.delete().where(table.id == item_id).execute()
     if table is Level:
         # a criteria set of that level becomes a general one: cached sets must be read again

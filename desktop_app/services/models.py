@@ -16,6 +16,7 @@ import peewee as pw
 
 from .. import domain, registration
 from ..errors import AppError, NotFoundError, ValidationError
+from ..history import kinds, record
 from ..storage.database import transaction
 from ..storage.models import Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind, now
 from ..text import clean, fold, format_number, parse_number, sort_key_text
@@ -289,7 +290,7 @@ def _validated(data: ModelInput, model_id: int | None = None) -> dict[str, Any]:
             if MoHinh.get_or_none(MoHinh.id == linked) is None:
                 raise ValidationError(label, "mô hình liên kết không còn tồn tại.", key=key)
         values[key.removesuffix("_id")] = linked or None
-    values["search_fold"] = fold(" ".join([name, *(str(values[key] or "") for key in registration.SEARCHED)]))
+    values["search_fold"] = registration.search_text(name, values)
     return values
 
 
@@ -378,6 +379,7 @@ def create_model(
         for item in indicators:
             Indicator.create(model=row, **item)
         StatusChange.create(model=row, from_status="", to_status=status, event_date=registered)
+        record.created(row)
     return row.id
 
 
@@ -400,6 +402,7 @@ def update_model(model_id: int, data: ModelInput) -> None:
                 f"{row.updated_at:%H:%M} ngày {row.updated_at:%d/%m/%Y}); "
                 "hãy mở lại để xem bản mới rồi sửa tiếp."
             )
+        before = kinds.snapshot(row)
         for key, value in values.items():
             setattr(row, key, value)
         row.updated_at = now()
@@ -409,13 +412,16 @@ def update_model(model_id: int, data: ModelInput) -> None:
             Indicator.delete().where(Indicator.model == row).execute()
             for item in indicators:
                 Indicator.create(model=row, **item)
+        record.updated(row, before)
 
 
 def delete_models(model_ids: list[int]) -> int:
     """Delete models with their indicators, history and attachment records (one transaction)."""
     if not model_ids:
         return 0
-    with transaction():
+    with record.batch(f"Xóa {len(model_ids)} mô hình, điển hình", action="delete", undoable=True):
+        for row in MoHinh.select().where(MoHinh.id.in_(model_ids)):
+            record.deleting(row)
         stored = [
             a.stored_name for a in Attachment.select(Attachment.stored_name).where(Attachment.model.in_(model_ids))
         ]

@@ -6,7 +6,7 @@ from datetime import date
 
 from .. import domain
 from ..errors import ValidationError
-from ..storage.database import transaction
+from ..history import kinds, record
 from ..storage.models import MoHinh, StatusChange, now
 from ..text import clean, format_date
 
@@ -90,7 +90,9 @@ def change_status(
                     key="status",
                 )
     stamp = now()
-    with transaction():
+    label = f"Đổi trạng thái {len(changing)} mô hình, điển hình sang «{domain.status_label(new_status)}»"
+    with record.batch(label, action="status", undoable=True):
+        befores = {r.id: kinds.snapshot(r) for r in MoHinh.select().where(MoHinh.id.in_([r.id for r in changing]))}
         for r in changing:
             StatusChange.create(
                 model=r.id,
@@ -105,4 +107,6 @@ def change_status(
             MoHinh.update(status=new_status, updated_at=stamp, version=MoHinh.version + 1).where(
                 MoHinh.id.in_([r.id for r in changing])
             ).execute()
+            for row in MoHinh.select().where(MoHinh.id.in_(list(befores))):
+                record.updated(row, befores[row.id], action="status")
     return len(changing)

@@ -15,6 +15,7 @@ from typing import cast
 import peewee as pw
 
 from ..errors import AppError, NotFoundError, ValidationError
+from ..history import kinds, record
 from ..storage.database import transaction
 from ..storage.models import CatalogueModel, Level, MoHinh, Unit, UnitKind
 from ..text import clean, fold, sort_key
@@ -62,6 +63,7 @@ class UnitInput:
     parent_id: int | None = None
     address: str = ""
     note: str = ""
+    active: bool | None = None  # None keeps the unit's
 
 
 def _info(row: Unit, counts: dict[int, int] | None = None) -> UnitInfo:
@@ -228,11 +230,18 @@ def save_unit(data: UnitInput, unit_id: int | None = None, *, uuid: str | None =
     kind_id = _check_catalogue(UnitKind, "Loại đơn vị", "kind", data.kind_id, row.kind_id if row else None)
     level_id = _check_catalogue(Level, "Cấp", "level", data.level_id, row.level_id if row else None)
     parent_id = _check_parent(data.parent_id, unit_id)
+    before = None if row is None else kinds.snapshot(row)
     if row is None:
         row = Unit(uuid=uuid) if uuid else Unit()
     row.name, row.kind_id, row.level_id, row.parent_id = name, kind_id, level_id, parent_id
     row.address, row.note = clean(data.address), clean(data.note)
+    if data.active is not None:
+        row.active = data.active
     row.save()
+    if before is None:
+        record.created(row)
+    else:
+        record.updated(row, before)
     # Counting only this unit's models: importers and the demo create units by the hundred.
     return _info(row, {row.id: MoHinh.select().where(MoHinh.unit == row.id).count()} if unit_id else None)
 
@@ -275,12 +284,8 @@ def update_unit(
         data.address = address
     if note is not None:
         data.note = note
-    with transaction():
-        info = save_unit(data, unit_id)
-        if active is not None:
-            Unit.update(active=active).where(Unit.id == unit_id).execute()
-            info = get_unit(unit_id)
-    return info
+    data.active = active
+    return save_unit(data, unit_id)
 
 
 def rename_unit(unit_id: int, name: str) -> UnitInfo:
@@ -292,8 +297,10 @@ def move_unit(unit_id: int, parent_id: int | None) -> UnitInfo:
     row = Unit.get_or_none(Unit.id == unit_id)
     if row is None:
         raise NotFoundError("Không tìm thấy đơn vị cần chuyển.")
+    before = kinds.snapshot(row)
     row.parent = _check_parent(parent_id, unit_id)
     row.save()
+    record.updated(row, before)
     return get_unit(unit_id)
 
 
@@ -306,10 +313,16 @@ def merge_units(source_id: int, target_id: int) -> UnitInfo:
         raise NotFoundError("Không tìm thấy đơn vị cần gộp.")
     if target_id in _descendant_ids(source_id):
         raise ValidationError("Gộp đơn vị", "không gộp được một đơn vị vào đơn vị con của nó.")
-    with transaction():
+    with record.batch(f"Gộp đơn vị «{source.name}» vào «{target.name}»"):
+        moved = list(MoHinh.select().where(MoHinh.unit == source_id))
+        children = list(Unit.select().where(Unit.parent == source_id))
+        befores = [(row, kinds.snapshot(row)) for row in [*moved, *children]]
         # The version moves, so an editor still showing the old unit cannot save it back over the merge.
         MoHinh.update(unit=target_id, version=MoHinh.version + 1).where(MoHinh.unit == source_id).execute()
         Unit.update(parent=target_id).where(Unit.parent == source_id).execute()
+        for row, before in befores:
+            record.updated(type(row).get_by_id(row.id), before)
+        record.deleting(source)
         source.delete_instance()
     return get_unit(target_id)
 
@@ -327,4 +340,5 @@ def delete_unit(unit_id: int) -> None:
         )
     if Unit.select().where(Unit.parent == unit_id).exists():
         raise AppError(f"Không xóa được đơn vị «{row.name}» vì còn đơn vị trực thuộc.")
+    record.deleting(row)
     row.delete_instance()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import domain, registration
-from ..storage.database import transaction
+from ..history import record
 from ..storage.models import Indicator, MoHinh, StatusChange
 from .models import ModelFilter, ModelRow, list_models
 
@@ -39,7 +39,7 @@ def copy_to_year(model_ids: list[int], to_year: int) -> list[int]:
     Models already continued into ``to_year`` are skipped; returns the new ids.
     """
     created: list[int] = []
-    with transaction():
+    with record.batch(f"Chuyển mô hình, điển hình sang năm {to_year}", action="next_year", undoable=True):
         for old in MoHinh.select().where(MoHinh.id.in_(model_ids)):
             if MoHinh.select().where((MoHinh.continues == old.id) & (MoHinh.year == to_year)).exists():
                 continue
@@ -62,5 +62,6 @@ def copy_to_year(model_ids: list[int], to_year: int) -> list[int]:
             StatusChange.create(
                 model=new, from_status="", to_status=domain.REGISTERED, reason=f"Duy trì từ năm {old.year}"
             )
+            record.created(new)
             created.append(new.id)
     return created

@@ -18,6 +18,7 @@ import peewee as pw
 from playhouse.migrate import SqliteMigrator, migrate
 
 from ..appraisal.tables import APPRAISAL_TABLES
+from ..history.tables import HISTORY_TABLES
 from .models import CORE_TABLES, MoHinh
 
 Migration = Callable[[pw.SqliteDatabase], None]
@@ -81,6 +82,12 @@ def v5_model_version(db: pw.SqliteDatabase) -> None:
     db.execute_sql('ALTER TABLE "mo_hinh" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1')
 
 
+def v6_history(db: pw.SqliteDatabase) -> None:
+    """History of every change (batches and their entries) and the trash."""
+    db.create_tables(HISTORY_TABLES)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "change_batch_record" ON "change" ("record_uuid", "id")')
+
+
 # Position + 1 is the schema version: append only.
 MIGRATIONS: tuple[Migration, ...] = (
     v1_core,
@@ -88,6 +95,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v3_person_honorific,
     v4_indicator_categories_and_event_dates,
     v5_model_version,
+    v6_history,
 )
 
 

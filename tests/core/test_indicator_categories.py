@@ -8,6 +8,7 @@ from desktop_app import domain
 from desktop_app.appraisal.tables import Score
 from desktop_app.documents.statistics import gather
 from desktop_app.errors import AppError, ValidationError
+from desktop_app.history.tables import HISTORY_TABLES
 from desktop_app.services import catalogues, statistics, status, yearly
 from desktop_app.services.models import (
     IndicatorData,
@@ -252,9 +253,11 @@ def test_a_version_3_file_gets_the_column_and_the_default_categories(data_dir):
     path = data_dir / "cơ quan cũ.db"
     old = open_database(path, migrate=False)
     migrate_to(old, 3)
+    old.db.create_tables(HISTORY_TABLES)  # today's services write history; dropped below, as that version had none
     catalogues.ensure_defaults()
     IndicatorCategory.delete().execute()  # a version-3 file never had any
     model_id = create_model(_input("Nuôi heo đất", [IndicatorData("Tiền gây quỹ", "đồng", None, 16_500_000)]))
+    old.db.drop_tables(HISTORY_TABLES)
     old.close()
     _as_version_3(path)
     with sqlite3.connect(path) as conn:

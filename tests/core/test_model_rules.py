@@ -7,6 +7,7 @@ import pytest
 
 from desktop_app import domain
 from desktop_app.errors import ValidationError
+from desktop_app.history.tables import HISTORY_TABLES
 from desktop_app.services import catalogues, status, units, yearly
 from desktop_app.services.models import (
     IndicatorData,
@@ -187,6 +188,7 @@ def test_version_2_database_gains_the_column_with_its_data_intact(data_dir):
     path = data_dir / "năm cũ.db"
     old = open_database(path, migrate=False)
     migrate_to(old, 2)
+    old.db.create_tables(HISTORY_TABLES)  # today's services write history; dropped below, as that version had none
     catalogues.ensure_defaults()
     model_id = create_model(
         _input(
@@ -200,6 +202,7 @@ def test_version_2_database_gains_the_column_with_its_data_intact(data_dir):
     # Step 1 builds tables from today's declarations; drop the column to get the file an older
     # version of the program wrote.
     old.db.execute_sql("ALTER TABLE mo_hinh DROP COLUMN person_honorific")
+    old.db.drop_tables(HISTORY_TABLES)
     old.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 2

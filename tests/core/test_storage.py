@@ -94,16 +94,17 @@ def test_backup_is_a_complete_single_file(db, data_dir):
 
 
 def test_migrations_are_one_ordered_list():
-    assert latest_version() == len(migrations.MIGRATIONS) == 5
-    assert [migrations.step(v) for v in (1, 2, 3, 4, 5)] == [
+    assert latest_version() == len(migrations.MIGRATIONS) == 6
+    assert [migrations.step(v) for v in (1, 2, 3, 4, 5, 6)] == [
         migrations.v1_core,
         migrations.v2_appraisal,
         migrations.v3_person_honorific,
         migrations.v4_indicator_categories_and_event_dates,
         migrations.v5_model_version,
+        migrations.v6_history,
     ]
     with pytest.raises(ValueError):
-        migrations.step(6)
+        migrations.step(7)
 
 
 def test_opening_does_not_depend_on_what_was_imported_before(data_dir):

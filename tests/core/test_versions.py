@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from desktop_app import domain
+from desktop_app.history.tables import HISTORY_TABLES
 from desktop_app.services import catalogues, status, units
 from desktop_app.services.models import ModelInput, StaleEdit, create_model, get_model, update_model
 from desktop_app.storage.database import latest_version, migrate_to, open_database
@@ -74,16 +75,18 @@ def test_version_4_database_gains_the_version_with_its_models_intact(data_dir):
     path = data_dir / "năm cũ.db"
     old = open_database(path, migrate=False)
     migrate_to(old, 4)
+    old.db.create_tables(HISTORY_TABLES)  # today's services write history; dropped below, as that version had none
     catalogues.ensure_defaults()
     model_id = create_model(_input("Mô hình cũ"), status=domain.PROPOSED)
     # Step 1 builds tables from today's declarations; drop the column to get the file version 4 wrote.
     old.db.execute_sql("ALTER TABLE mo_hinh DROP COLUMN version")
+    old.db.drop_tables(HISTORY_TABLES)
     old.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     upgraded = open_database(path)
     try:
-        assert upgraded.version() == latest_version() == 5
+        assert upgraded.version() == latest_version() == 6
         assert not {c.name: c for c in upgraded.db.get_columns("mo_hinh")}["version"].null
         detail = get_model(model_id)
         assert detail.row.name == "Mô hình cũ" and detail.row.status == domain.PROPOSED

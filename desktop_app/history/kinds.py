@@ -1,0 +1,351 @@
+"""The records whose history is kept, defined once: their table, Vietnamese name, field labels and children.
+
+A record is turned into a *snapshot*, a JSON-able dict of its fields, and back.  A reference to another
+record is kept as that record's uuid, not its id: a model restored from the trash, or one that travelled
+in a package, gets a new id but keeps its uuid, so the history still finds what it pointed at.  Children
+(a model's indicators, evidence and status history) are part of their parent's snapshot: one change of a
+model is one history entry, whatever it touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import peewee as pw
+
+from .. import registration
+from ..appraisal.tables import Conflict, CouncilMember, CriteriaSet, Criterion, Decision, Override
+from ..storage.models import (
+    Attachment,
+    BaseModel,
+    Field,
+    Indicator,
+    IndicatorCategory,
+    Level,
+    MoHinh,
+    StatusChange,
+    Unit,
+    UnitKind,
+    now,
+)
+from ..text import fold, sort_key_text
+
+# Derived columns (folded and sort keys, the optimistic version, the last-write time): recomputed on
+# every write, never history.
+SKIPPED = frozenset({"id", "name_fold", "name_sort", "search_fold", "version", "updated_at"})
+
+Snapshot = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Child:
+    """Rows that hang on a record and are kept in its snapshot under ``key``."""
+
+    key: str
+    table: type[BaseModel]
+    parent: str  # the child's foreign key to the record
+    label: str
+    order: tuple[str, ...] = ("id",)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str  # Vietnamese, as the history view's «Loại bản ghi» filter names it
+    table: type[BaseModel] | None  # None: a record built by its own service (a score sheet)
+    labels: Mapping[str, str] = field(default_factory=dict)  # field → Vietnamese label
+    title: str = "name"  # the field that names the record in the history
+    key: str = "uuid"  # the field that finds the record again (an override: its model)
+    children: tuple[Child, ...] = ()
+    skipped: frozenset[str] = frozenset()  # more fields not kept (a decision's frozen results)
+
+    def label_of(self, name: str) -> str:
+        if name in self.labels:
+            return self.labels[name]
+        for child in self.children:
+            if child.key == name:
+                return child.label
+        return name
+
+
+_CATALOGUE_LABELS = {"name": "Tên", "sort_order": "Thứ tự", "active": "Đang dùng", "unit_of_measure": "Đơn vị tính"}
+
+MODEL_LABELS: dict[str, str] = {
+    "uuid": "Mã",
+    "year": "Năm",
+    "name": "Tên mô hình, điển hình",
+    "kind": "Loại",
+    "field": "Lĩnh vực",
+    "level": "Cấp",
+    "unit": "Đơn vị thực hiện",
+    "status": "Trạng thái",
+    "note": "Ghi chú",
+    "continues": "Tiếp nối mô hình",
+    "replicates": "Nhân rộng từ mô hình",
+    "created_at": "Ngày nhập",
+    **{spec.name: spec.label for spec in registration.FIELDS},
+}
+
+INDICATOR_LABELS = {
+    "name": "Tên chỉ tiêu",
+    "unit_of_measure": "Đơn vị tính",
+    "target": "Chỉ tiêu",
+    "achieved": "Đạt được",
+    "category": "Loại chỉ tiêu",
+    "note": "Ghi chú",
+}
+
+KINDS: dict[str, Kind] = {
+    kind.code: kind
+    for kind in (
+        Kind(
+            "model",
+            "Mô hình, điển hình",
+            MoHinh,
+            MODEL_LABELS,
+            children=(
+                Child("indicators", Indicator, "model", "Chỉ tiêu kết quả", ("sort_order", "id"), INDICATOR_LABELS),
+                Child("attachments", Attachment, "model", "Tệp minh chứng"),
+                Child("status_history", StatusChange, "model", "Lịch sử trạng thái"),
+            ),
+        ),
+        Kind(
+            "unit",
+            "Đơn vị",
+            Unit,
+            {
+                "name": "Tên đơn vị",
+                "kind": "Loại đơn vị",
+                "level": "Cấp",
+                "parent": "Trực thuộc",
+                "address": "Địa chỉ",
+                "note": "Ghi chú",
+                "active": "Đang dùng",
+            },
+        ),
+        Kind("field", "Lĩnh vực", Field, _CATALOGUE_LABELS),
+        Kind("level", "Cấp", Level, _CATALOGUE_LABELS),
+        Kind("unit_kind", "Loại đơn vị", UnitKind, _CATALOGUE_LABELS),
+        Kind("indicator_category", "Loại chỉ tiêu", IndicatorCategory, _CATALOGUE_LABELS),
+        Kind(
+            "criteria_set",
+            "Bộ tiêu chí",
+            CriteriaSet,
+            {
+                "name": "Tên bộ tiêu chí",
+                "year": "Năm",
+                "kind": "Loại",
+                "level": "Cấp",
+                "requires_grade": "Xếp loại tối thiểu",
+                "thresholds": "Ngưỡng xếp loại",
+                "trim_extremes": "Bỏ điểm cao nhất, thấp nhất",
+            },
+            children=(
+                Child(
+                    "criteria",
+                    Criterion,
+                    "criteria_set",
+                    "Tiêu chí",
+                    ("order", "id"),
+                    {"text": "Tiêu chí", "group": "Nhóm", "max_points": "Điểm tối đa", "guidance": "Hướng dẫn"},
+                ),
+            ),
+        ),
+        Kind(
+            "council_member",
+            "Thành viên hội đồng",
+            CouncilMember,
+            {"name": "Họ và tên", "title": "Chức vụ", "role": "Nhiệm vụ", "field_ids": "Lĩnh vực chấm", "year": "Năm"},
+            children=(Child("conflicts", Conflict, "member", "Xung đột lợi ích", labels={"model": "Mô hình"}),),
+        ),
+        Kind(
+            "score_sheet",
+            "Phiếu chấm điểm",
+            None,
+            {"points": "Điểm", "member": "Thành viên", "model": "Mô hình", "keying": "Lần nhập"},
+        ),
+        Kind(
+            "override",
+            "Điều chỉnh kết quả",
+            Override,
+            {"grade": "Xếp loại", "recognised": "Công nhận", "outstanding": "Tiêu biểu", "reason": "Lý do"},
+            title="model",
+            key="model",
+        ),
+        Kind(
+            "decision",
+            "Quyết định công nhận",
+            Decision,
+            {
+                "number": "Số quyết định",
+                "date": "Ngày quyết định",
+                "year": "Năm",
+                "issuing_body": "Cơ quan ban hành",
+                "signer_name": "Người ký",
+                "signer_title": "Chức vụ người ký",
+                "authority": "Thẩm quyền ký",
+                "locked": "Đã khóa",
+            },
+            title="number",
+            skipped=frozenset({"snapshot"}),
+        ),
+    )
+}
+
+
+def kind_of(row: BaseModel) -> Kind:
+    for kind in KINDS.values():
+        if kind.table is type(row):
+            return kind
+    raise KeyError(f"no history kind for {type(row).__name__}")
+
+
+# ----------------------------------------------------------------- to a snapshot
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _ref_uuid(table: type[BaseModel], ref_id: int | None) -> Any:
+    """A reference as the referenced record's uuid (its id when the table has none)."""
+    if ref_id is None or "uuid" not in table._meta.fields:
+        return ref_id
+    return table.select(table.uuid).where(table.id == ref_id).scalar()  # type: ignore[attr-defined]
+
+
+def _values(row: BaseModel, skipped: frozenset[str] | set[str]) -> Snapshot:
+    out: Snapshot = {}
+    for name, column in row._meta.fields.items():
+        if name in SKIPPED or name in skipped:
+            continue
+        value = row.__data__.get(name)
+        if isinstance(column, pw.ForeignKeyField):
+            value = _ref_uuid(column.rel_model, value)
+        out[name] = _plain(value)
+    return out
+
+
+def snapshot(row: BaseModel) -> Snapshot:
+    """Every kept field of ``row`` and its children, as the history stores them."""
+    kind = kind_of(row)
+    data = _values(row, kind.skipped)
+    for child in kind.children:
+        parent = getattr(child.table, child.parent)
+        rows = child.table.select().where(parent == row.id).order_by(*(getattr(child.table, o) for o in child.order))
+        data[child.key] = [_values(r, {child.parent}) for r in rows]
+    return data
+
+
+def identity(row: BaseModel) -> str:
+    kind = kind_of(row)
+    if kind.key == "uuid":
+        return str(row.uuid)  # type: ignore[attr-defined]
+    column = row._meta.fields[kind.key]
+    return str(_ref_uuid(column.rel_model, row.__data__.get(kind.key)))
+
+
+def title(row: BaseModel) -> str:
+    """The record's name as the history shows it (an override is named by its model)."""
+    kind = kind_of(row)
+    column = row._meta.fields[kind.title]
+    value = row.__data__.get(kind.title)
+    if isinstance(column, pw.ForeignKeyField):
+        table = column.rel_model
+        found = table.select(table.name).where(table.id == value).scalar() if value is not None else None
+        return str(found or "")
+    return str(value or "")
+
+
+def model_uuid(row: BaseModel) -> str | None:
+    """The model a record concerns, for a model's own history tab."""
+    if isinstance(row, MoHinh):
+        return str(row.uuid)
+    if "model" in row._meta.fields:
+        return str(_ref_uuid(MoHinh, row.__data__.get("model")))
+    return None
+
+
+def changed(before: Snapshot, after: Snapshot) -> tuple[Snapshot, Snapshot]:
+    """Only the fields that differ, on each side (an update's history entry)."""
+    keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+# ----------------------------------------------------------------- back from a snapshot
+
+
+class MissingReference(LookupError):
+    """A snapshot points at a record that is no longer there."""
+
+
+def find(kind: Kind, uuid: str) -> BaseModel | None:
+    """The live record a history entry is about, or None when it is gone."""
+    assert kind.table is not None
+    table = kind.table
+    if kind.key == "uuid":
+        return table.get_or_none(table.uuid == uuid)  # type: ignore[attr-defined]
+    column = table._meta.fields[kind.key]
+    ref = column.rel_model.get_or_none(column.rel_model.uuid == uuid)
+    return None if ref is None else table.get_or_none(column == ref.id)
+
+
+def _ref_id(table: type[BaseModel], value: Any, *, required: bool) -> int | None:
+    if value is None or "uuid" not in table._meta.fields:
+        return value  # type: ignore[no-any-return]
+    found = table.select(table.id).where(table.uuid == value).scalar()  # type: ignore[attr-defined]
+    if found is None and required:
+        raise MissingReference(f"{table.__name__} {value}")
+    return int(found) if found is not None else None
+
+
+def _assign(row: BaseModel, values: Mapping[str, Any], skipped: frozenset[str] | set[str]) -> None:
+    for name, value in values.items():
+        column = row._meta.fields.get(name)
+        if column is None or name in SKIPPED or name in skipped:
+            continue
+        if isinstance(column, pw.ForeignKeyField):
+            value = _ref_id(column.rel_model, value, required=not column.null)
+        elif isinstance(column, pw.DateTimeField) and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        elif isinstance(column, pw.DateField) and isinstance(value, str):
+            value = date.fromisoformat(value)
+        setattr(row, name, value)
+
+
+def write(kind: Kind, values: Mapping[str, Any], row: BaseModel | None = None) -> BaseModel:
+    """Give ``row`` (a new one when None) the fields of a snapshot, whole or partial; children given are replaced.
+
+    A reference to a record that is gone is refused (:class:`MissingReference`) when the column needs
+    one, and cleared otherwise (a unit's parent deleted since).
+    """
+    assert kind.table is not None
+    if row is None:
+        row = kind.table()
+    _assign(row, values, kind.skipped)
+    if isinstance(row, MoHinh):
+        row.search_fold = registration.search_text(row.name, row.__data__)
+        row.name_fold = fold(row.name)
+        row.name_sort = sort_key_text(row.name)
+        row.updated_at = now()
+        row.version = (row.version or 0) + 1
+    row.save()
+    for child in kind.children:
+        if child.key not in values:
+            continue
+        parent = getattr(child.table, child.parent)
+        child.table.delete().where(parent == row.id).execute()
+        for item in values[child.key]:
+            new = child.table()
+            _assign(new, item, set())
+            new.__data__[child.parent] = row.id
+            new.save(force_insert=True)
+    return row

@@ -15,6 +15,7 @@ refusal happens before the current data is touched.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import sqlite3
@@ -125,7 +126,7 @@ def _snapshot_facts(snapshot: Path) -> tuple[list[str], dict[int, int]]:
     """Attachment names the snapshot refers to, and its models counted per year."""
     conn = sqlite3.connect(f"{snapshot.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        names = [row[0] for row in conn.execute("SELECT DISTINCT stored_name FROM attachment ORDER BY 1")]
+        names = sorted(_stored_names(conn))
         years = {int(y): int(n) for y, n in conn.execute("SELECT year, COUNT(*) FROM mo_hinh GROUP BY year")}
     finally:
         conn.close()
@@ -288,10 +289,21 @@ def _check_database(source: Path, path: Path) -> int:
     return version
 
 
+def _stored_names(conn: sqlite3.Connection) -> set[str]:
+    """Evidence files the database refers to: its attachments', and those of models waiting in the trash
+    (schema 6), which must come back whole when restored from the trash of a restored backup."""
+    names = {row[0] for row in conn.execute("SELECT DISTINCT stored_name FROM attachment")}
+    has_trash = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trash_item'").fetchone()
+    if has_trash:
+        for (files,) in conn.execute("SELECT files FROM trash_item"):
+            names.update(name for name in json.loads(files or "[]") if isinstance(name, str))
+    return names
+
+
 def _referenced(path: Path) -> set[str]:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return {row[0] for row in conn.execute("SELECT DISTINCT stored_name FROM attachment")}
+        return _stored_names(conn)
     finally:
         conn.close()
 

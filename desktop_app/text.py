@@ -93,7 +93,7 @@ def sort_key(value: object) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int
         word_tone = max(word_tone, tone)
         if letter in _RANK:
             letters.append(1000 + _RANK[letter])
-        elif letter.isdigit():
+        elif letter.isdecimal():  # "²" passes isdigit() but int() cannot read it
             letters.append(100 + int(letter))
         else:
             letters.append(2000 + min(ord(letter), 0xC000))  # stays clear of surrogates

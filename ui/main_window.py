@@ -58,10 +58,12 @@ def default_pages() -> list[PageSpec]:
     from .pages.appraisal import AppraisalPage
     from .pages.catalogues import CataloguesPage
     from .pages.dashboard import DashboardPage
+    from .pages.history_page import HistoryPage
     from .pages.model_list import ModelListPage
     from .pages.recognition import RecognitionPage
     from .pages.reports import ReportsPage
     from .pages.settings_page import SettingsPage
+    from .pages.trash_page import TrashPage
 
     return [
         PageSpec("dashboard", "Tổng quan", lambda w: DashboardPage(w)),
@@ -70,6 +72,8 @@ def default_pages() -> list[PageSpec]:
         PageSpec("recognition", "Công nhận", lambda w: RecognitionPage(w)),
         PageSpec("reports", "Báo cáo", lambda w: ReportsPage(w)),
         PageSpec("catalogues", "Danh mục", lambda w: CataloguesPage(w)),
+        PageSpec("trash", "Thùng rác", lambda w: TrashPage(w)),
+        PageSpec("history", "Lịch sử thay đổi", lambda w: HistoryPage(w)),
         PageSpec("settings", "Cài đặt", lambda w: SettingsPage(w)),
     ]
 
@@ -189,6 +193,9 @@ class MainWindow(QMainWindow):
         if "reports" in self.pages:
             self._wire_reports(models, recognition)
             self.pages["reports"].produced.connect(self._document_produced)
+        trash_page = self.pages.get("trash")
+        if trash_page is not None:
+            trash_page.changed.connect(self._records_restored)
         settings_page = self.pages.get("settings")
         if settings_page is not None:
             settings_page.office_saved.connect(self._office_changed)
@@ -424,6 +431,21 @@ class MainWindow(QMainWindow):
         if "dashboard" in self.pages:
             self.pages["dashboard"].refresh()
 
+    def _records_restored(self) -> None:
+        """Something came back from the trash: a model, a unit or a council member; the pages that show them reread.
+
+        Not the settings page (its unsaved edits stay) nor the trash itself (it reread already).
+        """
+        for key, page in self.pages.items():
+            if key in ("settings", "trash"):
+                continue
+            for name in ("reload_catalogues", "reload"):
+                if hasattr(page, name):
+                    getattr(page, name)()
+        self.reload_years(keep=self.year)  # also every page's set_year: the model list refilters
+        if "dashboard" in self.pages:
+            self.pages["dashboard"].refresh()
+
     def _document_produced(self, code: str) -> None:
         statistics.record_document(self.year, code)
         if "dashboard" in self.pages:
@@ -541,6 +563,41 @@ class MainWindow(QMainWindow):
             # The first look soon after the window opens, not five minutes later: a clerk who opens the program
             # for ten minutes a day still gets the day's backup.  Not at once: the start stays quick.
             QTimer.singleShot(self.FIRST_CHECK_MS, self, self.daily_backup_tick)
+            # The same switch as the backups: the program empties old trash once a start, a test window never.
+            QTimer.singleShot(self.TRASH_PURGE_MS, self, self.purge_old_trash)
+
+    TRASH_PURGE_MS = 10 * 1000
+
+    def purge_old_trash(self) -> Job | None:
+        """Once after start: what lay in the trash longer than Cài đặt allows is emptied, on the worker."""
+        from desktop_app.history import trash
+
+        from .worker import run_job
+
+        # Not under a modal dialog (a restore may be about to close the file) nor while closing: a little later.
+        if QApplication.activeModalWidget() is not None or self._close_backup != "pending":
+            if self._close_backup == "pending":
+                QTimer.singleShot(self.TRASH_PURGE_MS, self, self.purge_old_trash)
+            return None
+        return run_job(
+            self,
+            lambda task: trash.purge_expired(self.clock().date()),
+            progress=False,
+            on_done=self._old_trash_purged,
+            on_error=lambda exc: self._housekeeping_bug(exc, "Dọn thùng rác"),
+        )
+
+    def _old_trash_purged(self, removed: int) -> None:
+        if removed:
+            self.statusBar().showMessage(f"Đã tự động xóa hẳn {removed} mục để quá lâu trong thùng rác.", 10000)
+            if self.current_page_key() == "trash":
+                self.pages["trash"].reload()
+
+    def _housekeeping_bug(self, exc: BaseException, action: str) -> None:
+        from . import errors
+
+        errors.log_failure(exc, action)
+        self.statusBar().showMessage(errors.user_message(exc, action), 60000)
 
     def daily_backup_tick(self) -> Job | None:
         """Every few minutes: the daily backup, if today has none yet, made on the worker (never on this thread)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..errors import NotFoundError, ValidationError
+from ..history import kinds, record, trash
 from ..storage.database import transaction
 from ..storage.models import MoHinh
 from ..text import clean
@@ -42,7 +43,7 @@ def add_member(
         raise ValidationError("Họ và tên thành viên", "không được để trống.", key="name")
     order = CouncilMember.select().where(CouncilMember.year == year).count() + 1
     extra = {"uuid": uuid} if uuid else {}
-    return CouncilMember.create(
+    row = CouncilMember.create(
         year=year,
         name=name,
         title=clean(title),
@@ -50,7 +51,9 @@ def add_member(
         field_ids=json.dumps(sorted(field_ids or [])),
         sort_order=order,
         **extra,
-    ).id
+    )
+    record.created(row)
+    return int(row.id)
 
 
 @transaction()
@@ -61,17 +64,22 @@ def update_member(
     name = clean(name)
     if not name:
         raise ValidationError("Họ và tên thành viên", "không được để trống.", key="name")
+    before = kinds.snapshot(row)
     row.name, row.title, row.role = name, clean(title), clean(role) or "Ủy viên"
     row.field_ids = json.dumps(sorted(field_ids or []))
     row.save()
+    record.updated(row, before)
 
 
 @transaction()
 def remove_member(member_id: int) -> None:
     from .scoring import ensure_unlocked  # deleting a member deletes its scores; scoring imports this module
 
-    ensure_unlocked(get_member(member_id).year)
-    CouncilMember.delete().where(CouncilMember.id == member_id).execute()
+    member = get_member(member_id)
+    ensure_unlocked(member.year)
+    # To the trash with its scores and conflicts of interest, restorable whole.
+    with record.batch(f"Xóa thành viên hội đồng «{member.name}»", action="delete", undoable=True):
+        trash.put(CouncilMember.get_by_id(member_id))
 
 
 def assigned_model_ids(member: MemberInfo, model_ids: list[int]) -> list[int]:
@@ -83,14 +91,30 @@ def assigned_model_ids(member: MemberInfo, model_ids: list[int]) -> list[int]:
     return [m for m in model_ids if m in keep]
 
 
+def _model_name(model_id: int) -> str:
+    name = MoHinh.select(MoHinh.name).where(MoHinh.id == model_id).scalar()
+    if name is None:
+        raise NotFoundError("Không tìm thấy mô hình, điển hình.")
+    return str(name)
+
+
 @transaction()
 def declare_conflict(member_id: int, model_id: int, reason: str = "") -> None:
-    Conflict.insert(member=member_id, model=model_id, reason=clean(reason)).on_conflict_replace().execute()
+    """The member abstains on the model; the history keeps it as a change of the member (its conflicts)."""
+    row = CouncilMember.get_by_id(get_member(member_id).id)
+    with record.batch(f"Khai báo xung đột lợi ích: {row.name} — {_model_name(model_id)}"):
+        before = kinds.snapshot(row)
+        Conflict.insert(member=member_id, model=model_id, reason=clean(reason)).on_conflict_replace().execute()
+        record.updated(row, before)
 
 
 @transaction()
 def clear_conflict(member_id: int, model_id: int) -> None:
-    Conflict.delete().where((Conflict.member == member_id) & (Conflict.model == model_id)).execute()
+    row = CouncilMember.get_by_id(get_member(member_id).id)
+    with record.batch(f"Bỏ xung đột lợi ích: {row.name} — {_model_name(model_id)}"):
+        before = kinds.snapshot(row)
+        Conflict.delete().where((Conflict.member == member_id) & (Conflict.model == model_id)).execute()
+        record.updated(row, before)
 
 
 def conflicts(year: int) -> set[tuple[int, int]]:

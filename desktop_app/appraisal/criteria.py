@@ -6,12 +6,14 @@ import json
 import math
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
 from ..errors import AppError, NotFoundError, ValidationError
+from ..history import kinds, record
 from ..resources import load_json
 from ..storage.database import transaction
 from ..storage.models import AuditLog, database_proxy
@@ -132,7 +134,8 @@ def ensure_default_sets(year: int) -> None:
 @_invalidates
 def _create_default_sets(year: int) -> None:
     data = _default_data()
-    with _create_lock, transaction():  # two threads must not both add the defaults
+    # Two threads must not both add the defaults.
+    with _create_lock, record.batch(f"Tạo bộ tiêu chí mặc định năm {year}"):
         for item in data["sets"]:
             if CriteriaSet.select().where((CriteriaSet.year == year) & (CriteriaSet.kind == item["kind"])).exists():
                 continue
@@ -152,6 +155,7 @@ def _create_default_sets(year: int) -> None:
                     guidance=criterion.get("guidance", ""),
                     max_points=criterion["max_points"],
                 )
+            record.created(row)
 
 
 def criteria_set_for(year: int, kind: str, level_id: int | None = None) -> CriteriaSetInfo:
@@ -235,6 +239,22 @@ def _check_criterion(text: str, max_points: float | str) -> tuple[str, float]:
     return text, points
 
 
+@contextmanager
+def _changing(row: CriteriaSet, label: str) -> Iterator[None]:
+    """One change of a set or its criteria: one history entry of the set, its criteria included."""
+    with record.batch(label):
+        before = kinds.snapshot(row)
+        yield
+        record.updated(row, before)
+
+
+def _set_row(set_id: int) -> CriteriaSet:
+    row = CriteriaSet.get_or_none(CriteriaSet.id == set_id)
+    if row is None:
+        raise NotFoundError("Không tìm thấy bộ tiêu chí.")
+    return row
+
+
 @_invalidates
 @transaction()  # inside: the cache is dropped after the commit, not before
 def add_criterion(
@@ -242,10 +262,13 @@ def add_criterion(
 ) -> int:
     text, points = _check_criterion(text, max_points)
     _guard(set_id, force, "Thêm tiêu chí")
-    order = (Criterion.select().where(Criterion.criteria_set == set_id).count()) + 1
-    return Criterion.create(
-        criteria_set=set_id, order=order, text=text, guidance=clean(guidance), group=clean(group), max_points=points
-    ).id
+    owner = _set_row(set_id)
+    with _changing(owner, f"Thêm tiêu chí vào bộ tiêu chí «{owner.name}»"):
+        order = (Criterion.select().where(Criterion.criteria_set == set_id).count()) + 1
+        row = Criterion.create(
+            criteria_set=set_id, order=order, text=text, guidance=clean(guidance), group=clean(group), max_points=points
+        )
+    return int(row.id)
 
 
 @_invalidates
@@ -265,8 +288,10 @@ def update_criterion(
             )
     if points != row.max_points:
         _guard(row.criteria_set_id, force, "Đổi điểm tối đa")
-    row.text, row.max_points, row.guidance, row.group = text, points, clean(guidance), clean(group)
-    row.save()
+    owner = _set_row(row.criteria_set_id)
+    with _changing(owner, f"Sửa tiêu chí {row.order} của bộ tiêu chí «{owner.name}»"):
+        row.text, row.max_points, row.guidance, row.group = text, points, clean(guidance), clean(group)
+        row.save()
 
 
 @_invalidates
@@ -276,12 +301,14 @@ def delete_criterion(criterion_id: int, *, force: bool = False) -> None:
     if row is None:
         return
     _guard(row.criteria_set_id, force, f"Xóa tiêu chí «{row.text[:60]}»")
-    row.delete_instance()
-    for order, other in enumerate(
-        Criterion.select().where(Criterion.criteria_set == row.criteria_set_id).order_by(Criterion.order), start=1
-    ):
-        other.order = order
-        other.save()
+    owner = _set_row(row.criteria_set_id)
+    with _changing(owner, f"Xóa tiêu chí {row.order} của bộ tiêu chí «{owner.name}»"):
+        row.delete_instance()
+        for order, other in enumerate(
+            Criterion.select().where(Criterion.criteria_set == row.criteria_set_id).order_by(Criterion.order), start=1
+        ):
+            other.order = order
+            other.save()
 
 
 @_invalidates
@@ -295,7 +322,20 @@ def update_set(
     trim_extremes: bool | None = None,
     force: bool = False,
 ) -> None:
-    row = CriteriaSet.get_by_id(set_id)
+    row = _set_row(set_id)
+    with _changing(row, f"Sửa bộ tiêu chí «{row.name}»"):
+        _update_set(row, name, requires_grade, thresholds, trim_extremes, force)
+
+
+def _update_set(
+    row: CriteriaSet,
+    name: str | None,
+    requires_grade: str | None,
+    thresholds: list[GradeThreshold] | None,
+    trim_extremes: bool | None,
+    force: bool,
+) -> None:
+    set_id = row.id
     if name is not None:
         row.name = clean(name) or row.name
     if requires_grade is not None:
@@ -318,7 +358,7 @@ def update_set(
 def copy_sets_to_year(from_year: int, to_year: int) -> int:
     """Copy every set of ``from_year`` into ``to_year`` (replacing unscored sets there); returns how many."""
     copied = 0
-    with transaction():
+    with record.batch(f"Chép bộ tiêu chí năm {from_year} sang năm {to_year}"):
         for source in CriteriaSet.select().where(CriteriaSet.year == from_year):
             existing = CriteriaSet.select().where(
                 (CriteriaSet.year == to_year) & (CriteriaSet.kind == source.kind) & (CriteriaSet.level == source.level)
@@ -326,6 +366,7 @@ def copy_sets_to_year(from_year: int, to_year: int) -> int:
             for old in existing:
                 if has_scores(old.id):
                     raise AppError(f"Năm {to_year} đã có điểm chấm theo bộ tiêu chí «{old.name}»; không chép đè.")
+                record.deleting(old)
                 old.delete_instance(recursive=True)
             new = CriteriaSet.create(
                 year=to_year,
@@ -346,6 +387,7 @@ def copy_sets_to_year(from_year: int, to_year: int) -> int:
                     guidance=c.guidance,
                     max_points=c.max_points,
                 )
+            record.created(new)
             copied += 1
     return copied
 

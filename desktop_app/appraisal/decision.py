@@ -8,10 +8,10 @@ from datetime import date
 
 from .. import domain
 from ..errors import AppError, ValidationError
+from ..history import kinds, record
 from ..office import decision_reference
 from ..services.settings import get_office
 from ..services.status import change_status
-from ..storage.database import transaction
 from ..storage.models import AuditLog, MoHinh
 from ..text import ImpossibleDate, clean, parse_date
 from .criteria import list_sets, set_total_problem
@@ -96,7 +96,10 @@ def issue_decision(
         ],
         "results": [asdict(r) for r in results],
     }
-    with transaction():
+    # One batch: the decision and every status it sets (change_status joins it).  Not undoable from the list: a
+    # signed decision is taken back by unlocking it, which the history records too.
+    with record.batch(f"Ban hành quyết định công nhận năm {year}"):
+        before = kinds.snapshot(existing) if existing is not None else None
         recognised = [r.model_id for r in scored if r.recognised]
         rejected = [r.model_id for r in scored if not r.recognised]
         if recognised:
@@ -115,11 +118,14 @@ def issue_decision(
         )
         if existing is None:
             row = Decision.create(year=year, **values)
+            record.created(row)
         else:
             for key, value in values.items():
                 setattr(existing, key, value)
             existing.save()
             row = existing
+            assert before is not None
+            record.updated(row, before)
         AuditLog.create(
             action="decision.issued",
             detail=json.dumps(
@@ -138,9 +144,11 @@ def unlock_decision(year: int, reason: str) -> None:
     row = Decision.get_or_none(Decision.year == year)
     if row is None:
         raise AppError(f"Năm {year} chưa có quyết định công nhận.")
-    with transaction():
+    with record.batch(f"Mở khóa quyết định công nhận năm {year} (lý do: {reason})"):
+        before = kinds.snapshot(row)
         row.locked = False
         row.save()
+        record.updated(row, before)
         AuditLog.create(
             action="decision.unlocked",
             detail=json.dumps({"year": year, "number": row.number, "reason": reason}, ensure_ascii=False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import uuid as _uuid
 
-from ..storage.database import transaction
+from ..history import record
 from ..storage.models import MoHinh
 from .council import add_member, council_members
 from .criteria import criteria_set_for
@@ -26,7 +26,7 @@ _WEAK = ("Thu gom phế liệu", "Thu gom ve chai")
 
 def load_demo_appraisal(year: int) -> None:
     """Idempotent: members are keyed by stable UUIDs; sheets already scored are left alone."""
-    with transaction():
+    with record.batch(f"Nạp hội đồng thẩm định và điểm chấm mẫu năm {year}"):
         for index, (name, title, role) in enumerate(DEMO_COUNCIL):
             uuid = str(_uuid.uuid5(_NAMESPACE, f"{year}:{index}"))
             if not CouncilMember.select().where(CouncilMember.uuid == uuid).exists():

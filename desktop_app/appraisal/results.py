@@ -13,9 +13,10 @@ from typing import Any, cast
 
 from .. import domain
 from ..errors import ValidationError
+from ..history import kinds, record
 from ..services.catalogues import list_items
 from ..storage.database import transaction
-from ..storage.models import MoHinh
+from ..storage.models import MoHinh, now
 from ..text import clean
 from .aggregate import grade_for, mean_score, passes, ranks, sheet_total, spread
 from .council import assigned_model_ids, conflicts, council_members
@@ -176,22 +177,46 @@ def _kind_position(kind: str) -> int:
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 
 
+def _override_entry(model: MoHinh, action: str, before: kinds.Snapshot | None, after: kinds.Snapshot | None) -> None:
+    """The override's history entry, found by its model's uuid and filed under the model's year (an override
+    has no year of its own, and the year's history must show it)."""
+    record.entry("override", action, model.uuid, model.name, before, after, model_uuid=model.uuid, year=model.year)
+
+
+def _remove_override(model: MoHinh) -> None:
+    existing = Override.get_or_none(Override.model == model.id)
+    if existing is not None:
+        _override_entry(model, "delete", kinds.snapshot(existing), None)
+        existing.delete_instance()
+
+
 @transaction()
 def set_override(
     model_id: int, *, grade: str = "", recognised: bool | None = None, outstanding: bool = False, reason: str
 ) -> None:
     """A council decision against (or beyond) the computed result; it needs a written reason."""
     reason = clean(reason)
-    year = MoHinh.get_by_id(model_id).year
-    ensure_unlocked(year)
+    model = MoHinh.get_by_id(model_id)
+    ensure_unlocked(model.year)
     if not grade and recognised is None and not outstanding:
-        Override.delete().where(Override.model == model_id).execute()
+        _remove_override(model)
         return
     if not reason:
         raise ValidationError("Lý do", "hội đồng quyết định khác kết quả chấm thì phải ghi rõ lý do.", key="reason")
-    Override.insert(
-        model=model_id, grade=clean(grade), recognised=recognised, outstanding=outstanding, reason=reason
-    ).on_conflict_replace().execute()
+    values = {"grade": clean(grade), "recognised": recognised, "outstanding": outstanding, "reason": reason}
+    existing = Override.get_or_none(Override.model == model_id)
+    if existing is None:
+        _override_entry(model, "create", None, kinds.snapshot(Override.create(model=model_id, **values)))
+        return
+    if all(getattr(existing, key) == value for key, value in values.items()):
+        return  # the same decision saved again: nothing changed, nothing to record
+    before = kinds.snapshot(existing)
+    for key, value in values.items():
+        setattr(existing, key, value)
+    existing.at = now()
+    existing.save()
+    old, new = kinds.changed(before, kinds.snapshot(existing))
+    _override_entry(model, "update", old, new)
 
 
 @transaction()
@@ -201,4 +226,4 @@ def clear_override(model_id: int) -> None:
     if row is None:
         return
     ensure_unlocked(row.year)
-    Override.delete().where(Override.model == model_id).execute()
+    _remove_override(row)

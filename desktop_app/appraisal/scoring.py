@@ -3,18 +3,23 @@
 Score entry reads a member's whole grid and the council's progress often (after every reload), so both are a few
 set-based queries whatever the number of models: one for the models, one for the member's scores, one grouped count
 for progress.  Criteria come from the cache in :mod:`.criteria`.
+
+Every sheet saved with different points is one history entry (kind ``score_sheet``): who keyed it, when, and its
+points before and after, by criterion uuid.  The score audit annex is read from these entries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from datetime import datetime
+from typing import Any, cast
 
 import peewee as pw
 
 from .. import domain
 from ..errors import AppError, ValidationError
+from ..history import record
 from ..office import decision_reference
 from ..services.models import ModelFilter, ModelRow, list_models
 from ..storage.database import transaction
@@ -95,28 +100,103 @@ def save_sheet(year: int, member_id: int, model_id: int, values: Mapping[int, ob
     save_sheets(year, member_id, {model_id: values}, keying)
 
 
+KEYING_NAMES = {1: "lần nhập 1", 2: "lần nhập 2"}
+
+
+def sheet_label(member_name: str, model_name: str, keying: int) -> str:
+    """How the history names a sheet: «Phiếu chấm của Trần Thị Hồng — Tổ hợp tác … (lần nhập 1)»."""
+    return f"Phiếu chấm của {member_name} — {model_name} ({KEYING_NAMES.get(keying, f'lần nhập {keying}')})"
+
+
+def sheet_record_uuid(member_uuid: str, model_uuid: str, keying: int) -> str:
+    return f"{member_uuid}:{model_uuid}:{keying}"
+
+
+def _sheet_snapshot(
+    points: Mapping[int, float], uuids: Mapping[int, str], member_uuid: str, model_uuid: str, keying: int
+) -> dict[str, Any]:
+    return {
+        "points": {uuids[criterion_id]: value for criterion_id, value in points.items()},
+        "member": member_uuid,
+        "model": model_uuid,
+        "keying": keying,
+    }
+
+
+def _stored_points(member_id: int, keying: int, model_ids: list[int]) -> dict[int, dict[int, float]]:
+    """Model id → {criterion id: points} of the member's sheets among ``model_ids``: one query for the lot (the
+    grid saves after every cell, so this runs at typing speed)."""
+    found: dict[int, dict[int, float]] = {}
+    query = Score.select(Score.model, Score.criterion, Score.points).where(
+        (Score.member == member_id) & (Score.keying == keying) & Score.model.in_(model_ids)
+    )
+    for model_id, criterion_id, points in database_proxy.execute(query):
+        found.setdefault(model_id, {})[criterion_id] = points
+    return found
+
+
 def save_sheets(year: int, member_id: int, sheets: Mapping[int, Mapping[int, object]], keying: int = 1) -> None:
-    """Several of one member's sheets (a pasted block) validated, then replaced in one transaction."""
+    """Several of one member's sheets (a pasted block) validated, then replaced in one transaction.
+
+    One history batch per call, one entry per sheet whose points changed; a sheet saved unchanged is left
+    alone (and recorded nowhere).
+    """
     ensure_unlocked(year)
-    query = MoHinh.select(MoHinh.id, MoHinh.kind, MoHinh.level).where(MoHinh.id.in_(list(sheets))).tuples()
+    member = get_member(member_id)
+    query = (
+        MoHinh.select(MoHinh.id, MoHinh.kind, MoHinh.level, MoHinh.uuid, MoHinh.name, MoHinh.year)
+        .where(MoHinh.id.in_(list(sheets)))
+        .tuples()
+    )
     # peewee's stubs type .tuples() as the query itself, whose rows would be MoHinh instances.
-    kinds = {m_id: (kind, level_id) for m_id, kind, level_id in cast("Iterable[tuple[int, str, int | None]]", query)}
+    rows = cast("Iterable[tuple[int, str, int | None, str, str, int]]", query)
+    models = {row[0]: row for row in rows}
     cleaned: dict[int, dict[int, float]] = {}
+    uuids: dict[int, str] = {}  # criterion id → uuid, for the history
     for model_id, values in sheets.items():
-        if model_id not in kinds:
+        if model_id not in models:
             raise AppError("Không tìm thấy mô hình, điển hình cần ghi điểm.")
-        kind, level_id = kinds[model_id]
+        _id, kind, level_id, _uuid, _name, _year = models[model_id]
         criteria = {c.id: c for c in criteria_set_for(year, kind, level_id).criteria}
+        uuids.update((c.id, c.uuid) for c in criteria.values())
         cleaned[model_id] = _clean_sheet(criteria, values)
     stamp = now()
     with transaction():
-        for model_id, points in cleaned.items():
-            Score.delete().where(
-                (Score.member == member_id) & (Score.model == model_id) & (Score.keying == keying)
-            ).execute()
-            rows = [
+        stored = _stored_points(member_id, keying, list(cleaned))
+        changed = [model_id for model_id, points in cleaned.items() if stored.get(model_id, {}) != points]
+        if not changed:
+            return
+        # A stored point of a criterion no longer in the model's set (its kind changed since): named too.
+        strays = {c for m in changed for c in stored.get(m, {}) if c not in uuids}
+        if strays:
+            found = Criterion.select(Criterion.id, Criterion.uuid).where(Criterion.id.in_(list(strays)))
+            uuids.update(database_proxy.execute(found))
+        if len(changed) == 1:
+            label = "Nhập điểm: " + sheet_label(member.name, models[changed[0]][4], keying)
+        else:
+            label = f"Nhập điểm: {len(changed)} phiếu chấm của {member.name} ({KEYING_NAMES.get(keying, keying)})"
+        with record.batch(label):
+            for model_id in changed:
+                old = stored.get(model_id, {})
+                _replace_sheet(member, models[model_id], keying, old, cleaned[model_id], uuids, stamp)
+
+
+def _replace_sheet(
+    member: MemberInfo,
+    model: tuple[int, str, int | None, str, str, int],
+    keying: int,
+    old: dict[int, float],
+    points: dict[int, float],
+    uuids: Mapping[int, str],
+    stamp: datetime,
+) -> None:
+    model_id, _kind, _level, model_uuid, model_name, model_year = model
+    Score.delete().where((Score.member == member.id) & (Score.model == model_id) & (Score.keying == keying)).execute()
+    if points:
+        Score.insert_many(
+            [
                 {
-                    "member": member_id,
+                    "member": member.id,
                     "model": model_id,
                     "criterion": criterion_id,
                     "keying": keying,
@@ -125,8 +205,19 @@ def save_sheets(year: int, member_id: int, sheets: Mapping[int, Mapping[int, obj
                 }
                 for criterion_id, value in points.items()
             ]
-            if rows:
-                Score.insert_many(rows).execute()
+        ).execute()
+    before = _sheet_snapshot(old, uuids, member.uuid, model_uuid, keying) if old else None
+    after = _sheet_snapshot(points, uuids, member.uuid, model_uuid, keying) if points else None
+    record.entry(
+        "score_sheet",
+        "create" if before is None else "delete" if after is None else "update",
+        sheet_record_uuid(member.uuid, model_uuid, keying),
+        sheet_label(member.name, model_name, keying),
+        before,
+        after,
+        model_uuid=model_uuid,
+        year=model_year,
+    )
 
 
 def compare_keyings(year: int, member_id: int, model_id: int) -> list[int]:
@@ -137,10 +228,18 @@ def compare_keyings(year: int, member_id: int, model_id: int) -> list[int]:
     return [cid for cid in first if first[cid] != second.get(cid)]
 
 
+ACCEPT_SECOND_LABEL = "Lấy điểm lần nhập 2 làm phiếu chính"
+
+
 def accept_second_keying(year: int, member_id: int, model_id: int) -> None:
-    """The paper was re-read: make the second keying the sheet of record."""
-    second = sheet(year, member_id, model_id, 2)
-    save_sheet(year, member_id, model_id, second, keying=1)
+    """The paper was re-read: make the second keying the sheet of record (a history entry of the first keying's
+    sheet, in a batch that says where its points came from)."""
+    ensure_unlocked(year)
+    member = get_member(member_id)
+    model = MoHinh.get_by_id(model_id)
+    with record.batch(f"{ACCEPT_SECOND_LABEL}: {member.name} — {model.name}"):
+        second = sheet(year, member_id, model_id, 2)
+        save_sheet(year, member_id, model_id, second, keying=1)
 
 
 # ----------------------------------------------------------------- one member's grid

@@ -22,10 +22,10 @@ from .. import domain
 from ..documents.excel import FONT, NATION_TITLE, PARTY_TITLE, official_page_setup, use_document_font
 from ..errors import AppError
 from ..fileio import replacing
+from ..history import record
 from ..office import Issuer
 from ..services.settings import get_office
 from ..spreadsheet import put
-from ..storage.database import transaction
 from ..storage.models import MoHinh
 from ..tasks import TaskState
 from ..text import clean
@@ -40,6 +40,7 @@ META = "_thong_tin"
 HEADER_ROW, MAX_ROW, FIRST_ROW = 4, 5, 6
 FIRST_CRITERION_COL = 5  # A STT, B mã, C tên, D đơn vị
 THIN = Side(style="thin", color="888888")
+IMPORT_LABEL = "Nhập bảng chấm điểm từ tệp"
 
 
 @dataclass
@@ -294,7 +295,8 @@ def import_workbook(
     refused_sheets = {r.sheet for r in report.refused}
     if report.refused and not keep_valid_sheets:
         return report
-    with transaction():
+    # One batch named after the file: the history shows which workbook brought each sheet's points.
+    with record.batch(f"{IMPORT_LABEL} «{source.name}»"):
         for title, items in pending.items():
             if title in refused_sheets or not items:
                 continue

@@ -18,13 +18,22 @@ from typing import Any, NoReturn
 from .. import APP_NAME, __version__
 from ..errors import AppError
 from ..logs import log_path, setup_logging
-from . import appraisal_cmds, backup_cmds, core_cmds, document_cmds, import_cmds, office_cmds, unit_cmds
+from . import appraisal_cmds, backup_cmds, core_cmds, document_cmds, history_cmds, import_cmds, office_cmds, unit_cmds
 
 log = logging.getLogger("dvk.cli")
 
 # The command groups, in the order ``--help`` lists them.  Plain imports: a missing module is an
 # error at once, and PyInstaller sees every one of them without being told.
-COMMAND_MODULES = (core_cmds, office_cmds, unit_cmds, backup_cmds, appraisal_cmds, document_cmds, import_cmds)
+COMMAND_MODULES = (
+    core_cmds,
+    office_cmds,
+    unit_cmds,
+    backup_cmds,
+    appraisal_cmds,
+    document_cmds,
+    import_cmds,
+    history_cmds,
+)
 
 
 class _Formatter(argparse.HelpFormatter):

@@ -186,6 +186,12 @@ def _scores_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     return export_scores(o.year, target, style=o.style, task=task)
 
 
+def _score_audit(o: Options, target: Path, task: TaskState | None) -> Path:
+    from .score_audit import build_score_audit
+
+    return build_score_audit(o.year, target, style=o.style, task=task)
+
+
 def _recognition(o: Options, target: Path, task: TaskState | None) -> Path:
     from .lists import build_recognition
 
@@ -257,6 +263,12 @@ DOCUMENTS: dict[str, DocumentKind] = {
             "Điểm của từng thành viên, điểm trung bình, xếp loại, thứ hạng.",
             _scores,
             _scores_xlsx,
+        ),
+        DocumentKind(
+            "score_audit",
+            "Phụ lục: Nhật ký nhập, sửa điểm chấm",
+            "Kèm theo Bảng tổng hợp: ai nhập từng phiếu chấm và khi nào, lần nhập 2 có khớp không, mọi lần sửa điểm.",
+            _score_audit,
         ),
         DocumentKind(
             "recognition",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -124,3 +125,15 @@ def _entry(row: Change) -> HistoryEntry:
         after=record.load(row.after),
         undone=batch.undone_by is not None,
     )
+
+
+def walk(flt: HistoryFilter | None = None, *, page: int = 1000) -> Iterator[list[HistoryEntry]]:
+    """Every entry matching ``flt``, newest first, a page at a time (an export of the whole history)."""
+    before_id: int | None = None
+    while True:
+        found = entries(flt, limit=page, before_id=before_id)
+        if found:
+            yield found
+        if len(found) < page:
+            return
+        before_id = found[-1].id

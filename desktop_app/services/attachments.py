@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 from collections.abc import Iterable
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from ..errors import AppError, NotFoundError
 from ..history import kinds, record
+from ..history.tables import TrashItem
 from ..storage import database as storage
 from ..storage.database import transaction
 from ..storage.models import Attachment, MoHinh, new_uuid
@@ -92,7 +94,7 @@ def remove_attachment(attachment_id: int) -> None:
 
 
 def discard_files(stored_names: Iterable[str]) -> list[str]:
-    """Remove the stored files that no attachment refers to any more; returns the names removed.
+    """Remove the stored files that no attachment and no trash item refers to any more; returns the names removed.
 
     Call it after the transaction that deleted the rows has committed: a rolled-back deletion must find
     its files.  Inside a still-open outer transaction nothing is removed (the files stay, unused, which
@@ -106,6 +108,7 @@ def discard_files(stored_names: Iterable[str]) -> list[str]:
         log.warning("attachment files %s kept: their deletion is not committed yet", sorted(names))
         return []
     used = {a.stored_name for a in Attachment.select(Attachment.stored_name).where(Attachment.stored_name.in_(names))}
+    used |= _files_in_trash()  # a model in the trash gets its evidence back when restored
     removed: list[str] = []
     folder = files_dir()
     for name in sorted(names - used):
@@ -116,6 +119,13 @@ def discard_files(stored_names: Iterable[str]) -> list[str]:
             continue
         removed.append(name)
     return removed
+
+
+def _files_in_trash() -> set[str]:
+    names: set[str] = set()
+    for item in TrashItem.select(TrashItem.files).where(TrashItem.files != "[]"):
+        names.update(json.loads(item.files))
+    return names
 
 
 def verify(attachment_id: int) -> bool:

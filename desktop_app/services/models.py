@@ -16,11 +16,11 @@ import peewee as pw
 
 from .. import domain, registration
 from ..errors import AppError, NotFoundError, ValidationError
-from ..history import kinds, record
+from ..history import kinds, record, trash
 from ..storage.database import transaction
 from ..storage.models import Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind, now
 from ..text import clean, fold, format_number, parse_number, sort_key_text
-from . import attachments, catalogues
+from . import catalogues
 from .catalogues import CatalogueItem, accepted_units, unit_factor
 from .status import event_day
 from .units import _descendant_ids
@@ -416,22 +416,21 @@ def update_model(model_id: int, data: ModelInput) -> None:
 
 
 def delete_models(model_ids: list[int]) -> int:
-    """Delete models with their indicators, history and attachment records (one transaction)."""
+    """Move models to the trash with everything that hangs on them (one undoable action); returns how many.
+
+    A model recognised by a locked decision is refused (:class:`trash.DeleteRefused`), and then none is deleted.
+    Their evidence files stay on disk until the trash is emptied.
+    """
     if not model_ids:
         return 0
-    with record.batch(f"Xóa {len(model_ids)} mô hình, điển hình", action="delete", undoable=True):
-        for row in MoHinh.select().where(MoHinh.id.in_(model_ids)):
-            record.deleting(row)
-        stored = [
-            a.stored_name for a in Attachment.select(Attachment.stored_name).where(Attachment.model.in_(model_ids))
-        ]
-        MoHinh.update(continues=None).where(MoHinh.continues.in_(model_ids)).execute()
-        MoHinh.update(replicates=None).where(MoHinh.replicates.in_(model_ids)).execute()
-        deleted: int = MoHinh.delete().where(MoHinh.id.in_(model_ids)).execute()
-    # Their evidence files go once the deletion is committed (the rows went with it, by cascade); never
-    # before, or a rolled-back deletion would point at missing files.
-    attachments.discard_files(stored)
-    return deleted
+    names = [r.name for r in MoHinh.select(MoHinh.name).where(MoHinh.id.in_(model_ids)).limit(2)]
+    label = f"Xóa mô hình, điển hình «{names[0]}»" if len(names) == 1 else f"Xóa {len(model_ids)} mô hình, điển hình"
+    with record.batch(label, action="delete", undoable=True):
+        rows = list(MoHinh.select().where(MoHinh.id.in_(model_ids)).order_by(MoHinh.id))
+        trash.ensure_deletable(rows)
+        for row in rows:
+            trash.put(row)
+    return len(rows)
 
 
 def _get_row(model_id: int) -> MoHinh:

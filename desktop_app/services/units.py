@@ -15,7 +15,7 @@ from typing import cast
 import peewee as pw
 
 from ..errors import AppError, NotFoundError, ValidationError
-from ..history import kinds, record
+from ..history import kinds, record, trash
 from ..storage.database import transaction
 from ..storage.models import CatalogueModel, Level, MoHinh, Unit, UnitKind
 from ..text import clean, fold, sort_key
@@ -327,9 +327,17 @@ def merge_units(source_id: int, target_id: int) -> UnitInfo:
     return get_unit(target_id)
 
 
-@transaction()
 def delete_unit(unit_id: int) -> None:
+    """Move an unused unit to the trash (one undoable action)."""
     row = Unit.get_or_none(Unit.id == unit_id)
+    if row is None:
+        raise NotFoundError("Không tìm thấy đơn vị cần xóa.")
+    with record.batch(f"Xóa đơn vị «{row.name}»", action="delete", undoable=True):
+        _trash_unit(unit_id)
+
+
+def _trash_unit(unit_id: int) -> None:
+    row = Unit.get_or_none(Unit.id == unit_id)  # again, inside the write transaction
     if row is None:
         raise NotFoundError("Không tìm thấy đơn vị cần xóa.")
     used = MoHinh.select().where(MoHinh.unit == unit_id).count()
@@ -340,5 +348,4 @@ def delete_unit(unit_id: int) -> None:
         )
     if Unit.select().where(Unit.parent == unit_id).exists():
         raise AppError(f"Không xóa được đơn vị «{row.name}» vì còn đơn vị trực thuộc.")
-    record.deleting(row)
-    row.delete_instance()
+    trash.put(row)

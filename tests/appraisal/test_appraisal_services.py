@@ -297,6 +297,9 @@ def test_a_model_deleted_after_the_decision_is_not_counted(year_setup):
             score_all(model, member, criteria, 0.9)
     decision.issue_decision(2024, "125", "15/10/2024")
     assert len(res.results(2024)) == 3
+    with pytest.raises(AppError, match="mở khóa quyết định"):  # recognised in a locked decision: refused first
+        delete_models([models[1]])
+    decision.unlock_decision(2024, "Mô hình đăng ký trùng")
     delete_models([models[1]])
     assert [r.model_id for r in res.results(2024)] == [models[0], models[2]]
     info = decision.decision_for(2024)

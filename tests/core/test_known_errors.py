@@ -256,7 +256,8 @@ def test_a_writing_command_sweeps_the_folder_and_a_reading_one_does_not(tmp_path
     assert not (tmp_path / "xuất.xlsx.tmp").exists()
 
 
-def test_deleting_a_model_deletes_its_evidence_after_the_commit(db, tmp_path):
+def test_emptying_the_trash_deletes_the_evidence_after_the_commit(db, tmp_path):
+    from desktop_app.history import trash
     from desktop_app.services import attachments, catalogues
     from desktop_app.services.models import ModelInput, create_model, delete_models
     from desktop_app.storage.database import transaction
@@ -279,11 +280,19 @@ def test_deleting_a_model_deletes_its_evidence_after_the_commit(db, tmp_path):
         raise Boom
     assert sorted(p.name for p in attachments.files_dir().iterdir()) == stored
     assert delete_models([first]) == 1
+    # In the trash, the model keeps its file (a restore gives it back); emptying the trash removes it.
+    assert sorted(p.name for p in attachments.files_dir().iterdir()) == stored
+    with pytest.raises(Boom), transaction():  # emptying rolled back keeps every file too
+        trash.empty()
+        raise Boom
+    assert sorted(p.name for p in attachments.files_dir().iterdir()) == stored
+    assert trash.empty() == 1
     remaining = [p.name for p in attachments.files_dir().iterdir()]
     assert len(remaining) == 1 and remaining[0] in stored
 
 
 def test_a_file_that_cannot_be_removed_is_logged_not_raised(db, tmp_path, monkeypatch, caplog):
+    from desktop_app.history import trash
     from desktop_app.services import attachments, catalogues
     from desktop_app.services.models import ModelInput, create_model, delete_models
 
@@ -299,9 +308,10 @@ def test_a_file_that_cannot_be_removed_is_logged_not_raised(db, tmp_path, monkey
             raise PermissionError(errno.EACCES, "used by another process", str(self))
         real_unlink(self, missing_ok=missing_ok)
 
+    assert delete_models([model]) == 1  # to the trash: the file stays until the trash is emptied
     monkeypatch.setattr(Path, "unlink", in_use)
     with caplog.at_level(logging.WARNING, logger="dvk.attachments"):
-        assert delete_models([model]) == 1
+        assert trash.empty() == 1
     assert any("could not remove the attachment file" in r.getMessage() for r in caplog.records)
 
 

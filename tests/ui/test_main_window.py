@@ -18,7 +18,17 @@ def test_item_models_pass_the_model_tester(demo_db, qtmodeltester):
 
 def test_navigation_has_every_entry_in_vietnamese(window):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["Tổng quan", "Mô hình - điển hình", "Đánh giá", "Công nhận", "Báo cáo", "Danh mục", "Cài đặt"]
+    assert titles == [
+        "Tổng quan",
+        "Mô hình - điển hình",
+        "Đánh giá",
+        "Công nhận",
+        "Báo cáo",
+        "Danh mục",
+        "Thùng rác",
+        "Lịch sử thay đổi",
+        "Cài đặt",
+    ]
 
 
 def test_dashboard_numbers_match_stats(window):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop_app import domain
-from desktop_app.appraisal import council, scoring
+from desktop_app.appraisal import council, decision, scoring
 from desktop_app.appraisal import criteria as crit
 from desktop_app.appraisal.aggregate import GradeThreshold
+from desktop_app.history.trash import DeleteRefused
 from desktop_app.services import catalogues
 from desktop_app.services.models import ModelInput, create_model, delete_models
 from desktop_app.storage.models import MoHinh
@@ -105,8 +107,12 @@ def test_recognition_lists_who_passes_then_who_is_recognised(window, no_modal_me
     assert page.list_title.text().startswith("Được công nhận theo Quyết định số 125-QĐ/HU: 33")
     assert page.number.text() == "125-QĐ/HU" and not page.number.isEnabled()
 
-    # A recognised model deleted afterwards is neither counted nor listed.
+    # A recognised model cannot be deleted while the decision is locked; deleted once it is unlocked, it is
+    # neither counted nor listed.
     gone = MoHinh.get(MoHinh.name == names[0]).id
+    with pytest.raises(DeleteRefused, match="mở khóa quyết định"):
+        delete_models([gone])
+    decision.unlock_decision(YEAR, "Mô hình đăng ký trùng")
     delete_models([gone])
     open_page(window, "recognition")
     assert passing.rowCount() == 32 and names[0] not in [passing.index(r, 1).data() for r in range(32)]

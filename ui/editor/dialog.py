@@ -40,7 +40,9 @@ from desktop_app.services.models import (
 )
 
 from ..errors import attempt
+from .field_undo import watch_editor
 from .fold_completer import install_fold_completer
+from .history_tab import HistoryTab
 from .indicators import CATEGORY_COLUMN, COLUMN_OF, CategoryDelegate, IndicatorTableModel
 from .side_tabs import AttachmentsTab, LinksTab, StatusTab
 from .unsaved import CONTINUE, DISCARD, SAVE, ask_unsaved_changes  # noqa: F401 - tests patch it here
@@ -83,6 +85,8 @@ class ModelEditorDialog(QDialog):
         self.links.edited.connect(self._mark_dirty)
         self.links.edited.connect(lambda: (self._clear_error("continues_id"), self._clear_error("replicates_id")))
         self.tabs.addTab(self.links, "Liên kết")
+        self.history_tab = HistoryTab(self)
+        self.tabs.addTab(self.history_tab, "Lịch sử")
 
         buttons = QDialogButtonBox(self)
         self.save_button = buttons.addButton("Lưu (Ctrl+S)", QDialogButtonBox.ButtonRole.ApplyRole)
@@ -94,14 +98,23 @@ class ModelEditorDialog(QDialog):
         self.save_close_button.setDefault(False)
         self.save_close_button.setAutoDefault(False)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        # Ctrl+Z / Ctrl+Y take back and redo field edits, whichever field has the focus (see field_undo).
+        self.undo = watch_editor(self)
+        self.undo.stack.cleanChanged.connect(self._clean_changed)
+        self.undo.applied.connect(self._undone)
+        bottom = QHBoxLayout()
+        for button in self.undo.buttons(self):
+            bottom.addWidget(button)
+        bottom.addWidget(buttons, 1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
-        layout.addWidget(buttons)
+        layout.addLayout(bottom)
         self.resize(900, 680)
         self._dup_timer = QTimer(self, singleShot=True, interval=250)
         self._dup_timer.timeout.connect(self._check_duplicates)
-        self._load()
+        with self.undo.loading():
+            self._load()
 
     # ------------------------------------------------------------------ building the tabs
     def _general_tab(self) -> QWidget:
@@ -350,12 +363,14 @@ class ModelEditorDialog(QDialog):
         self.attachments.load(detail)
         self.status_tab.load(detail)
         self.links.load(detail, self.year)
+        self.history_tab.load(detail.row.uuid if detail else None)
 
     def _reload_side_tabs(self) -> None:
         if self.model_id:
             detail = get_model(self.model_id)
             self.attachments.load(detail)
             self.status_tab.load(detail)
+            self.history_tab.load(detail.row.uuid)
 
     def _status_changed(self) -> None:
         before = self._version
@@ -371,6 +386,16 @@ class ModelEditorDialog(QDialog):
     # ------------------------------------------------------------------ behaviour
     def _mark_dirty(self, *_args) -> None:
         self.dirty = True
+
+    def _clean_changed(self, clean: bool) -> None:
+        # Every edit is an undo step, so undoing back to what was loaded or saved leaves nothing unsaved.
+        self.dirty = not clean
+
+    def _undone(self, key: str) -> None:
+        """An undo or redo changed this field: as after an edit, its error goes and a name is checked again."""
+        self._clear_error(key)
+        if key == "name":
+            self._dup_timer.start()
 
     def _kind_changed(self) -> None:
         for box in self.person_boxes:
@@ -476,6 +501,7 @@ class ModelEditorDialog(QDialog):
         if not outcome.ok:
             return False
         self.dirty = False
+        self.undo.saved()
         self.year = data.year
         self.setWindowTitle(f"Sửa: {self.name.text().strip()}")
         self._load_side_tabs(get_model(self.model_id))

@@ -332,7 +332,13 @@ class UnitsTab(QWidget):
         unit = self.current()
         if unit is None:
             return
-        if messages.confirm(self, f"Xóa đơn vị «{unit.name}»?", danger=True, yes="Xóa", no="Không xóa"):
+        if messages.confirm(
+            self,
+            f"Xóa đơn vị «{unit.name}»? Đơn vị được chuyển vào «Thùng rác», có thể khôi phục từ mục «Thùng rác».",
+            danger=True,
+            yes="Xóa",
+            no="Không xóa",
+        ):
             if _attempt(self, "Xóa đơn vị", lambda: units.delete_unit(unit.id)):
                 self.reload()
 

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import domain
+from desktop_app.history import undo
 from desktop_app.services import catalogues, units, yearly
 from desktop_app.services import status as status_service
 from desktop_app.services.models import ModelFilter, delete_models
 from desktop_app.text import format_number
 
 from .. import messages, status_change
+from ..autobackups import tell
 from ..errors import attempt
 from ..models.model_table import ModelTableModel
 
@@ -136,10 +138,14 @@ class ModelListPage(QWidget):
         self.new_year_button.setToolTip("Chép các mô hình duy trì sang năm sau, liên kết với bản ghi năm nay")
         _on_click(self.new_year_button, self.copy_to_next_year)
         self.count_label = QLabel(self)
+        self._build_undo_actions()
 
         actions = QHBoxLayout()
         for widget in (self.new_button, self.edit_button, self.status_button, self.delete_button, self.new_year_button):
             actions.addWidget(widget)
+        actions.addSpacing(12)
+        actions.addWidget(self.undo_button)
+        actions.addWidget(self.redo_button)
         self.extra_actions = actions  # other screens (Excel import) add their buttons here
         actions.addStretch(1)
         actions.addWidget(self.count_label)
@@ -216,6 +222,11 @@ class ModelListPage(QWidget):
         self.table_model.set_filter(self.current_filter())
         self.count_label.setText(f"{format_number(self.table_model.rowCount())} mô hình, điển hình")
         self._update_actions()
+        self.update_undo()
+
+    def refresh(self) -> None:
+        """Shown: another screen (import, trash, a decision) may have made or spent an undo step since."""
+        self.update_undo()
 
     def clear_filters(self) -> None:
         for combo in (self.field_combo, self.level_combo, self.unit_combo, self.kind_combo, self.status_combo):
@@ -300,6 +311,7 @@ class ModelListPage(QWidget):
         if not outcome.ok:
             return
         self.table_model.refresh_rows(ids)
+        self.update_undo()
         self.window().statusBar().showMessage(f"Đã chuyển {changed} mô hình sang «{label}».", 5000)
         self.changed.emit()
 
@@ -309,8 +321,8 @@ class ModelListPage(QWidget):
             return
         if not messages.confirm(
             self,
-            f"Xóa hẳn {len(ids)} mô hình, điển hình đã chọn cùng chỉ tiêu, minh chứng "
-            "và lịch sử của chúng? Không thể hoàn tác.",
+            f"Xóa {len(ids)} mô hình, điển hình đã chọn? Chúng được chuyển vào «Thùng rác» cùng chỉ tiêu, "
+            "minh chứng và điểm chấm; có thể khôi phục nguyên vẹn từ mục «Thùng rác» hoặc bấm «Hoàn tác».",
             title="Xóa mô hình",
             danger=True,
             yes="Xóa",
@@ -322,7 +334,9 @@ class ModelListPage(QWidget):
         if not outcome.ok:
             return
         self.apply_filter()
-        self.window().statusBar().showMessage(f"Đã xóa {deleted} mô hình, điển hình.", 5000)
+        self.window().statusBar().showMessage(
+            f"Đã chuyển {deleted} mô hình, điển hình vào «Thùng rác» (bấm «Hoàn tác» để lấy lại).", 5000
+        )
         self.changed.emit()
 
     def copy_to_next_year(self) -> None:
@@ -344,5 +358,51 @@ class ModelListPage(QWidget):
             created = yearly.copy_to_year([c.id for c in candidates], target)
         if not outcome.ok:
             return
+        self.update_undo()
         messages.info(self, f"Đã chép {len(created)} mô hình, điển hình sang năm {target}.")
+        self.changed.emit()
+
+    # --- undo and redo of the list's bulk actions (the history keeps them: see desktop_app.history.undo)
+    def _build_undo_actions(self) -> None:
+        self.undo_action = QAction("Hoàn tác", self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.triggered.connect(lambda _checked=False: self.undo_last())
+        self.redo_action = QAction("Làm lại", self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.redo_action.triggered.connect(lambda _checked=False: self.redo_last())
+        for action in (self.undo_action, self.redo_action):
+            # On the page only: the search box keeps its own Ctrl+Z for the text typed in it.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setEnabled(False)  # until the list is filled and the history asked
+            self.addAction(action)
+        self.undo_button = QToolButton(self)
+        self.undo_button.setDefaultAction(self.undo_action)
+        self.redo_button = QToolButton(self)
+        self.redo_button.setDefaultAction(self.redo_action)
+        for button in (self.undo_button, self.redo_button):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+
+    def update_undo(self) -> None:
+        """Enable «Hoàn tác» / «Làm lại» when the history has a step for them; the tooltip says which."""
+        for action, step, verb, keys, none in (
+            (self.undo_action, undo.undo_step(), "Hoàn tác", "Ctrl+Z", "Chưa có thao tác nào để hoàn tác"),
+            (self.redo_action, undo.redo_step(), "Làm lại", "Ctrl+Y", "Không có thao tác nào để làm lại"),
+        ):
+            action.setEnabled(step is not None)
+            action.setToolTip(f"{verb}: {step.describe()} ({keys})" if step is not None else none)
+
+    def undo_last(self) -> None:
+        self._step(undo.undo, "Hoàn tác", "Đã hoàn tác")
+
+    def redo_last(self) -> None:
+        self._step(undo.redo, "Làm lại", "Đã làm lại")
+
+    def _step(self, run: Callable[[], undo.UndoStep], action: str, done: str) -> None:
+        step = None
+        with attempt(self, action) as outcome:  # refused when a later change touched the same records
+            step = run()
+        self.apply_filter()  # also rereads which steps are left
+        if not outcome.ok or step is None:
+            return
+        tell(self, f"{done}: {step.describe()}.", 8000)
         self.changed.emit()

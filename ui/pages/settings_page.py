@@ -9,12 +9,15 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,13 +26,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app import workspace
 from desktop_app.errors import ValidationError
+from desktop_app.history import record, trash
 from desktop_app.logs import log_path
 from desktop_app.services import autobackup, backup, settings
 from desktop_app.storage import database as storage
 from desktop_app.text import format_number
 
 from .. import messages
-from ..autobackups import backup_first
+from ..autobackups import backup_first, tell
 from ..errors import attempt
 from ..office_form import OfficeForm
 from ..worker import Job, run_job
@@ -106,6 +110,7 @@ class SettingsPage(QWidget):
         content = QWidget(self)
         layout = QVBoxLayout(content)
         layout.addWidget(office_box)
+        layout.addWidget(self._build_history_box())
         layout.addWidget(data_box)
         layout.addWidget(self._build_backups_box())
         layout.addWidget(demo_box)
@@ -124,6 +129,9 @@ class SettingsPage(QWidget):
 
     def reload(self) -> None:
         self.form.set_office(settings.get_office())
+        self.user_edit.setText(settings.get_value(record.USER_SETTING, "") or "")
+        self.user_edit.setPlaceholderText(record.login_name())
+        self.trash_days_spin.setValue(trash.trash_days())
         database = storage.current()
         demo = workspace.is_demo_open()
         if demo:
@@ -181,6 +189,53 @@ class SettingsPage(QWidget):
         self.form.set_office(settings.get_office())  # as stored: cleaned, with the default style it kept
         self.window().statusBar().showMessage("Đã lưu thông tin cơ quan.", 5000)
         self.office_saved.emit()
+
+    # ------------------------------------------------------------ history and trash
+    def _build_history_box(self) -> QGroupBox:
+        box = QGroupBox("Lịch sử thay đổi và thùng rác", self)
+        self.user_edit = QLineEdit(box)
+        self.user_edit.setMaxLength(100)
+        user_hint = QLabel(
+            "Tên ghi vào lịch sử thay đổi bên cạnh mỗi lần thêm, sửa, xóa (ai đã làm). Để trống thì dùng tên "
+            "đăng nhập máy tính (hiện mờ trong ô).",
+            box,
+        )
+        user_hint.setWordWrap(True)
+        user_hint.setStyleSheet("color: #666;")
+        self.trash_days_spin = QSpinBox(box)
+        self.trash_days_spin.setRange(0, 3650)
+        self.trash_days_spin.setSuffix(" ngày")
+        self.trash_days_spin.setSpecialValueText("không tự dọn")
+        days_hint = QLabel(
+            "Mục đã xóa nằm trong «Thùng rác» bấy nhiêu ngày rồi tự động xóa hẳn; 0 = không tự dọn.", box
+        )
+        days_hint.setWordWrap(True)
+        days_hint.setStyleSheet("color: #666;")
+        save = QPushButton("Lưu tên và số ngày", box)
+        save.clicked.connect(lambda _checked=False: self.save_history_settings())
+        self.user_edit.setMinimumWidth(360)
+        self.trash_days_spin.setMinimumWidth(140)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.addRow("Người sử dụng:", self.user_edit)
+        form.addRow(user_hint)
+        form.addRow("Tự động dọn thùng rác sau:", self.trash_days_spin)
+        form.addRow(days_hint)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(save)
+        layout = QVBoxLayout(box)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        return box
+
+    def save_history_settings(self) -> bool:
+        with attempt(self, "Lưu cài đặt lịch sử và thùng rác") as outcome:
+            trash.set_trash_days(self.trash_days_spin.value())
+            settings.set_value(record.USER_SETTING, self.user_edit.text().strip())
+        if outcome.ok:
+            tell(self, f"Từ nay lịch sử ghi tên «{record.current_user()}» cho các thay đổi.", 5000)
+        return outcome.ok
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(storage.current().path.parent)))

@@ -450,7 +450,12 @@ class CouncilTab(QWidget):
     def remove(self) -> None:
         member = self._current()
         if member and messages.confirm(
-            self, f"Xóa «{member.name}» khỏi hội đồng cùng mọi điểm đã chấm?", danger=True, yes="Xóa", no="Không xóa"
+            self,
+            f"Xóa «{member.name}» khỏi hội đồng? Thành viên cùng mọi điểm đã chấm được chuyển vào «Thùng rác», "
+            "có thể khôi phục từ mục «Thùng rác».",
+            danger=True,
+            yes="Xóa",
+            no="Không xóa",
         ):
             with attempt(self, "Xóa thành viên hội đồng"):  # refused while the year's decision is locked
                 council.remove_member(member.id)

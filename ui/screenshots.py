@@ -109,9 +109,15 @@ def save_screenshots(outdir: Path) -> list[Path]:
             ("settings", "06-cai-dat"),
             ("appraisal", "07-danh-gia"),
             ("reports", "08-bao-cao"),
+            ("trash", "11-thung-rac"),
+            ("history", "12-lich-su-thay-doi"),
         ):
             if key not in window.pages:
                 continue
+            if key == "trash":  # one deleted model, so the page shows what the trash keeps of it
+                from desktop_app.services.models import ModelFilter, delete_models, query_ids
+
+                delete_models(query_ids(ModelFilter(year=2023))[:1])
             window.show_page(key)
             if key == "models":
                 window.pages["models"].search.setText("da don")

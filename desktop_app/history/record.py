@@ -9,10 +9,8 @@ as a whole.  A change made outside any batch gets a batch of its own.
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,6 +18,7 @@ from dataclasses import dataclass
 
 from ..storage import database as storage
 from ..storage.database import transaction
+from ..storage.lock import login_name
 from ..storage.models import BaseModel, Setting
 from ..text import clean, fold
 from . import kinds
@@ -49,14 +48,6 @@ BULK_ACTIONS = {
     "undo": "Hoàn tác",
     "redo": "Làm lại",
 }
-
-
-def login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):  # no login name in a service session or a container
-        log.warning("no login name for the history; using USERNAME", exc_info=True)
-        return os.environ.get("USERNAME", "")
 
 
 def current_user() -> str:

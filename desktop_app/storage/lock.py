@@ -112,16 +112,17 @@ def in_use_message(db_path: Path, holder: Holder | None) -> str:
     )
 
 
-def _user() -> str:
+def login_name() -> str:
+    """Who is logged in: named in the lock note, and in the history until the office names its user."""
     try:
         return getpass.getuser()
     except Exception:  # no login name (a service account, a stripped environment)
-        log.warning("no login name for the lock note; using USERNAME", exc_info=True)
+        log.warning("no login name; using USERNAME", exc_info=True)
         return os.environ.get("USERNAME", "")
 
 
 def _this_process(program: str) -> Holder:
-    return Holder(os.getpid(), socket.gethostname(), _user(), program, datetime.now().replace(microsecond=0))
+    return Holder(os.getpid(), socket.gethostname(), login_name(), program, datetime.now().replace(microsecond=0))
 
 
 def _read_info(db_path: Path) -> Holder | None:

@@ -18,6 +18,7 @@ import peewee as pw
 from playhouse.migrate import SqliteMigrator, migrate
 
 from ..appraisal.tables import APPRAISAL_TABLES
+from ..exchange.tables import EXCHANGE_TABLES
 from ..history.tables import HISTORY_TABLES
 from .models import CORE_TABLES, MoHinh
 
@@ -88,6 +89,26 @@ def v6_history(db: pw.SqliteDatabase) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "change_batch_record" ON "change" ("record_uuid", "id")')
 
 
+def v7_source_offices(db: pw.SqliteDatabase) -> None:
+    """Exchange packages: the offices below that send their year, and where a unit or model came from."""
+    db.execute_sql(
+        'CREATE TABLE IF NOT EXISTS "source_office" ("id" INTEGER NOT NULL PRIMARY KEY, "uuid" VARCHAR(255) NOT NULL, '
+        '"name" VARCHAR(255) NOT NULL, "name_fold" VARCHAR(255) NOT NULL, "sort_order" INTEGER NOT NULL, '
+        '"active" INTEGER NOT NULL, "area_name" VARCHAR(255) NOT NULL, "level" VARCHAR(255) NOT NULL, '
+        '"note" TEXT NOT NULL)'
+    )
+    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "source_office_uuid" ON "source_office" ("uuid")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "source_office_name_fold" ON "source_office" ("name_fold")')
+    reference = 'INTEGER REFERENCES "source_office" ("id") ON DELETE SET NULL'
+    for table in ("unit", "mo_hinh"):
+        if not any(column.name == "source_office_id" for column in db.get_columns(table)):
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "source_office_id" {reference}')
+        db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{table}_source_office_id" ON "{table}" ("source_office_id")')
+    if not any(column.name == "source_hash" for column in db.get_columns("mo_hinh")):
+        db.execute_sql('ALTER TABLE "mo_hinh" ADD COLUMN "source_hash" VARCHAR(255) NOT NULL DEFAULT \'\'')
+    db.create_tables(EXCHANGE_TABLES)
+
+
 # Position + 1 is the schema version: append only.
 MIGRATIONS: tuple[Migration, ...] = (
     v1_core,
@@ -96,6 +117,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v4_indicator_categories_and_event_dates,
     v5_model_version,
     v6_history,
+    v7_source_offices,
 )
 
 

@@ -78,6 +78,19 @@ class IndicatorCategory(CatalogueModel):
     unit_of_measure = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
 
 
+class SourceOffice(CatalogueModel):
+    """An office below this one that sends its year as an exchange package (schema 7).
+
+    ``uuid`` is the sending office's own (its ``office.uuid`` setting), so a second package from the same
+    office is known whatever it is called now.  Records that came in a package point here; records made
+    here have no source office.
+    """
+
+    area_name = pw.CharField(default="")
+    level = pw.CharField(default="")  # the sender's own level as it wrote it ("Xã", "Huyện")
+    note = pw.TextField(default="")
+
+
 class Unit(BaseModel):
     """A registering unit; units form a tree (huyện → xã → thôn)."""
 
@@ -91,7 +104,10 @@ class Unit(BaseModel):
     address = pw.CharField(default="")
     note = pw.TextField(default="")
     active = pw.BooleanField(default=True)
+    # The office whose package brought the unit (schema 7); none: the unit is this office's own.
+    source_office = pw.ForeignKeyField(SourceOffice, null=True, on_delete="SET NULL")
     if TYPE_CHECKING:
+        source_office_id: pw.ForeignKeyField[int | None]
         kind_id: pw.ForeignKeyField[int | None]
         level_id: pw.ForeignKeyField[int | None]
         parent_id: pw.ForeignKeyField[int | None]
@@ -157,7 +173,12 @@ class MoHinh(BaseModel):
     # Raised by every write (schema 5): a save carrying the version its editor loaded is refused once
     # the row has moved on, instead of silently overwriting someone else's save.
     version = pw.IntegerField(default=1, constraints=[pw.SQL("DEFAULT 1")])
+    # Schema 7: the office whose package brought the model (none: registered here), and the SHA-256 of
+    # the model as that package carried it, so a later package tells a change made here from one made there.
+    source_office = pw.ForeignKeyField(SourceOffice, null=True, on_delete="SET NULL")
+    source_hash = pw.CharField(default="", constraints=[pw.SQL("DEFAULT ''")])
     if TYPE_CHECKING:
+        source_office_id: pw.ForeignKeyField[int | None]
         field_id: pw.ForeignKeyField[int | None]
         level_id: pw.ForeignKeyField[int | None]
         unit_id: pw.ForeignKeyField[int | None]
@@ -231,6 +252,7 @@ CORE_TABLES = [
     Field,
     UnitKind,
     IndicatorCategory,
+    SourceOffice,
     Unit,
     Year,
     MoHinh,

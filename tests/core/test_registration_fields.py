@@ -53,6 +53,8 @@ NOT_REGISTRATION = {
     "created_at",
     "updated_at",
     "version",  # the optimistic version a stale save is refused by (schema 5)
+    "source_office",  # the office whose exchange package brought the model (schema 7)
+    "source_hash",  # the model as that package carried it, to tell a change made here from one made there
 }
 COLUMN_TYPES = {
     LINE: (pw.CharField, pw.TextField),

@@ -47,6 +47,16 @@ MANUAL_STATUSES: tuple[str, ...] = tuple(code for code in STATUSES if code not i
 # Where the user is sent when they try to set a decision-only status by hand.
 DECISION_PAGE = "Công nhận"
 
+# A follow-up report's traffic light (sơ kết, kiểm tra tiến độ): how the model stands against its plan.
+PROGRESS_ON_TRACK = "dung_tien_do"
+PROGRESS_BEHIND = "cham"
+PROGRESS_STALLED = "dung"
+PROGRESS_STATUSES = {
+    PROGRESS_ON_TRACK: "Đúng tiến độ",
+    PROGRESS_BEHIND: "Chậm tiến độ",
+    PROGRESS_STALLED: "Ngưng trệ",
+}
+
 # How an individual exemplar is addressed on certificates ("Tặng Ông Nguyễn Văn Tám").
 HONORIFICS: tuple[str, ...] = ("Ông", "Bà")
 

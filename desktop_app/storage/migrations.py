@@ -109,6 +109,20 @@ def v7_source_offices(db: pw.SqliteDatabase) -> None:
     db.create_tables(EXCHANGE_TABLES)
 
 
+def v8_progress(db: pw.SqliteDatabase) -> None:
+    """Follow-up reports on a model during its year (sơ kết 6 tháng, kiểm tra tiến độ)."""
+    db.execute_sql(
+        'CREATE TABLE IF NOT EXISTS "progress_entry" ("id" INTEGER NOT NULL PRIMARY KEY, '
+        '"uuid" VARCHAR(255) NOT NULL, '
+        '"model_id" INTEGER NOT NULL REFERENCES "mo_hinh" ("id") ON DELETE CASCADE, "report_date" DATE NOT NULL, '
+        '"done" TEXT NOT NULL, "values" TEXT NOT NULL, "status" VARCHAR(255) NOT NULL, "note" TEXT NOT NULL, '
+        '"created_at" DATETIME NOT NULL)'
+    )
+    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "progress_entry_uuid" ON "progress_entry" ("uuid")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "progress_entry_model_id" ON "progress_entry" ("model_id")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "progress_entry_report_date" ON "progress_entry" ("report_date")')
+
+
 # Position + 1 is the schema version: append only.
 MIGRATIONS: tuple[Migration, ...] = (
     v1_core,
@@ -118,6 +132,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v5_model_version,
     v6_history,
     v7_source_offices,
+    v8_progress,
 )
 
 

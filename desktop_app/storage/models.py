@@ -238,6 +238,25 @@ class StatusChange(BaseModel):
     event_date = pw.DateField(null=True)
 
 
+class ProgressEntry(BaseModel):
+    """One follow-up report on a model during its year (schema 8): the six-month sơ kết, a progress check.
+
+    ``values`` holds the indicators reached so far as JSON ``{indicator uuid: amount}`` (uuids, so the entry
+    survives a trash round trip and an exchange package); ``status`` is a traffic light, domain.PROGRESS_STATUSES.
+    """
+
+    uuid = pw.CharField(unique=True, default=new_uuid)
+    model = pw.ForeignKeyField(MoHinh, backref="progress", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        model_id: pw.ForeignKeyField[int]
+    report_date = pw.DateField(index=True)  # the date the unit reported as of
+    done = pw.TextField(default="")  # what was done since the last report
+    values = pw.TextField(default="{}")
+    status = pw.CharField(default="")
+    note = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=now)
+
+
 class AuditLog(BaseModel):
     """Actions that must be traceable later: criteria edited after scoring, decision unlocks..."""
 
@@ -259,5 +278,6 @@ CORE_TABLES = [
     Indicator,
     Attachment,
     StatusChange,
+    ProgressEntry,
     AuditLog,
 ]

@@ -7,6 +7,10 @@ filled cell, so a tiny file with one value in A1 and one in XFD1048576 would ask
 gigabytes and abort the process: before calamine opens a sheet of an .xlsx or .ods, the sheet's XML is
 streamed once to find where its filled cells really are, and a sheet too long or too wide is refused
 there (empty formatted rows, however many, do not count).  Both passes check for a cancel.
+
+Merged cells (two-row headers, a group over its sub-columns) are given as ranges.  calamine 0.9 gives them
+for .xlsx and .xls (``merged_cell_ranges``, absolute and 0-based) but not for .ods (``None``): there they
+are read from the spans the look ahead meets anyway in ``content.xml``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 from xml.etree import ElementTree
@@ -26,7 +30,11 @@ from ..errors import AppError
 from ..tasks import TaskState
 
 MAX_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 20_000  # per sheet, from its first to its last filled row; and filled rows in the whole file
+MAX_ROWS = 20_000  # rows of a list, per sheet and in the whole file
+# Lines a sheet may hold beyond its list: title, a header of up to three rows, totals, signatures, notes.
+# A 20.000-row list keeps its title block; a sheet past MAX_ROWS + this is refused.
+ROOM_AROUND_LIST = 50
+MAX_MERGED = 10_000  # merged ranges kept per .ods sheet: a header needs a handful, a forged file a million
 MAX_COLUMNS = 200  # per sheet, from its first to its last filled column
 MAX_XML_BYTES = 1024 * 1024 * 1024  # one sheet's XML once unzipped: past this it is a zip bomb, not a list
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -40,6 +48,9 @@ class SheetData:
     name: str
     rows: list[tuple[int, list[object]]]  # (row number as Excel shows it, values); empty rows left out
     hidden: bool = False  # hidden or very hidden in the workbook; read all the same, the caller decides
+    # Merged ranges (first_row, first_col, last_row, last_col), inclusive: rows numbered as in ``rows``, columns
+    # 0-based as the value lists are indexed.  Empty when the file has none; the caller then guesses.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -50,6 +61,8 @@ class _Extent:
     last_row: int = 0
     first_col: int | None = None
     last_col: int = 0
+    # .ods only: merged ranges met on the way, in SheetData.merged's numbering.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list, compare=False)
 
     def add(self, row: int, col: int, rows: int = 1, cols: int = 1) -> None:
         self.first_row = row if self.first_row is None else min(self.first_row, row)
@@ -127,6 +140,11 @@ def read_sheets(path: Path | str, task: TaskState | None = None) -> list[SheetDa
     path = Path(path)
     kind = check_file(path)
     task = task or TaskState()
+    # Before calamine opens the file: it builds every sheet of an .ods at once (1,3 GB for one far-away cell).
+    try:
+        extents = _extents(path, kind, task)
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError, EOFError, KeyError) as exc:
+        raise _damaged(path, exc) from exc
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
@@ -143,7 +161,6 @@ def read_sheets(path: Path | str, task: TaskState | None = None) -> list[SheetDa
         ) from exc
     try:
         metadata = [m for m in workbook.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
-        extents = _extents(path, kind, task)
         sheets: list[SheetData] = []
         total = 0
         for index, meta in enumerate(metadata, start=1):
@@ -156,13 +173,14 @@ def read_sheets(path: Path | str, task: TaskState | None = None) -> list[SheetDa
                 _check_extent(path, meta.name, _Extent(1, sheet.height, 1, sheet.width) if sheet.height else _Extent())
             rows = _rows(sheet, task)
             total += len(rows)
-            if total > MAX_ROWS:
+            if total > MAX_ROWS + ROOM_AROUND_LIST * index:
                 raise _refuse(
                     path,
                     f"tệp có quá nhiều dòng (hơn {_number(MAX_ROWS)}). Hãy chỉ để lại danh sách đăng ký.",
                 )
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
-            sheets.append(SheetData(meta.name, rows, hidden))
+            merged = sorted(extent.merged) if kind == "ods" and extent is not None else _merged(sheet)
+            sheets.append(SheetData(meta.name, rows, hidden, merged))
     except AppError:
         raise
     except (calamine.CalamineError, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError, EOFError) as exc:
@@ -174,8 +192,18 @@ def read_sheets(path: Path | str, task: TaskState | None = None) -> list[SheetDa
     return sheets
 
 
+def _merged(sheet: calamine.CalamineSheet) -> list[tuple[int, int, int, int]]:
+    """calamine's ranges ((row, col), (row, col)), 0-based and absolute, in SheetData.merged's numbering."""
+    ranges = sheet.merged_cell_ranges or []  # None: the format gives none (.ods in calamine 0.9)
+    return sorted((r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in ranges)
+
+
+def _too_long(extent: _Extent) -> bool:
+    return extent.height > MAX_ROWS + ROOM_AROUND_LIST
+
+
 def _check_extent(path: Path, sheet: str, extent: _Extent) -> None:
-    if extent.height > MAX_ROWS:
+    if _too_long(extent):
         raise _refuse(
             path,
             f"trang «{sheet}» có quá nhiều dòng (dữ liệu trải từ dòng {_number(extent.first_row or 0)} đến "
@@ -314,37 +342,78 @@ _CELL_REF = re.compile(rb'(?:^|\s)r="\$?([A-Za-z]+)\$?(\d+)"')
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
 # Only cells holding a value count, and a file may hold millions of empty formatted cells: the values are found
-# by the regular expression engine alone, then the cell tag before each is read (one or two steps back).
+# by the regular expression engine alone.  Usually each is found with its cell's reference in one match (a cell
+# holds its formula, then its value); a part where some value is not is read value by value, looking back
+# from each to its cell tag.
 _VALUE_TAG = re.compile(rb"<" + _P + rb"(?:v|is)\b")
+_VALUE_CELL = re.compile(
+    rb"<" + _P + rb'c\s[^>]*?(?<=\s)r="\$?([A-Za-z]{1,3})\$?(\d{1,7})"[^>]*(?<!/)>\s*'
+    rb"(?:<" + _P + rb"f\b[^>]*?(?:/>|>[^<]*</" + _P + rb"f>)\s*)?"
+    rb"<" + _P + rb"(?:v|is)[ >]"
+)
+# The same as Excel, LibreOffice and openpyxl write it: no prefix, the reference first.  Starting with a
+# fixed string, it is searched for three times as fast.
+_PLAIN_VALUE_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<(?:v|is)[ >]'
+)
 _CELL_START = re.compile(rb"<" + _P + rb"c(\s[^>]*)?>")
 _STEPS_BACK = 16  # past a formula's tags; further back means an odd file, read the slow way
-_OVERLAP = 64 * 1024  # a cell tag and its formula split by a chunk's end are whole in the next chunk
-_TAG_CUT = 32  # a value tag starting this near a chunk's end may have been cut: it is looked at again
+_ROW_END = b"row>"  # </row> (any prefix), or an opening <row>: never inside a cell, so parts hold whole cells
+_MAX_CARRY = 16 * 1024 * 1024  # a row longer than this without its end: an odd file, read the slow way
 
 
 def _xlsx_fast_extent(path: Path, sheet: str, stream: IO[bytes], task: TaskState) -> _Extent | None:
     """:func:`_xlsx_extent` for the usual file, where every cell carries its reference (Excel, LibreOffice
-    and openpyxl all write it); None when a cell has none.  Chunks overlap: a cell seen twice counts once."""
+    and openpyxl all write it); None when a cell has none.  The XML is cut after row tags, so that no cell
+    is split between two parts."""
     extent = _Extent()
-    tail, seen = b"", 0
+    carry, seen = b"", 0
     while True:
         task.check()
         chunk = stream.read(_CHUNK)
-        if not chunk:
-            return extent
         seen += len(chunk)
         if seen > MAX_XML_BYTES:
             raise _refuse(path, f"trang «{sheet}» quá lớn khi giải nén (hơn {MAX_XML_BYTES // (1024 * 1024)} MB).")
-        data = tail + chunk
-        # Values in the overlap were counted with the previous chunk, except one whose tag that chunk cut.
-        for match in _VALUE_TAG.finditer(data, max(0, len(tail) - _TAG_CUT)):
-            ref = _cell_ref_before(data, match.start())
-            if ref is None:
-                return None
-            extent.add(*ref)
-        if extent.height > MAX_ROWS or extent.width > MAX_COLUMNS:
+        data = carry + chunk
+        if chunk:
+            cut = data.rfind(_ROW_END) + len(_ROW_END)
+            if cut < len(_ROW_END):  # no row tag in it yet
+                if len(data) > _MAX_CARRY:
+                    return None
+                carry = data
+                continue
+            part, carry = data[:cut], data[cut:]
+        else:
+            part = data
+        if not _part_extent(part, extent):
+            return None
+        if _too_long(extent) or extent.width > MAX_COLUMNS:
             _check_extent(path, sheet, extent)
-        tail = data[-_OVERLAP:]
+        if not chunk:
+            return extent
+
+
+def _part_extent(part: bytes, extent: _Extent) -> bool:
+    """Add the part's cells holding a value to ``extent``; False when one of them has no reference."""
+    if b":v" in part or b":is" in part:  # prefixed tags (or such text): count them the careful way
+        values = len(_VALUE_TAG.findall(part))
+    else:
+        values = sum(part.count(tag) for tag in (b"<v>", b"<v ", b"<is>", b"<is "))
+    for pattern in (_PLAIN_VALUE_CELL, _VALUE_CELL):
+        refs = pattern.findall(part)
+        if len(refs) == values:
+            if refs:
+                rows = list(map(int, (number for _, number in refs)))
+                columns = [_column_number(letters) for letters in {letters for letters, _ in refs}]
+                extent.add(min(rows), min(columns))
+                extent.add(max(rows), max(columns))
+            return True
+    for match in _VALUE_TAG.finditer(part):
+        ref = _cell_ref_before(part, match.start())
+        if ref is None:
+            return False
+        extent.add(*ref)
+    return True
 
 
 def _cell_ref_before(data: bytes, end: int) -> tuple[int, int] | None:
@@ -395,18 +464,21 @@ def _xlsx_extent(path: Path, sheet: str, chunks: Iterator[bytes]) -> _Extent:
             elif in_cell and not counted:  # <v> or <is>
                 counted = True
                 extent.add(row, col)
-                if extent.height > MAX_ROWS or extent.width > MAX_COLUMNS:
+                if _too_long(extent) or extent.width > MAX_COLUMNS:
                     _check_extent(path, sheet, extent)
     return extent
 
 
+# The name must end where the tag's name ends: «\b» would let <table:table-row> pass for <table:table>.
 _ODS_TOKEN = re.compile(
-    rb"<(table:table|table:table-row|table:table-cell|table:covered-table-cell)\b([^>]*?)(/?)>"
+    rb"<(table:table|table:table-row|table:table-cell|table:covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
     rb"|</(table:table-row|table:table-cell|table:covered-table-cell)>|<text:p\b"
 )
 _ODS_REPEAT_ROWS = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _ODS_REPEAT_COLS = re.compile(rb'table:number-columns-repeated="(\d+)"')
 _ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_SPAN_ROWS = re.compile(rb'table:number-rows-spanned="(\d+)"')
+_ODS_SPAN_COLS = re.compile(rb'table:number-columns-spanned="(\d+)"')
 
 
 def _ods_extents(path: Path, archive: zipfile.ZipFile, task: TaskState) -> dict[str, _Extent]:
@@ -423,8 +495,15 @@ def _ods_extents(path: Path, archive: zipfile.ZipFile, task: TaskState) -> dict[
     def close_cell() -> None:
         if cell_filled:
             extent.add(row, col, row_repeat, cell_repeat)
-            if extent.height > MAX_ROWS or extent.width > MAX_COLUMNS:
+            if _too_long(extent) or extent.width > MAX_COLUMNS:
                 _check_extent(path, sheet, extent)
+
+    def note_span(attrs: bytes) -> None:
+        # Only the first of repeated cells or rows: a repeated merge is filler, never a header.
+        rows, cols = _ODS_SPAN_ROWS.search(attrs), _ODS_SPAN_COLS.search(attrs)
+        down, across = int(rows.group(1)) if rows else 1, int(cols.group(1)) if cols else 1
+        if (down > 1 or across > 1) and len(extent.merged) < MAX_MERGED:
+            extent.merged.append((row, col - 1, row + down - 1, col + across - 2))
 
     with archive.open("content.xml") as stream:
         for data in _chunks(path, "content.xml", stream, task):
@@ -446,6 +525,8 @@ def _ods_extents(path: Path, archive: zipfile.ZipFile, task: TaskState) -> dict[
                     cell_repeat = int(repeat.group(1)) if repeat else 1
                     cell_filled = b"value-type=" in attrs
                     in_cell = not closed
+                    if opening == b"table:table-cell" and b"-spanned=" in attrs:
+                        note_span(attrs)
                     if closed:
                         close_cell()
                 elif ending is not None:

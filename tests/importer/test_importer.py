@@ -196,17 +196,17 @@ def test_command_line_import_json_and_dry_run(tmp_path):
     file = messy_workbook(tmp_path / "đăng ký.xlsx")
     db = str(tmp_path / "dữ liệu.db")
     assert run("--db", db, "demo").returncode == 0
-    dry = run("--db", db, "import", str(file), "--year", "2024", "--dry-run", "--json")
+    dry = run("--db", db, "import", str(file), "--year", "2030", "--dry-run", "--json")
     assert dry.returncode == 0, dry.stderr
     report = json.loads(dry.stdout)
     assert report["imported"] == 4 and report["created_units"] == ["Hội LHPN xã Phi Tô"]
     assert {(r["row"], r["column"]) for r in report["rejected"]} == {(13, "B"), (14, "D")}
     assert report["mapping"]["DS đăng ký"]["B"] == "Tên mô hình, điển hình"
-    models = json.loads(run("--db", db, "models", "--year", "2024", "--json").stdout)
+    models = json.loads(run("--db", db, "models", "--year", "2030", "--json").stdout)
     assert models == []
-    real = json.loads(run("--db", db, "import", str(file), "--year", "2024", "--json").stdout)
+    real = json.loads(run("--db", db, "import", str(file), "--year", "2030", "--json").stdout)
     assert real["imported"] == 4
-    assert len(json.loads(run("--db", db, "models", "--year", "2024", "--json").stdout)) == 4
+    assert len(json.loads(run("--db", db, "models", "--year", "2030", "--json").stdout)) == 4
     bad = tmp_path / "x.xls"
     bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     refused = run("--db", db, "import", str(bad))

@@ -31,7 +31,7 @@ def test_preview_fix_mapping_create_unit_and_import(window, qtbot, tmp_path, no_
     dialog = open_and_wait(window, qtbot, path)
     plan = dialog.plan
     assert plan is not None and all(r.status == "rejected" for r in plan.rows)  # no field column yet
-    assert "Thiếu lĩnh vực" in dialog.rows_table.item(0, 6).text()
+    assert "Thiếu lĩnh vực" in dialog.rows_table.item(0, 7).text()
     # The clerk tells the dialog that "Ngành" is the field.
     row = next(r for r in range(dialog.mapping_table.rowCount()) if dialog.mapping_table.item(r, 1).text() == "Ngành")
     combo = dialog.mapping_table.cellWidget(row, 2)
@@ -39,7 +39,7 @@ def test_preview_fix_mapping_create_unit_and_import(window, qtbot, tmp_path, no_
         combo.setCurrentIndex(combo.findData("field"))
     plan = dialog.plan
     assert [r.status for r in plan.rows] == ["ok", "ok", "rejected"]
-    assert "«Thể thao» không có trong danh mục" in dialog.rows_table.item(2, 6).text()
+    assert "«Thể thao» không có trong danh mục" in dialog.rows_table.item(2, 7).text()
     units = [dialog.units_list.item(i).text() for i in range(dialog.units_list.count())]
     assert set(units) == {"Hội Nông dân xã Tân Hà", "Công an xã Tân Hà mới"}
     # Create only one of the two new units.
@@ -48,11 +48,12 @@ def test_preview_fix_mapping_create_unit_and_import(window, qtbot, tmp_path, no_
         if item.text() == "Công an xã Tân Hà mới":
             item.setCheckState(Qt.CheckState.Unchecked)
     assert dialog.import_button.text() == "Nhập 1 mô hình, điển hình" and dialog.import_button.isEnabled()
+    before = {r.id for r in list_models(ModelFilter(year=2024))}  # the demo has models of 2024 too
     with qtbot.waitSignal(dialog.imported, timeout=30000) as blocker:
         dialog.import_button.click()
     assert blocker.args == [1]
     wait_all()
-    rows = list_models(ModelFilter(year=2024))
+    rows = [r for r in list_models(ModelFilter(year=2024)) if r.id not in before]
     assert [r.name for r in rows] == ["Dân vận khéo trong dồn điền đổi thửa"]
     assert rows[0].unit == "Hội Nông dân xã Tân Hà" and find_unit("Công an xã Tân Hà mới") is None
     assert ("info", "Đã nhập 1 mô hình, điển hình. Đã tạo 1 đơn vị mới.") in no_modal_messages

@@ -1,6 +1,7 @@
 """Demo data: the models named in the Lâm Hà district report of 2023 (seed 004).
 
-UUIDs are derived from the keys in the JSON file, so loading twice adds nothing.
+UUIDs are derived from the keys in the JSON file, so loading twice adds nothing.  The years around it
+(2021, 2022, 2024, 2025) are derived from it by :mod:`desktop_app.review.demo`, for the period review.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from . import domain, registration
 from .appraisal.demo import load_demo_appraisal
 from .office import STYLE_PARTY, STYLE_STATE, Identity, OfficeInfo
 from .resources import load_json
+from .review.demo import DemoYears, load_demo_years
 from .services import catalogues, settings
 from .services.models import IndicatorData, ModelInput, create_model
 from .services.units import create_unit
@@ -58,6 +60,7 @@ class DemoResult:
     units_added: int
     models_added: int
     models_total: int
+    other_years: DemoYears | None = None  # the derived years (review.demo), when loaded
 
 
 def demo_uuid(kind: str, key: str) -> str:
@@ -82,8 +85,11 @@ def _category_id(name: str) -> int | None:
     return item.id
 
 
-def load_demo(task: TaskState | None = None) -> DemoResult:
-    """Load the demo year in one transaction; office details are set only on an unconfigured database."""
+def load_demo(task: TaskState | None = None, *, other_years: bool = True) -> DemoResult:
+    """Load the demo year in one transaction; office details are set only on an unconfigured database.
+
+    ``other_years``: also the years derived from it and the demo year's follow-up reports (review.demo).
+    """
     data = load_json(*DEMO_FILE)
     year = int(data["year"])
     units_added = models_added = 0
@@ -141,8 +147,9 @@ def load_demo(task: TaskState | None = None) -> DemoResult:
             )
             models_added += 1
         load_demo_appraisal(year)
+        extra = load_demo_years(data, unit_ids, model_ids, _model_input, demo_uuid, task) if other_years else None
     total = MoHinh.select().where(MoHinh.year == year).count()
-    return DemoResult(year, units_added, models_added, total)
+    return DemoResult(year, units_added, models_added, total, extra)
 
 
 def _model_input(item: dict[str, Any], year: int, unit_ids: dict[str, int], model_ids: dict[str, int]) -> ModelInput:

@@ -109,6 +109,7 @@ def save_screenshots(outdir: Path) -> list[Path]:
             ("settings", "06-cai-dat"),
             ("appraisal", "07-danh-gia"),
             ("reports", "08-bao-cao"),
+            ("review", "13-tong-ket-giai-doan"),
             ("trash", "11-thung-rac"),
             ("history", "12-lich-su-thay-doi"),
         ):
@@ -127,6 +128,10 @@ def save_screenshots(outdir: Path) -> list[Path]:
                 reports.select("recognition", proposal=True)
                 # The preview is built on the worker.
                 _wait(app, lambda reports=reports: reports.preview_path is not None)
+            if key == "review":  # the demo's five years, computed on the worker
+                review = window.pages["review"]
+                review.set_span(2021, 2025)
+                _wait(app, lambda review=review: review.figures is not None)
             grab(window, name)
             if key == "reports":
                 from . import messages

@@ -19,7 +19,7 @@ import peewee as pw
 
 from .. import domain
 from ..appraisal.tables import CouncilMember, Criterion, Decision
-from ..storage.models import BaseModel, Field, MoHinh
+from ..storage.models import BaseModel, Field, Indicator, MoHinh
 from ..text import format_date, format_number
 from . import kinds, record
 from .kinds import Child, Kind, Snapshot
@@ -34,7 +34,7 @@ SHORT_SUMMARY = 240
 _CHUNK = 500  # uuids per IN (…): well under SQLite's variable limit on any build
 
 # Fields never shown: the record's identity, and bookkeeping a clerk never typed.
-_HIDDEN = frozenset({"uuid", "stored_name", "sha256", "size", "sort_order", "order", "is_default"})
+_HIDDEN = frozenset({"uuid", "stored_name", "sha256", "size", "sort_order", "order", "is_default", "source_hash"})
 _STATUS_FIELDS = frozenset({"status", "from_status", "to_status"})
 # The name column of each referenced table (a criterion is named by its text).
 _NAME_COLUMN = {Criterion: "text", Decision: "number"}
@@ -387,11 +387,18 @@ class _Formatter:
         unit = item.get("unit_of_measure")
         if child.key == "indicators" and name in ("target", "achieved") and unit and item.get(name) is not None:
             return f"{shown} {unit}"
+        if child.key == "progress" and name == "values":
+            return _progress_figures(item.get("values"))
+        if child.key == "progress" and name == "status":
+            return domain.PROGRESS_STATUSES.get(str(item.get("status") or ""), "")
         return shown
 
     def _title(self, child: Child, item: Mapping[str, Any]) -> str:
         if child.key == "conflicts":
             return f"«{self.value(child.table, 'model', item.get('model'))}»"
+        if child.key == "progress":
+            day = _parse_date(item.get("report_date"))
+            return f"ngày {format_date(day)}" if day else ""
         key = _TITLE_FIELD.get(child.key)
         return f"«{item.get(key, '')}»" if key else ""
 
@@ -419,6 +426,13 @@ class _Formatter:
                 + f" {ARROW} ".join(moves)
                 + (f" (lý do: {reason})" if reason else "")
             )
+        if child.key == "progress":
+            parts = [
+                domain.PROGRESS_STATUSES.get(str(item.get("status") or ""), ""),
+                _shorten(str(item.get("done") or "")),
+                _progress_figures(item.get("values")),
+            ]
+            return self._title(child, item) + ": " + "; ".join(p for p in parts if p)
         if child.key == "criteria":
             points = item.get("max_points")
             return self._title(child, item) + (f" ({format_number(points)} điểm)" if points is not None else "")
@@ -430,7 +444,35 @@ class _Formatter:
         )
 
 
-_NOUNS = {"indicators": "chỉ tiêu ", "attachments": "tệp ", "criteria": "tiêu chí ", "conflicts": "mô hình "}
+def _progress_figures(value: Any) -> str:
+    """A report's figures, kept by indicator uuid, by the indicators' names: «Hộ hiến đất: 12 hộ»."""
+    try:
+        figures = json.loads(value) if isinstance(value, str) else dict(value or {})
+    except (ValueError, TypeError):
+        return str(value or "")
+    if not isinstance(figures, dict) or not figures:
+        return ""
+    names = {
+        i.uuid: (i.name, i.unit_of_measure or "")
+        for i in Indicator.select(Indicator.uuid, Indicator.name, Indicator.unit_of_measure).where(
+            Indicator.uuid.in_(list(figures))
+        )
+    }
+    shown = []
+    for key, amount in figures.items():
+        name, unit = names.get(key, ("(chỉ tiêu đã xóa)", ""))
+        number = format_number(amount) if isinstance(amount, int | float) else str(amount)
+        shown.append(f"{name}: {number}{' ' + unit if unit else ''}")
+    return "; ".join(shown)
+
+
+_NOUNS = {
+    "indicators": "chỉ tiêu ",
+    "attachments": "tệp ",
+    "criteria": "tiêu chí ",
+    "conflicts": "mô hình ",
+    "progress": "báo cáo tiến độ ",
+}
 _REMOVE_VERB = {"attachments": "Xóa", "status_history": "Bỏ"}
 _TITLE_FIELD = {"indicators": "name", "attachments": "original_name", "criteria": "text"}
 _CHILD_LABELS = {"caption": "Chú thích", "original_name": "Tên tệp", "reason": "Lý do", "event_date": "Ngày"}

@@ -44,6 +44,7 @@ from .field_undo import watch_editor
 from .fold_completer import install_fold_completer
 from .history_tab import HistoryTab
 from .indicators import CATEGORY_COLUMN, COLUMN_OF, CategoryDelegate, IndicatorTableModel
+from .progress_tab import ProgressTab
 from .side_tabs import AttachmentsTab, LinksTab, StatusTab
 from .unsaved import CONTINUE, DISCARD, SAVE, ask_unsaved_changes  # noqa: F401 - tests patch it here
 
@@ -81,6 +82,10 @@ class ModelEditorDialog(QDialog):
         self.status_tab = StatusTab(self)
         self.status_tab.changed.connect(self._status_changed)
         self.tabs.addTab(self.status_tab, "Trạng thái")
+        # Progress reports are written at once, as evidence files are: not through «Lưu», not unsaved edits.
+        self.progress_tab = ProgressTab(self)
+        self.progress_tab.changed.connect(self._reload_side_tabs)
+        self.tabs.addTab(self.progress_tab, "Tiến độ")
         self.links = LinksTab(self)
         self.links.edited.connect(self._mark_dirty)
         self.links.edited.connect(lambda: (self._clear_error("continues_id"), self._clear_error("replicates_id")))
@@ -363,6 +368,7 @@ class ModelEditorDialog(QDialog):
         self.attachments.load(detail)
         self.status_tab.load(detail)
         self.links.load(detail, self.year)
+        self.progress_tab.load(detail.row.id if detail else None, detail.row.year if detail else self.year)
         self.history_tab.load(detail.row.uuid if detail else None)
 
     def _reload_side_tabs(self) -> None:

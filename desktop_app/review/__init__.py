@@ -1,0 +1,1 @@
+"""Reviews over a span of years: the figures of a «tổng kết phong trào giai đoạn …»."""

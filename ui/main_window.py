@@ -62,6 +62,7 @@ def default_pages() -> list[PageSpec]:
     from .pages.model_list import ModelListPage
     from .pages.recognition import RecognitionPage
     from .pages.reports import ReportsPage
+    from .pages.review_page import ReviewPage
     from .pages.settings_page import SettingsPage
     from .pages.trash_page import TrashPage
 
@@ -71,6 +72,7 @@ def default_pages() -> list[PageSpec]:
         PageSpec("appraisal", "Đánh giá", lambda w: AppraisalPage(w)),
         PageSpec("recognition", "Công nhận", lambda w: RecognitionPage(w)),
         PageSpec("reports", "Báo cáo", lambda w: ReportsPage(w)),
+        PageSpec("review", "Tổng kết giai đoạn", lambda w: ReviewPage(w)),
         PageSpec("catalogues", "Danh mục", lambda w: CataloguesPage(w)),
         PageSpec("trash", "Thùng rác", lambda w: TrashPage(w)),
         PageSpec("history", "Lịch sử thay đổi", lambda w: HistoryPage(w)),
@@ -188,11 +190,15 @@ class MainWindow(QMainWindow):
         catalogues = self.pages.get("catalogues")
         if catalogues is not None and models is not None:
             catalogues.changed.connect(models.reload_catalogues)
+        if catalogues is not None and hasattr(catalogues, "offices_tab"):
+            catalogues.offices_tab.receive_requested.connect(lambda: self.open_receive_package())
         if models is not None:
             self._wire_import(models)
         if "reports" in self.pages:
             self._wire_reports(models, recognition)
             self.pages["reports"].produced.connect(self._document_produced)
+        if "review" in self.pages:
+            self.pages["review"].produced.connect(self._document_produced)
         trash_page = self.pages.get("trash")
         if trash_page is not None:
             trash_page.changed.connect(self._records_restored)
@@ -256,6 +262,14 @@ class MainWindow(QMainWindow):
         button.clicked.connect(self._open_import_clicked)
         menu = QMenu(button)
         menu.addAction("Tải mẫu đăng ký (Excel) để gửi các đơn vị…", lambda: save_template(self))
+        self.followup_import_action = menu.addAction(
+            "Nhập báo cáo tiến độ từ Excel…", lambda: self.open_followup_import()
+        )
+        menu.addSeparator()  # exchange packages between offices: see ui.exchange
+        self.send_package_action = menu.addAction("Gửi báo cáo lên cấp trên…", lambda: self.open_send_package())
+        self.receive_package_action = menu.addAction(
+            "Nhận gói báo cáo của cấp dưới…", lambda: self.open_receive_package()
+        )
         button.setMenu(menu)
         models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
         self.import_button = button
@@ -276,6 +290,60 @@ class MainWindow(QMainWindow):
         if dialog.path is not None:
             dialog.exec()
         return dialog
+
+    def open_followup_import(self, path=None):
+        """«Nhập báo cáo tiến độ từ Excel…»: the units' follow-up workbook, previewed before anything is written."""
+        from .followup_import import FollowupImportDialog
+
+        dialog = FollowupImportDialog(self, self.year)
+        dialog.imported.connect(lambda _count: self._models_changed())
+        if path is None:
+            dialog.choose_file()
+            if dialog.path is None:
+                dialog.deleteLater()
+                return None
+        else:
+            dialog.load(path)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+        return dialog
+
+    def open_send_package(self):
+        """«Gửi báo cáo lên cấp trên…»: the year shown, or the models selected in the list."""
+        from desktop_app.services.models import rows_for_ids
+
+        from .exchange.send_dialog import SendDialog
+
+        models = self.pages.get("models")
+        selected = rows_for_ids(models.selected_ids()) if models is not None else []
+        dialog = SendDialog(self, self.year, self.year_choices(), selected)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()  # modal to the window without a nested event loop
+        return dialog
+
+    def open_receive_package(self, path=None):
+        """«Nhận gói báo cáo của cấp dưới…»: choose the file (unless given), preview, merge."""
+        from .exchange.receive_dialog import ReceiveDialog
+
+        dialog = ReceiveDialog(self)
+        dialog.received.connect(lambda _result: self._package_received())
+        if path is None:
+            dialog.choose_file()
+            if dialog.path is None:
+                dialog.deleteLater()
+                return None
+        else:
+            dialog.load(path)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.open()
+        return dialog
+
+    def _package_received(self) -> None:
+        """Models, units, catalogue items and an office may have arrived: every page rereads, as after a restore
+        from the trash."""
+        self._records_restored()
+        if "catalogues" in self.pages:  # its offices tab shows the package just received
+            self.pages["catalogues"].refresh()
 
     def open_report(self, code: str, **options) -> None:
         self.show_page("reports")
@@ -508,6 +576,10 @@ class MainWindow(QMainWindow):
         elif step == "import" and "models" in self.pages:
             self.show_page("models")
             self.open_import()
+        elif step == "receive_package":
+            self.open_receive_package()
+        elif step == "send_package":
+            self.open_send_package()
         elif step == "demo":
             self.open_demo()
         elif step in self.pages:

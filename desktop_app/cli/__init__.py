@@ -18,7 +18,18 @@ from typing import Any, NoReturn
 from .. import APP_NAME, __version__
 from ..errors import AppError
 from ..logs import log_path, setup_logging
-from . import appraisal_cmds, backup_cmds, core_cmds, document_cmds, history_cmds, import_cmds, office_cmds, unit_cmds
+from . import (
+    appraisal_cmds,
+    backup_cmds,
+    core_cmds,
+    document_cmds,
+    history_cmds,
+    import_cmds,
+    office_cmds,
+    package_cmds,
+    review_cmds,
+    unit_cmds,
+)
 
 log = logging.getLogger("dvk.cli")
 
@@ -32,7 +43,9 @@ COMMAND_MODULES = (
     appraisal_cmds,
     document_cmds,
     import_cmds,
+    package_cmds,
     history_cmds,
+    review_cmds,
 )
 
 

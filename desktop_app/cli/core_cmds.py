@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .. import domain, registration, workspace
 from ..demo import load_demo
+from ..documents.data import resolve_office
 from ..services import statistics
-from ..services.models import ModelFilter, list_models, registration_values
+from ..services.models import ModelFilter, indicators_of, list_models, registration_values
 from ..storage.database import default_db_path
 from ..storage.integrity import check_file
 from ..text import format_number
@@ -42,6 +43,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     p = subparsers.add_parser("stats", help="thống kê một năm")
     p.add_argument("--year", type=int, required=True)
+    p.add_argument(
+        "--by-office", action="store_true", help="thêm bảng theo cơ quan cấp dưới gửi báo cáo (số mô hình, chỉ tiêu)"
+    )
+    p.add_argument(
+        "--office",
+        action="append",
+        dest="offices",
+        metavar="TÊN_HOẶC_UUID",
+        help="chỉ tính mô hình do cơ quan này gửi lên («here»: của chính cơ quan); lặp lại để chọn nhiều cơ quan",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
@@ -101,6 +112,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     with opened(args):
         rows = list_models(ModelFilter(year=args.year, text=args.search, field_name=args.field))
         registered = registration_values([r.id for r in rows]) if args.json else {}
+        indicators = indicators_of([r.id for r in rows]) if args.json else {}
     if args.json:
         # Every registration field of the registry, by its name, after what identifies the model.
         print_json(
@@ -116,6 +128,17 @@ def cmd_models(args: argparse.Namespace) -> int:
                     "status": r.status,
                     "status_label": r.status_label,
                     **{spec.name: spec.to_json(registered[r.id][spec.name]) for spec in registration.FIELDS},
+                    # What a script checks after an import: the results as stored, category by name.
+                    "indicators": [
+                        {
+                            "name": i.name,
+                            "category": i.category,
+                            "unit": i.unit_of_measure,
+                            "target": i.target,
+                            "achieved": i.achieved,
+                        }
+                        for i in indicators[r.id]
+                    ],
                 }
                 for r in rows
             ]
@@ -129,7 +152,8 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     with opened(args):
-        stats = statistics.year_stats(args.year)
+        offices = None if args.offices is None else tuple(dict.fromkeys(map(resolve_office, args.offices)))
+        stats = statistics.year_stats(args.year, offices)
     if args.json:
         print_json(stats.to_json())
         return 0
@@ -150,4 +174,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for line in stats.indicators:
         amount = f"{format_number(line.total)} {line.unit_of_measure}"
         print(f"  {line.category}: {amount} ({format_number(line.models)} mô hình, điển hình)")
+    if args.by_office:
+        _print_by_office(stats)
     return 0
+
+
+def _print_by_office(stats: statistics.YearStats) -> None:
+    if not stats.by_office:
+        print("Theo cơ quan gửi báo cáo: chưa có cơ quan cấp dưới nào trong danh mục.")
+        return
+    print("Theo cơ quan gửi báo cáo (đăng ký / công nhận):")
+    for office in stats.by_office:
+        print(f"  {office.name}: {format_number(office.registered)} / {format_number(office.recognised)}")
+        for line in office.indicators:
+            print(f"    {line.category}: {format_number(line.total)} {line.unit_of_measure}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -23,15 +24,23 @@ from ..tasks import TaskState
 class Options:
     year: int
     style: str | None = None  # STYLE_PARTY | STYLE_STATE; None = the office's setting
-    group_by: str = "field"  # registrations: "field" | "unit"
+    group_by: str = "field"  # registrations, recognition: "field" | "unit" | "office"
     proposal: bool = False  # recognition: the proposal list instead of the decision's list
     filled: bool = True  # score sheets: with the scores, or blank for paper
     paper: str = "A4"  # certificates: "A4" | "A3"
     certificate_title: str = "giay_khen"
     model_id: int | None = None  # dossier
+    # The upper office: the sending offices whose merged models to take (SourceOffice ids, 0 = this office's
+    # own models); None = every model of the year, wherever it came from.
+    offices: tuple[int, ...] | None = None
+    # The period review: its first and last year (None: the working year last, REVIEW_YEARS years in all).
+    first_year: int | None = None
+    last_year: int | None = None
+    since: date | None = None  # follow-up list: only the models with no progress report from this day on
 
 
-OptionKind = Literal["choice", "flag", "model"]
+OptionKind = Literal["choice", "flag", "model", "offices", "year", "date"]
+REVIEW_YEARS = 5  # a tổng kết covers a five-year period (giai đoạn 2021 – 2025)
 _OPTION_DEFAULTS = {f.name: f.default for f in fields(Options) if f.default is not MISSING}
 
 
@@ -42,7 +51,16 @@ class OptionSpec:
     ``key`` is the ``Options`` field it sets, so its default is that field's (never a second copy).  A choice
     offers ``items`` as (code, Vietnamese label); a ``None`` code means "not chosen here" (the office's
     setting) and has no value on the command line.  A flag switches its field away from the default when
-    ticked or given.  A model option names one model, by UUID on the command line.
+    ticked or given.  A model option names one model, by UUID on the command line.  An offices option is a
+    multiple choice among the sending offices of the catalogue (``documents.data.report_offices``), its flag
+    repeatable (a name or UUID each, ``here`` for this office's own models).  A year or date option is a
+    year or a day (``--from 2021``, ``--since 01/07/2025`` on the command line); its one item is its unset
+    value's label, and the page offers the years or the first days of the months around the working year
+    (:meth:`choices`).
+
+    Options about other offices' packages mean nothing to an office that receives none: an ``offices`` option,
+    and the choice items whose codes are in ``office_items``, are offered only while the catalogue of sending
+    offices has some.
     """
 
     key: str
@@ -52,6 +70,7 @@ class OptionSpec:
     cli_help: str
     items: tuple[tuple[str | None, str], ...] = ()
     excel: bool = False  # also applies to the Excel twin (else PDF only)
+    office_items: tuple[str, ...] = ()  # choice codes offered only where offices send packages
 
     def __post_init__(self) -> None:
         if self.key not in _OPTION_DEFAULTS:
@@ -60,6 +79,15 @@ class OptionSpec:
             raise ValueError(f"OptionSpec {self.key!r}: the default {self.default!r} is not one of its items")
         if self.kind == "flag" and not isinstance(self.default, bool):
             raise ValueError(f"OptionSpec {self.key!r}: a flag needs a bool field")
+        if not set(self.office_items) <= {code for code, _ in self.items} - {self.default}:
+            raise ValueError(f"OptionSpec {self.key!r}: office_items must be items other than the default")
+        if self.kind in ("year", "date") and (self.default is not None or [c for c, _ in self.items] != [None]):
+            raise ValueError(f"OptionSpec {self.key!r}: a year or date defaults to None, its one item's label")
+
+    @property
+    def needs_offices(self) -> bool:
+        """Offered only where the catalogue has sending offices."""
+        return self.kind == "offices"
 
     @property
     def default(self) -> object:
@@ -68,6 +96,16 @@ class OptionSpec:
     @property
     def cli_choices(self) -> list[str]:
         return [code for code, _ in self.items if code is not None]
+
+    def choices(self, year: int) -> list[tuple[object, str]]:
+        """What the page offers for a year or date option around the working ``year``: the unset value first,
+        then the years up to it (newest first), or the first day of each month of it and of the next January."""
+        if self.kind == "year":
+            return [*self.items, *((y, str(y)) for y in range(year, year - 10, -1))]
+        if self.kind == "date":
+            days = [date(year, month, 1) for month in range(1, 13)] + [date(year + 1, 1, 1)]
+            return [*self.items, *((day, day.strftime("%d/%m/%Y")) for day in days)]
+        return list(self.items)
 
 
 STYLE = OptionSpec(
@@ -83,13 +121,24 @@ STYLE = OptionSpec(
     ),
     excel=True,  # the twin carries the same header and signature as the PDF
 )
+GROUP_OFFICE = "office"
 GROUP_BY = OptionSpec(
     "group_by",
     "Nhóm",
     "choice",
     "--group-by",
-    "danh sách đăng ký: nhóm theo lĩnh vực (field) hay đơn vị (unit)",
-    items=(("field", "Theo lĩnh vực"), ("unit", "Theo đơn vị")),
+    "danh sách: nhóm theo lĩnh vực (field), đơn vị (unit) hay cơ quan cấp dưới gửi báo cáo (office)",
+    items=(("field", "Theo lĩnh vực"), ("unit", "Theo đơn vị"), (GROUP_OFFICE, "Theo cơ quan gửi")),
+    excel=True,
+    office_items=(GROUP_OFFICE,),
+)
+OFFICES = OptionSpec(
+    "offices",
+    "Cơ quan gửi",
+    "offices",
+    "--office",
+    "chỉ lấy mô hình do cơ quan cấp dưới này gửi lên (tên hoặc UUID, xem lệnh package offices); "
+    "«here» hoặc «cơ quan mình»: mô hình của chính cơ quan; lặp lại để chọn nhiều cơ quan",
     excel=True,
 )
 PROPOSAL = OptionSpec(
@@ -113,6 +162,33 @@ CERTIFICATE_TITLE = OptionSpec(
     "--title",
     "giấy khen (giay_khen) hay giấy chứng nhận (chung_nhan)",
     items=(("giay_khen", "Giấy khen"), ("chung_nhan", "Giấy chứng nhận")),
+)
+FIRST_YEAR = OptionSpec(
+    "first_year",
+    "Từ năm",
+    "year",
+    "--from",
+    f"tổng kết: năm đầu của giai đoạn (mặc định: {REVIEW_YEARS} năm đến năm cuối)",
+    items=((None, f"{REVIEW_YEARS} năm đến năm cuối"),),
+    excel=True,
+)
+LAST_YEAR = OptionSpec(
+    "last_year",
+    "Đến năm",
+    "year",
+    "--to",
+    "tổng kết: năm cuối của giai đoạn (mặc định: --year)",
+    items=((None, "Năm làm việc"),),
+    excel=True,
+)
+SINCE = OptionSpec(
+    "since",
+    "Chưa báo cáo từ ngày",
+    "date",
+    "--since",
+    "theo dõi tiến độ: chỉ các mô hình, điển hình chưa báo cáo tiến độ từ ngày này (dd/mm/yyyy)",
+    items=((None, "Tất cả mô hình, điển hình"),),
+    excel=True,
 )
 MODEL = OptionSpec(
     "model_id", "Mô hình", "model", "--model", "chỉ một mô hình, điển hình (UUID, xem lệnh models --json)"
@@ -151,13 +227,13 @@ class DocumentKind:
 def _registrations(o: Options, target: Path, task: TaskState | None) -> Path:
     from .lists import build_registrations
 
-    return build_registrations(o.year, target, style=o.style, group_by=o.group_by, task=task)
+    return build_registrations(o.year, target, style=o.style, group_by=o.group_by, offices=o.offices, task=task)
 
 
 def _registrations_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     from .exports import export_registrations
 
-    return export_registrations(o.year, target, group_by=o.group_by, style=o.style, task=task)
+    return export_registrations(o.year, target, group_by=o.group_by, style=o.style, offices=o.offices, task=task)
 
 
 def _scoresheets(o: Options, target: Path, task: TaskState | None) -> Path:
@@ -177,13 +253,13 @@ def _scoresheets_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
 def _scores(o: Options, target: Path, task: TaskState | None) -> Path:
     from .lists import build_scores
 
-    return build_scores(o.year, target, style=o.style, task=task)
+    return build_scores(o.year, target, style=o.style, offices=o.offices, task=task)
 
 
 def _scores_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     from .exports import export_scores
 
-    return export_scores(o.year, target, style=o.style, task=task)
+    return export_scores(o.year, target, style=o.style, offices=o.offices, task=task)
 
 
 def _score_audit(o: Options, target: Path, task: TaskState | None) -> Path:
@@ -195,25 +271,60 @@ def _score_audit(o: Options, target: Path, task: TaskState | None) -> Path:
 def _recognition(o: Options, target: Path, task: TaskState | None) -> Path:
     from .lists import build_recognition
 
-    return build_recognition(o.year, target, style=o.style, proposal=o.proposal, task=task)
+    return build_recognition(
+        o.year, target, style=o.style, proposal=o.proposal, group_by=o.group_by, offices=o.offices, task=task
+    )
 
 
 def _recognition_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     from .exports import export_recognition
 
-    return export_recognition(o.year, target, proposal=o.proposal, style=o.style, task=task)
+    return export_recognition(
+        o.year, target, proposal=o.proposal, style=o.style, group_by=o.group_by, offices=o.offices, task=task
+    )
 
 
 def _statistics(o: Options, target: Path, task: TaskState | None) -> Path:
     from .statistics import build_statistics
 
-    return build_statistics(o.year, target, style=o.style, task=task)
+    return build_statistics(o.year, target, style=o.style, offices=o.offices, task=task)
 
 
 def _statistics_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
     from .exports import export_statistics
 
-    return export_statistics(o.year, target, style=o.style, task=task)
+    return export_statistics(o.year, target, style=o.style, offices=o.offices, task=task)
+
+
+def _followup(o: Options, target: Path, task: TaskState | None) -> Path:
+    from .followup import build_followup
+
+    return build_followup(o.year, target, style=o.style, group_by=o.group_by, since=o.since, task=task)
+
+
+def _followup_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
+    from .followup import export_followup
+
+    return export_followup(o.year, target, style=o.style, group_by=o.group_by, since=o.since, task=task)
+
+
+def review_span(o: Options) -> tuple[int, int]:
+    """The span a review covers: its years as given, the working year last and REVIEW_YEARS years when not."""
+    last = o.last_year if o.last_year is not None else o.year
+    first = o.first_year if o.first_year is not None else last - REVIEW_YEARS + 1
+    return first, last
+
+
+def _review(o: Options, target: Path, task: TaskState | None) -> Path:
+    from .review import build_review
+
+    return build_review(*review_span(o), target, style=o.style, task=task)
+
+
+def _review_xlsx(o: Options, target: Path, task: TaskState | None) -> Path:
+    from .review import export_review
+
+    return export_review(*review_span(o), target, style=o.style, task=task)
 
 
 def _certificates(o: Options, target: Path, task: TaskState | None) -> Path:
@@ -247,7 +358,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
             "Theo lĩnh vực hoặc theo đơn vị, có số lượng từng nhóm.",
             _registrations,
             _registrations_xlsx,
-            options=(STYLE, GROUP_BY),
+            options=(STYLE, GROUP_BY, OFFICES),
         ),
         DocumentKind(
             "scoresheets",
@@ -263,6 +374,7 @@ DOCUMENTS: dict[str, DocumentKind] = {
             "Điểm của từng thành viên, điểm trung bình, xếp loại, thứ hạng.",
             _scores,
             _scores_xlsx,
+            options=(STYLE, OFFICES),
         ),
         DocumentKind(
             "score_audit",
@@ -273,10 +385,10 @@ DOCUMENTS: dict[str, DocumentKind] = {
         DocumentKind(
             "recognition",
             "Danh sách công nhận (kèm theo Quyết định)",
-            "Hoặc danh sách đề nghị công nhận; theo lĩnh vực, có số lượng từng nhóm.",
+            "Hoặc danh sách đề nghị công nhận; theo lĩnh vực hoặc đơn vị, có số lượng từng nhóm.",
             _recognition,
             _recognition_xlsx,
-            options=(STYLE, PROPOSAL),
+            options=(STYLE, PROPOSAL, GROUP_BY, OFFICES),
         ),
         DocumentKind(
             "statistics",
@@ -284,6 +396,24 @@ DOCUMENTS: dict[str, DocumentKind] = {
             "Bảng và biểu đồ theo lĩnh vực, loại đơn vị, tập thể / cá nhân; chỉ tiêu chính; qua các năm.",
             _statistics,
             _statistics_xlsx,
+            options=(STYLE, OFFICES),
+        ),
+        DocumentKind(
+            "followup",
+            "Danh sách theo dõi tiến độ thực hiện",
+            "Mô hình, điển hình của năm với báo cáo tiến độ gần nhất; hoặc chỉ những mô hình chưa báo cáo từ một ngày.",
+            _followup,
+            _followup_xlsx,
+            options=(STYLE, GROUP_BY, SINCE),
+        ),
+        DocumentKind(
+            "review",
+            "Báo cáo tổng kết giai đoạn",
+            "Tổng kết phong trào qua nhiều năm: số liệu từng năm, biểu đồ, chỉ tiêu, mô hình duy trì, nhân rộng; "
+            "kèm phụ lục.",
+            _review,
+            _review_xlsx,
+            options=(STYLE, FIRST_YEAR, LAST_YEAR),
         ),
         DocumentKind(
             "certificates",

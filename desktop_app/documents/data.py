@@ -5,17 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
+
+import peewee as pw
 
 import desktop_app.appraisal.results as appraisal_results
 
 from .. import domain
 from ..appraisal.decision import decision_for
 from ..appraisal.info import ModelResult
+from ..errors import AppError
 from ..office import Issuer, decision_reference
 from ..services.catalogues import list_items
-from ..services.models import ModelFilter, ModelRow, list_models
-from ..text import format_number
+from ..services.models import ModelFilter, ModelRow, list_models, offices_condition
+from ..services.statistics import OWN_OFFICE as OWN_OFFICE  # the lists name it as the statistics do
+from ..storage.models import MoHinh, SourceOffice
+from ..text import clean, fold, format_number, sort_key
 
 _ROMAN_DIGITS: tuple[tuple[int, str], ...] = (
     (1000, "M"),
@@ -69,21 +74,127 @@ def field_order() -> dict[str, int]:
     return {f.name: i for i, f in enumerate(list_items("field", include_inactive=True))}
 
 
-def registrations(year: int, group_by: str = "field") -> list[Group]:
-    """Registered models of the year (withdrawn ones left out), grouped by field or by unit."""
-    rows = [r for r in list_models(ModelFilter(year=year)) if r.status != domain.WITHDRAWN]
+# ----------------------------------------------------------------- sending offices
+# The upper office's lists may take the models its offices below sent (MoHinh.source_office) and group by them.
+# What the command line takes for "this office's own models" (folded): ``--office here`` or ``--office "cơ quan mình"``.
+OWN_OFFICE_WORDS = ("here", "co quan minh", "own")
+NO_UNIT = "Chưa có đơn vị"
+NO_FIELD = "Chưa có lĩnh vực"
 
-    def key(r: ModelRow) -> str:
-        return (r.unit or "Chưa có đơn vị") if group_by == "unit" else (r.field or "Chưa có lĩnh vực")
 
-    if group_by == "unit":
-        from ..text import sort_key
+@dataclass(frozen=True)
+class OfficeChoice:
+    """One choice of the «Cơ quan gửi» option: a sending office of the catalogue, or (id 0) this office."""
+
+    id: int
+    name: str
+    uuid: str = ""
+    active: bool = True
+
+
+def report_offices() -> list[OfficeChoice]:
+    """The sending offices a report can take models from, in Vietnamese order, after this office's own;
+    empty when the catalogue has none (then nothing about offices is offered).  A deactivated office stays a
+    choice: the models it sent before are still here."""
+    offices = sorted(SourceOffice.select(), key=lambda o: sort_key(o.name))
+    if not offices:
+        return []
+    return [OfficeChoice(0, OWN_OFFICE), *(OfficeChoice(o.id, o.name, o.uuid, bool(o.active)) for o in offices)]
+
+
+def resolve_office(text: str) -> int:
+    """The id of the office a command line names (0 for this office's own models): its UUID, its name (case and
+    diacritics ignored), or the one office whose name contains what was typed."""
+    wanted = fold(text)
+    if wanted in OWN_OFFICE_WORDS or wanted == fold(OWN_OFFICE):
+        return 0
+    choices = [c for c in report_offices() if c.id]
+    for matches in (
+        [c for c in choices if c.uuid.lower() == clean(text).lower()],
+        [c for c in choices if fold(c.name) == wanted],
+        [c for c in choices if wanted and wanted in fold(c.name)],
+    ):
+        if len(matches) == 1:
+            return matches[0].id
+        if len(matches) > 1:
+            names = ", ".join(f"«{c.name}»" for c in matches[:5])
+            raise AppError(f"«{clean(text)}» khớp với nhiều cơ quan ({names}); hãy ghi đủ tên hoặc dùng UUID.")
+    if not choices:
+        raise AppError(f"Chưa có cơ quan cấp dưới nào gửi báo cáo nên không chọn được «{clean(text)}».")
+    raise AppError(
+        f"Không có cơ quan gửi báo cáo «{clean(text)}»; xem danh sách bằng lệnh package offices "
+        "(dùng «here» cho mô hình của chính cơ quan)."
+    )
+
+
+def office_names(model_ids: Iterable[int]) -> dict[int, str]:
+    """Model id → the name of the office that sent it (``OWN_OFFICE`` for this office's own)."""
+    ids = list(model_ids)
+    names: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            MoHinh.select(MoHinh.id, SourceOffice.name)
+            .join(SourceOffice, pw.JOIN.LEFT_OUTER, on=(MoHinh.source_office == SourceOffice.id))
+            .where(MoHinh.id.in_(ids[start : start + 500]))
+            .tuples()
+        )
+        for model_id, name in cast("Iterable[tuple[int, str | None]]", query):
+            names[model_id] = name or OWN_OFFICE
+    return names
+
+
+def model_ids_of(year: int, offices: tuple[int, ...] | None) -> set[int] | None:
+    """The ids of the year's models from these offices; None when every office is taken."""
+    if offices is None:
+        return None
+    query = MoHinh.select(MoHinh.id).where((MoHinh.year == year) & offices_condition(offices))
+    return {int(model_id) for model_id in query.scalars()}
+
+
+def scope_line(offices: tuple[int, ...] | None) -> str:
+    """ "(Gồm mô hình, điển hình của: …)" under a title narrowed to some offices; empty for all of them."""
+    if offices is None:
+        return ""
+    names = {c.id: c.name for c in report_offices()}
+    chosen = [names.get(office, OWN_OFFICE if office == 0 else f"#{office}") for office in offices]
+    return f"(Gồm mô hình, điển hình của: {'; '.join(chosen) or 'không cơ quan nào'})"
+
+
+def group_rows(rows: Sequence[Any], group_by: str) -> list[Group]:
+    """Rows (``ModelRow`` or ``ModelResult``, their order kept) grouped by field (catalogue order), unit or
+    sending office (Vietnamese order, this office's own first)."""
+    if group_by == "office":
+        offices = office_names(r.model_id if isinstance(r, ModelResult) else r.id for r in rows)
+
+        def key(r: Any) -> str:
+            return offices.get(r.model_id if isinstance(r, ModelResult) else r.id, OWN_OFFICE)
+
+        names = sorted({key(r) for r in rows}, key=lambda n: (n != OWN_OFFICE, sort_key(n)))
+    elif group_by == "unit":
+
+        def key(r: Any) -> str:
+            return r.unit or NO_UNIT
 
         names = sorted({key(r) for r in rows}, key=sort_key)
     else:
+
+        def key(r: Any) -> str:
+            return r.field or NO_FIELD
+
         order = field_order()
         names = sorted({key(r) for r in rows}, key=lambda n: order.get(n, 99))
     return [Group(name, [r for r in rows if key(r) == name]) for name in names]
+
+
+def group_label(group_by: str, title: str) -> str:
+    """A group's heading in a list, in capitals: "LĨNH VỰC KINH TẾ", "XÃ PHÚ SƠN"."""
+    return ("LĨNH VỰC " + title if group_by == "field" else title).upper()
+
+
+def registrations(year: int, group_by: str = "field", offices: tuple[int, ...] | None = None) -> list[Group]:
+    """Registered models of the year (withdrawn ones left out), grouped by field, unit or sending office."""
+    rows = [r for r in list_models(ModelFilter(year=year, offices=offices)) if r.status != domain.WITHDRAWN]
+    return group_rows(rows, group_by)
 
 
 def unit_with_address(row: ModelRow | ModelResult) -> str:
@@ -94,12 +205,23 @@ def unit_with_address(row: ModelRow | ModelResult) -> str:
     return unit
 
 
-def recognition(year: int, *, proposal: bool = False) -> list[Group]:
-    """Models recognised (or, for the proposal, proposed for recognition), grouped by field."""
-    items = [r for r in appraisal_results.results(year) if r.recognised and r.members]
-    order = field_order()
-    names = sorted({r.field for r in items}, key=lambda n: order.get(n, 99))
-    return [Group(name, [r for r in items if r.field == name]) for name in names]
+def results(year: int, offices: tuple[int, ...] | None = None) -> list[ModelResult]:
+    """The year's results (``appraisal.results``) of the models from these offices.
+
+    Ranks stay those the council gave over the whole year: narrowing a table to some offices does not rank
+    their models anew.
+    """
+    items = appraisal_results.results(year)
+    chosen = model_ids_of(year, offices)
+    return items if chosen is None else [r for r in items if r.model_id in chosen]
+
+
+def recognition(
+    year: int, *, proposal: bool = False, group_by: str = "field", offices: tuple[int, ...] | None = None
+) -> list[Group]:
+    """Models recognised (or, for the proposal, proposed for recognition), grouped by field, unit or office."""
+    items = [r for r in results(year, offices) if r.recognised and r.members]
+    return group_rows(items, group_by)
 
 
 def score_text(result: ModelResult) -> str:

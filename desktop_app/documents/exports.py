@@ -58,6 +58,7 @@ def export_registrations(
     *,
     group_by: str = "field",
     style: str | None = None,
+    offices: tuple[int, ...] | None = None,
     task: TaskState | None = None,
 ) -> Path:
     issuer = get_office().issuer(style)
@@ -71,11 +72,12 @@ def export_registrations(
         aligns=aligns,
         signature=Signature.of(issuer, RECIPIENTS),
         year=year,
+        note=data.scope_line(offices),
     )
-    groups = data.registrations(year, group_by)
+    groups = data.registrations(year, group_by, offices)
     count = 0
     for number, group in enumerate(groups, start=1):
-        label = "LĨNH VỰC " + group.title.upper() if group_by == "field" else group.title.upper()
+        label = data.group_label(group_by, group.title)
         sheet.group_rows.add(len(sheet.rows))
         sheet.rows.append([f"{data.roman(number)}. {label} ({len(group.rows)})"])
         for row in group.rows:
@@ -95,6 +97,8 @@ def export_recognition(
     *,
     proposal: bool = False,
     style: str | None = None,
+    group_by: str = "field",
+    offices: tuple[int, ...] | None = None,
     task: TaskState | None = None,
 ) -> Path:
     """The recognition list attached to the decision (dated as the decision, unsigned: the decision is
@@ -120,17 +124,17 @@ def export_recognition(
         ],
         [6, 46, 36, 18, 12, 9, 11, 16],
         number_formats={5: SCORE},
-        note="" if proposal else data.decision_line(year, issuer),
+        note=" ".join(filter(None, ["" if proposal else data.decision_line(year, issuer), data.scope_line(offices)])),
         aligns=aligns,
         signature=Signature.of(issuer, RECIPIENTS) if proposal else None,
         year=year,
         day=decision.date if decision is not None else None,
     )
-    groups = data.recognition(year, proposal=proposal)
+    groups = data.recognition(year, proposal=proposal, group_by=group_by, offices=offices)
     count = 0
     for number, group in enumerate(groups, start=1):
         sheet.group_rows.add(len(sheet.rows))
-        sheet.rows.append([f"{data.roman(number)}. LĨNH VỰC {group.title.upper()} ({len(group.rows)})"])
+        sheet.rows.append([f"{data.roman(number)}. {data.group_label(group_by, group.title)} ({len(group.rows)})"])
         for result in group.rows:
             count += 1
             sheet.rows.append(
@@ -183,7 +187,14 @@ def _mean_cell(result: ModelResult, counted: list[float], cells: str) -> Formula
     return result.mean
 
 
-def export_scores(year: int, target: Path | str, *, style: str | None = None, task: TaskState | None = None) -> Path:
+def export_scores(
+    year: int,
+    target: Path | str,
+    *,
+    style: str | None = None,
+    offices: tuple[int, ...] | None = None,
+    task: TaskState | None = None,
+) -> Path:
     """The score table's twin: one section per kind (ranks are counted within a kind), best rank first;
     signed for the council by its chairman."""
     issuer = get_office().issuer(style)
@@ -211,10 +222,11 @@ def export_scores(year: int, target: Path | str, *, style: str | None = None, ta
         # The council signs this table, so it heads it, under the committee that formed it (as the PDF).
         issuing_body=COUNCIL,
         superior_body=issuer.issuing_body,
+        note=data.scope_line(offices),
     )
     member_cells = f"{_col(3)}{{row}}:{_col(mean_column - 1)}{{row}}" if members else ""
     index = 0
-    sections = appraisal_results.by_kind(appraisal_results.results(year))
+    sections = appraisal_results.by_kind(data.results(year, offices))
     for part, (kind, items) in enumerate(sections):
         sheet.group_rows.add(len(sheet.rows))
         sheet.rows.append([data.kind_part_title(part, kind, len(items))])
@@ -245,7 +257,12 @@ def _rate(part: str, whole: str) -> Formula:
 
 
 def export_statistics(
-    year: int, target: Path | str, *, style: str | None = None, task: TaskState | None = None
+    year: int,
+    target: Path | str,
+    *,
+    style: str | None = None,
+    offices: tuple[int, ...] | None = None,
+    task: TaskState | None = None,
 ) -> Path:
     """The report's tables, one sheet each; counts as the app tallies them, sums and rates as formulas.
 
@@ -253,13 +270,13 @@ def export_statistics(
     its last table.
     """
     issuer = get_office().issuer(style)
-    report = gather(year)
+    report = gather(year, offices)
     sheets = []
     c, i = domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL
-    for name, first, items in (
-        ("Theo lĩnh vực", "Lĩnh vực", report.by_field),
-        ("Theo loại đơn vị", "Loại đơn vị", report.by_unit_kind),
-    ):
+    tables = [("Theo lĩnh vực", "Lĩnh vực", report.by_field), ("Theo loại đơn vị", "Loại đơn vị", report.by_unit_kind)]
+    if report.by_office:
+        tables.append(("Theo cơ quan gửi", "Cơ quan gửi báo cáo", report.by_office))
+    for name, first, items in tables:
         sheet = Sheet(
             name,
             "Báo cáo thống kê",

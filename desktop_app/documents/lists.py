@@ -50,18 +50,28 @@ def chairman(members: list[MemberInfo]) -> MemberInfo | None:
 
 
 def build_registrations(
-    year: int, target: Path | str, *, style: str | None = None, group_by: str = "field", task: TaskState | None = None
+    year: int,
+    target: Path | str,
+    *,
+    style: str | None = None,
+    group_by: str = "field",
+    offices: tuple[int, ...] | None = None,
+    task: TaskState | None = None,
 ) -> Path:
     doc = Document(get_office(), style_code=style, wide=True, title=f"Danh sách đăng ký năm {year}")
     doc.header(year=year)
-    doc.doc_title("Danh sách", f"mô hình, điển hình đăng ký thực hiện phong trào thi đua “Dân vận khéo” năm {year}")
-    groups = data.registrations(year, group_by)
+    doc.doc_title(
+        "Danh sách",
+        f"mô hình, điển hình đăng ký thực hiện phong trào thi đua “Dân vận khéo” năm {year}",
+        data.scope_line(offices),
+    )
+    groups = data.registrations(year, group_by, offices)
     rows: list[list[str]] = []
     group_rows: list[int] = []
     total_rows: list[int] = []
     count = 0
     for number, group in enumerate(groups, start=1):
-        label = "LĨNH VỰC " + group.title.upper() if group_by == "field" else group.title.upper()
+        label = data.group_label(group_by, group.title)
         group_rows.append(len(rows))
         rows.append([f"{data.roman(number)}. {label} ({len(group.rows)})"])
         for row in group.rows:
@@ -86,7 +96,14 @@ def build_registrations(
 
 
 def build_recognition(
-    year: int, target: Path | str, *, style: str | None = None, proposal: bool = False, task: TaskState | None = None
+    year: int,
+    target: Path | str,
+    *,
+    style: str | None = None,
+    proposal: bool = False,
+    group_by: str = "field",
+    offices: tuple[int, ...] | None = None,
+    task: TaskState | None = None,
 ) -> Path:
     """Danh sách công nhận kèm theo Quyết định (or the proposal list before the decision)."""
     office = get_office()
@@ -96,15 +113,16 @@ def build_recognition(
     # The list attached to a decision bears the decision's date.
     doc.header(year=year, day=decision.date if decision is not None else None)
     subject = f"mô hình, điển hình “Dân vận khéo” được {kind} năm {year}"
-    doc.doc_title("Danh sách", subject, "" if proposal else data.decision_line(year, doc.issuer))
-    groups = data.recognition(year, proposal=proposal)
+    note = " ".join(filter(None, ["" if proposal else data.decision_line(year, doc.issuer), data.scope_line(offices)]))
+    doc.doc_title("Danh sách", subject, note)
+    groups = data.recognition(year, proposal=proposal, group_by=group_by, offices=offices)
     rows: list[list[str]] = []
     group_rows: list[int] = []
     total_rows: list[int] = []
     count = 0
     for number, group in enumerate(groups, start=1):
         group_rows.append(len(rows))
-        rows.append([f"{data.roman(number)}. LĨNH VỰC {group.title.upper()} ({len(group.rows)})"])
+        rows.append([f"{data.roman(number)}. {data.group_label(group_by, group.title)} ({len(group.rows)})"])
         for result in group.rows:
             count += 1
             rows.append(
@@ -137,7 +155,14 @@ def build_recognition(
     return doc.build(target)
 
 
-def build_scores(year: int, target: Path | str, *, style: str | None = None, task: TaskState | None = None) -> Path:
+def build_scores(
+    year: int,
+    target: Path | str,
+    *,
+    style: str | None = None,
+    offices: tuple[int, ...] | None = None,
+    task: TaskState | None = None,
+) -> Path:
     """Bảng tổng hợp kết quả chấm điểm: every member's total, mean, grade, rank.
 
     One part per kind (A. tập thể, B. cá nhân), because ranks are counted within a kind; fields inside a part.
@@ -146,8 +171,12 @@ def build_scores(year: int, target: Path | str, *, style: str | None = None, tas
     doc = Document(get_office(), style_code=style, wide=True, title=f"Bảng tổng hợp kết quả chấm điểm năm {year}")
     # The council signs this table, so it heads it, under the committee that formed it.
     doc.header(year=year, issuing_body=COUNCIL, superior_body=doc.issuer.issuing_body)
-    doc.doc_title("Bảng tổng hợp", f"kết quả chấm điểm mô hình, điển hình “Dân vận khéo” năm {year}")
-    sections = appraisal_results.by_kind(appraisal_results.results(year))
+    doc.doc_title(
+        "Bảng tổng hợp",
+        f"kết quả chấm điểm mô hình, điển hình “Dân vận khéo” năm {year}",
+        data.scope_line(offices),
+    )
+    sections = appraisal_results.by_kind(data.results(year, offices))
     headers = (
         ["STT", "Tên mô hình, điển hình"]
         + [f"TV{i}" for i in range(1, len(members) + 1)]

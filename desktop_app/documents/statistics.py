@@ -1,5 +1,6 @@
 """Báo cáo thống kê: tables by field × kind × unit kind, registered vs recognised, main indicators,
-year over year, and bar charts drawn in the PDF."""
+year over year, and bar charts drawn in the PDF.  At an upper office, also by sending office (the models its
+offices below sent in their packages), and narrowed to some offices when asked."""
 
 from __future__ import annotations
 
@@ -20,9 +21,17 @@ from ..office import REPORT
 from ..services.catalogues import list_items
 from ..services.models import ModelFilter, list_models, years
 from ..services.settings import get_office
-from ..services.statistics import NO_FIELD, NO_UNIT_KIND, indicator_totals
+from ..services.statistics import (
+    NO_FIELD,
+    NO_UNIT_KIND,
+    Offices,
+    indicator_totals,
+    indicator_totals_by_office,
+    year_stats,
+)
 from ..tasks import TaskState
 from ..text import format_number, sort_key
+from . import data
 from .fonts import FAMILY
 from .layout import Document
 
@@ -72,10 +81,15 @@ class Report:
     total: Tally
     indicators: list[IndicatorRow]  # by indicator category, catalogue order, zeros included
     history: list[tuple[int, int, int]]  # year, registered, recognised
+    # Upper office: by sending office (this office's own first), and each office's indicator totals
+    # (category, unit, total over its models still in the running); empty where no office sends packages.
+    by_office: dict[str, Tally] = dc_field(default_factory=dict)
+    office_indicators: list[tuple[str, str, str, float]] = dc_field(default_factory=list)
+    offices: Offices = None
 
 
-def gather(year: int) -> Report:
-    rows = [r for r in list_models(ModelFilter(year=year)) if r.status != domain.WITHDRAWN]
+def gather(year: int, offices: Offices = None) -> Report:
+    rows = [r for r in list_models(ModelFilter(year=year, offices=offices)) if r.status != domain.WITHDRAWN]
     fields = [f.name for f in list_items("field")]
     by_field: dict[str, Tally] = {name: Tally() for name in fields}
     unit_kinds = [k.name for k in list_items("unit_kind")]
@@ -90,13 +104,13 @@ def gather(year: int) -> Report:
     by_unit_kind = dict(sorted(by_unit_kind.items(), key=lambda kv: (order.get(kv[0], 99), sort_key(kv[0]))))
     history = []
     for other in sorted(y for y in years() if y <= year)[-5:]:
-        other_rows = [r for r in list_models(ModelFilter(year=other)) if r.status != domain.WITHDRAWN]
+        other_rows = [r for r in list_models(ModelFilter(year=other, offices=offices)) if r.status != domain.WITHDRAWN]
         history.append((other, len(other_rows), sum(r.status == domain.RECOGNISED for r in other_rows)))
     # "All" means what the counts above mean: every model of the year except the withdrawn ones.
     running = tuple(code for code in domain.STATUSES if code != domain.WITHDRAWN)
-    recognised_totals = {t.category: t for t in indicator_totals(year, (domain.RECOGNISED,))}
+    recognised_totals = {t.category: t for t in indicator_totals(year, (domain.RECOGNISED,), offices)}
     indicators = []
-    for line in indicator_totals(year, running):
+    for line in indicator_totals(year, running, offices):
         passed = recognised_totals.get(line.category)
         indicators.append(
             IndicatorRow(
@@ -108,7 +122,26 @@ def gather(year: int) -> Report:
                 passed.models if passed else 0,
             )
         )
-    return Report(year, by_field, by_unit_kind, total, indicators, history)
+    report = Report(year, by_field, by_unit_kind, total, indicators, history, offices=offices)
+    _by_office(report, rows, running)
+    return report
+
+
+def _by_office(report: Report, rows: list[Any], running: tuple[str, ...]) -> None:
+    """The year office by office, each office in scope with a line (zeros for one that sent nothing)."""
+    stats = year_stats(report.year, report.offices)
+    if not stats.by_office:
+        return
+    names = data.office_names(r.id for r in rows)
+    report.by_office = {office.name: Tally() for office in stats.by_office}
+    for row in rows:
+        report.by_office.setdefault(names.get(row.id, data.OWN_OFFICE), Tally()).add(
+            row.kind, row.status == domain.RECOGNISED
+        )
+    totals = indicator_totals_by_office(report.year, running, report.offices)
+    for office in stats.by_office:
+        for line in totals.get(office.office_id, []):
+            report.office_indicators.append((office.name, line.category, line.unit_of_measure, line.total))
 
 
 def percent(part: int, whole: int) -> str:
@@ -196,15 +229,22 @@ def _wrap_label(label: str, width: int = 18) -> str:
     return "\n".join(lines[:3])
 
 
-def build_statistics(year: int, target: Path | str, *, style: str | None = None, task: TaskState | None = None) -> Path:
+def build_statistics(
+    year: int,
+    target: Path | str,
+    *,
+    style: str | None = None,
+    offices: Offices = None,
+    task: TaskState | None = None,
+) -> Path:
     office = get_office()
-    report = gather(year)
+    report = gather(year, offices)
     if task:
         task.progress(1, 3, "Tổng hợp số liệu")
     doc = Document(office, style_code=style, title=f"Báo cáo thống kê năm {year}")
     # A report is a numbered document: the registry fills the number in ("Số    -BC/HU").
     doc.header(doc.issuer.number_line(REPORT), year=year)
-    doc.doc_title("Báo cáo", f"kết quả thống kê phong trào thi đua “Dân vận khéo” năm {year}")
+    doc.doc_title("Báo cáo", f"kết quả thống kê phong trào thi đua “Dân vận khéo” năm {year}", data.scope_line(offices))
     total = report.total
     c, i = domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL
     doc.paragraph(
@@ -248,7 +288,9 @@ def build_statistics(year: int, target: Path | str, *, style: str | None = None,
         "(triệu đồng, tỷ đồng quy ra đồng); chỉ tiêu chưa chọn loại không cộng vào bảng.",
         italic=True,
     )
+    section = 4
     if len(report.history) > 1:
+        section += 1
         doc.space(4)
         doc.heading("4. So sánh qua các năm")
         rows = [["Năm", "Đăng ký", "Được công nhận", "Tỷ lệ công nhận"]]
@@ -266,7 +308,24 @@ def build_statistics(year: int, target: Path | str, *, style: str | None = None,
                 ],
             )
         )
+    if report.by_office:
+        _office_section(doc, report, section)
     doc.signature(("Ban Dân vận cấp trên (để báo cáo)",))
     if task:
         task.progress(3, 3, "Ghi tệp PDF")
     return doc.build(target)
+
+
+def _office_section(doc: Document, report: Report, number: int) -> None:
+    """The year office by office: what each office below sent (and this office's own), and its indicators."""
+    doc.space(4)
+    doc.heading(f"{number}. Theo cơ quan gửi báo cáo")
+    _cross_table(doc, "Cơ quan gửi báo cáo", report.by_office, report.total)
+    if report.office_indicators:
+        doc.space(2)
+        rows = [["Cơ quan gửi báo cáo", "Loại chỉ tiêu", "Đơn vị tính", "Tổng"]]
+        previous = None
+        for name, category, unit, total in report.office_indicators:
+            rows.append([name if name != previous else "", category, unit, format_number(total)])  # once per office
+            previous = name
+        doc.grid(rows, [34, 30, 14, 22], aligns=["left", "left", "center", "right"])

@@ -59,6 +59,20 @@ class PackageManifest:
     counts: dict[str, int]  # "models", "indicators", "attachments", "files", "score_sheets", "decisions"
     members: dict[str, dict[str, Any]] = field(default_factory=dict)  # name → {"size": int, "sha256": str}
 
+    def to_json(self) -> dict[str, Any]:
+        # Read back, with every field checked, by exchange.reader.
+        return {
+            "format": self.format,
+            "format_version": self.format_version,
+            "schema_version": self.schema_version,
+            "app_version": self.app_version,
+            "created_at": self.created_at,
+            "office": self.office.to_json(),
+            "year": self.year,
+            "counts": dict(self.counts),
+            "members": {name: dict(member) for name, member in self.members.items()},
+        }
+
 
 @dataclass
 class PackageData:

@@ -26,6 +26,8 @@ from ..storage.models import (
     IndicatorCategory,
     Level,
     MoHinh,
+    ProgressEntry,
+    SourceOffice,
     StatusChange,
     Unit,
     UnitKind,
@@ -87,6 +89,7 @@ MODEL_LABELS: dict[str, str] = {
     "continues": "Tiếp nối mô hình",
     "replicates": "Nhân rộng từ mô hình",
     "created_at": "Ngày nhập",
+    "source_office": "Cơ quan gửi báo cáo",  # schema 7: the office whose package brought it
     **{spec.name: spec.label for spec in registration.FIELDS},
 }
 
@@ -97,6 +100,15 @@ INDICATOR_LABELS = {
     "achieved": "Đạt được",
     "category": "Loại chỉ tiêu",
     "note": "Ghi chú",
+}
+
+PROGRESS_LABELS = {
+    "report_date": "Ngày báo cáo",
+    "done": "Nội dung đã thực hiện",
+    "values": "Chỉ tiêu đạt được đến nay",
+    "status": "Tình hình",
+    "note": "Ghi chú",
+    "created_at": "Ngày nhập",
 }
 
 KINDS: dict[str, Kind] = {
@@ -111,6 +123,8 @@ KINDS: dict[str, Kind] = {
                 Child("indicators", Indicator, "model", "Chỉ tiêu kết quả", ("sort_order", "id"), INDICATOR_LABELS),
                 Child("attachments", Attachment, "model", "Tệp minh chứng"),
                 Child("status_history", StatusChange, "model", "Lịch sử trạng thái"),
+                # Follow-up reports (schema 8) travel with their model: trash, undo and packages carry them.
+                Child("progress", ProgressEntry, "model", "Báo cáo tiến độ", ("report_date", "id"), PROGRESS_LABELS),
             ),
         ),
         Kind(
@@ -131,6 +145,13 @@ KINDS: dict[str, Kind] = {
         Kind("level", "Cấp", Level, _CATALOGUE_LABELS),
         Kind("unit_kind", "Loại đơn vị", UnitKind, _CATALOGUE_LABELS),
         Kind("indicator_category", "Loại chỉ tiêu", IndicatorCategory, _CATALOGUE_LABELS),
+        # An office below that sends packages: a merge may create it, and undoing the merge takes it back.
+        Kind(
+            "source_office",
+            "Cơ quan gửi báo cáo",
+            SourceOffice,
+            {**_CATALOGUE_LABELS, "name": "Tên cơ quan", "area_name": "Địa bàn", "level": "Cấp", "note": "Ghi chú"},
+        ),
         Kind(
             "criteria_set",
             "Bộ tiêu chí",

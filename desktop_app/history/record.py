@@ -43,6 +43,7 @@ BULK_ACTIONS = {
     "status": "Đổi trạng thái",
     "delete": "Xóa",
     "import": "Nhập từ Excel",
+    "package_import": "Nhận gói báo cáo",
     "next_year": "Chuyển sang năm sau",
     "restore": "Khôi phục từ thùng rác",
     "undo": "Hoàn tác",

@@ -48,6 +48,7 @@ REASONS: dict[str, str] = {
     "dong": "Khi đóng chương trình",
     "hang-ngay": "Hằng ngày",
     "nhap": "Trước khi nhập từ Excel",
+    "nhan-goi": "Trước khi nhận gói báo cáo",
     "quyet-dinh": "Trước khi ban hành quyết định",
     "phuc-hoi": "Trước khi phục hồi",
     "nang-cap": "Trước khi nâng cấp dữ liệu",

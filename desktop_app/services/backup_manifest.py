@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -110,34 +111,58 @@ def size_limit(name: str) -> int:
     return MAX_ATTACHMENT_SIZE
 
 
-def check_members(source: Path, infos: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
-    """The file members of the zip, after refusing anything a genuine backup never holds."""
-    if len(infos) > MAX_MEMBERS:
-        raise _refused(source, "quá nhiều tệp bên trong")
+class MemberProblem(ValueError):
+    """Why a zip's members are refused: a Vietnamese clause its caller puts in its own sentence."""
+
+
+def screen_members(
+    infos: list[zipfile.ZipInfo], *, max_members: int, limit: Callable[[str], int | None], folder: str = FILES_PREFIX
+) -> list[zipfile.ZipInfo]:
+    """The file members of a zip we wrote (a backup, an exchange package), after refusing anything it never holds:
+    unsafe or repeated names, links, encryption, folders other than ``folder``, a name ``limit`` does not know
+    (``limit`` gives None), a member larger than its limit.  Raises :class:`MemberProblem`."""
+    if len(infos) > max_members:
+        raise MemberProblem("quá nhiều tệp bên trong")
     seen: set[str] = set()
     members = []
     for info in infos:
         name = info.filename
         problem = name_problem(name.rstrip("/") if info.is_dir() else name)
         if problem:
-            raise _refused(source, f"tệp bên trong «{name}» có {problem}")
+            raise MemberProblem(f"tệp bên trong «{name}» có {problem}")
         if name in seen:
-            raise _refused(source, f"tệp «{name}» xuất hiện hai lần")
+            raise MemberProblem(f"tệp «{name}» xuất hiện hai lần")
         seen.add(name)
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise _refused(source, f"«{name}» là liên kết tượng trưng")
+            raise MemberProblem(f"«{name}» là liên kết tượng trưng")
         if info.flag_bits & 0x1:
-            raise _refused(source, f"«{name}» được mã hóa")
+            raise MemberProblem(f"«{name}» được mã hóa")
         if info.is_dir():
-            if name != FILES_PREFIX:
-                raise _refused(source, f"có thư mục lạ «{name}»")
+            if name != folder:
+                raise MemberProblem(f"có thư mục lạ «{name}»")
             continue
-        if name not in (DB_ENTRY, MANIFEST_ENTRY) and not name.startswith(FILES_PREFIX):
-            raise _refused(source, f"có tệp lạ «{name}»")
-        if info.file_size > size_limit(name):
-            raise _refused(source, f"tệp «{name}» quá lớn ({info.file_size // 1024**2} MB)")
+        most = limit(name)
+        if most is None:
+            raise MemberProblem(f"có tệp lạ «{name}»")
+        if info.file_size > most:
+            raise MemberProblem(f"tệp «{name}» quá lớn ({info.file_size // 1024**2} MB)")
         members.append(info)
-    if DB_ENTRY not in seen:
+    return members
+
+
+def _backup_limit(name: str) -> int | None:
+    if name in (DB_ENTRY, MANIFEST_ENTRY) or name.startswith(FILES_PREFIX):
+        return size_limit(name)
+    return None
+
+
+def check_members(source: Path, infos: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """The file members of the zip, after refusing anything a genuine backup never holds."""
+    try:
+        members = screen_members(infos, max_members=MAX_MEMBERS, limit=_backup_limit)
+    except MemberProblem as exc:
+        raise _refused(source, str(exc)) from None
+    if all(info.filename != DB_ENTRY for info in members):
         raise AppError(f"Tệp «{source.name}» không phải bản sao lưu của Sổ Dân vận khéo.")
     return members
 

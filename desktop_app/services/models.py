@@ -18,7 +18,18 @@ from .. import domain, registration
 from ..errors import AppError, NotFoundError, ValidationError
 from ..history import kinds, record, trash
 from ..storage.database import transaction
-from ..storage.models import Attachment, Field, Indicator, Level, MoHinh, StatusChange, Unit, UnitKind, now
+from ..storage.models import (
+    Attachment,
+    Field,
+    Indicator,
+    IndicatorCategory,
+    Level,
+    MoHinh,
+    StatusChange,
+    Unit,
+    UnitKind,
+    now,
+)
 from ..text import clean, fold, format_number, parse_number, sort_key_text
 from . import catalogues
 from .catalogues import CatalogueItem, accepted_units, unit_factor
@@ -192,6 +203,9 @@ class ModelFilter:
     statuses: tuple[str, ...] | None = None
     text: str = ""
     field_name: str = ""  # command line: match a field by folded name
+    # Sending offices whose merged models to take (SourceOffice ids; 0 = this office's own models).
+    # None = every model, wherever it came from; an empty tuple = none.
+    offices: tuple[int, ...] | None = None
 
 
 # ----------------------------------------------------------------- validation
@@ -347,6 +361,7 @@ def _validated_indicators(items: list[IndicatorData]) -> list[dict[str, Any]]:
                 "note": clean(item.note),
                 "sort_order": position + 1,
                 "category": item.category_id or None,
+                "loaded_id": item.id,  # taken out again by the writers: update_model keeps its uuid
                 **numbers,
             }
         )
@@ -377,6 +392,7 @@ def create_model(
         extra = {"uuid": uuid} if uuid else {}
         row = MoHinh.create(status=status, **values, **extra)
         for item in indicators:
+            item.pop("loaded_id")
             Indicator.create(model=row, **item)
         StatusChange.create(model=row, from_status="", to_status=status, event_date=registered)
         record.created(row)
@@ -409,9 +425,15 @@ def update_model(model_id: int, data: ModelInput) -> None:
         row.version += 1
         row.save()
         if indicators is not None:
+            # Rows are rewritten in the editor's order, but an indicator the editor loaded keeps its uuid:
+            # follow-up reports and exchange packages refer to indicators by it.
+            kept: dict[int, str] = {
+                i.id: i.uuid for i in Indicator.select(Indicator.id, Indicator.uuid).where(Indicator.model == row)
+            }
             Indicator.delete().where(Indicator.model == row).execute()
             for item in indicators:
-                Indicator.create(model=row, **item)
+                loaded = item.pop("loaded_id")
+                Indicator.create(model=row, **item, **({"uuid": kept[loaded]} if loaded in kept else {}))
         record.updated(row, before)
 
 
@@ -477,6 +499,8 @@ def _apply_filter(query: pw.ModelSelect[MoHinh], flt: ModelFilter) -> pw.ModelSe
         query = query.where(MoHinh.status == flt.status)
     if flt.statuses:
         query = query.where(MoHinh.status.in_(list(flt.statuses)))
+    if flt.offices is not None:
+        query = query.where(offices_condition(flt.offices))
     words = fold(flt.text).split()
     if words:
         # Whole words, except the last one which may still be being typed (a prefix).
@@ -488,6 +512,15 @@ def _apply_filter(query: pw.ModelSelect[MoHinh], flt: ModelFilter) -> pw.ModelSe
             needle = f" {word} " if position < len(words) - 1 else f" {word}"
             query = query.where(pw.fn.instr(haystack, needle) > 0)
     return query
+
+
+def offices_condition(offices: tuple[int, ...]) -> pw.ColumnBase:
+    """Models of these sending offices (0 = this office's own, which have none)."""
+    ids = sorted({office for office in offices if office})
+    condition: pw.ColumnBase = MoHinh.source_office.in_(ids) if ids else pw.SQL("0")
+    if 0 in offices:
+        condition = MoHinh.source_office.is_null() | condition if ids else MoHinh.source_office.is_null()
+    return condition
 
 
 def _order(sort: str, descending: bool) -> list[pw.Ordering]:
@@ -559,6 +592,30 @@ def registration_values(ids: list[int]) -> dict[int, dict[str, Any]]:
         # peewee's stubs type .tuples() as the query itself, whose rows would be MoHinh instances.
         for model_id, *values in cast("Iterable[tuple[Any, ...]]", query):
             found[model_id] = dict(zip(registration.NAMES, values, strict=True))
+    return found
+
+
+def indicators_of(ids: list[int]) -> dict[int, list[IndicatorData]]:
+    """Id → the model's indicators in their order, category names filled, for many models at once: one
+    query per 500 models (the category joined in), not one per model as :func:`get_model` would make."""
+    found: dict[int, list[IndicatorData]] = {model_id: [] for model_id in ids}
+    category = IndicatorCategory.alias()
+    columns = [Indicator.model, Indicator.name, Indicator.unit_of_measure, Indicator.target, Indicator.achieved]
+    columns += [Indicator.note, Indicator.id, Indicator.category, category.name]
+    for start in range(0, len(ids), 500):
+        query = (
+            Indicator.select(*columns)
+            .join(category, pw.JOIN.LEFT_OUTER, on=Indicator.category == category.id)
+            .where(Indicator.model.in_(ids[start : start + 500]))
+            .order_by(Indicator.model, Indicator.sort_order, Indicator.id)
+            .tuples()
+        )
+        for model_id, name, unit, target, achieved, note, ind_id, cat_id, cat_name in cast(
+            "Iterable[tuple[Any, ...]]", query
+        ):
+            found[model_id].append(
+                IndicatorData(name, unit, target, achieved, note, ind_id, category_id=cat_id, category=cat_name or "")
+            )
     return found
 
 

@@ -1,4 +1,9 @@
-"""Counts for one year: by field, kind, status and unit kind, and indicator totals by category."""
+"""Counts for one year: by field, kind, status, unit kind and sending office, and indicator totals by category.
+
+At an upper office the year holds the models its offices below sent (``MoHinh.source_office``) beside its own:
+every count can be narrowed to some offices (ids of ``SourceOffice``, 0 = this office's own models) and the
+year is also counted office by office.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,16 @@ import peewee as pw
 
 from .. import domain
 from ..appraisal.tables import Decision, Score
-from ..storage.models import Field, Indicator, MoHinh, Unit, UnitKind
+from ..storage.models import Field, Indicator, MoHinh, SourceOffice, Unit, UnitKind
+from ..text import sort_key
 from . import settings
 from .catalogues import list_items, unit_factor
+from .models import offices_condition
 
 NO_UNIT_KIND = "Chưa phân loại"
 NO_FIELD = "Chưa có lĩnh vực"
+OWN_OFFICE = "Cơ quan mình (nhập trực tiếp)"
+Offices = tuple[int, ...] | None  # SourceOffice ids, 0 = this office's own models; None = every model
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,32 @@ class IndicatorTotal:
     unit_of_measure: str
     total: float
     models: int
+
+
+@dataclass
+class OfficeStats:
+    """One sending office's part of the year (``office_id`` 0: this office's own models)."""
+
+    office_id: int
+    name: str
+    uuid: str = ""
+    total: int = 0  # models of the year, withdrawn ones included
+    registered: int = 0  # still in the running (not withdrawn)
+    recognised: int = 0
+    by_kind: dict[str, int] = dc_field(default_factory=dict)
+    indicators: list[IndicatorTotal] = dc_field(default_factory=list)  # the categories it has a value of
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "office_id": self.office_id,
+            "office": self.name,
+            "uuid": self.uuid,
+            "total": self.total,
+            "registered": self.registered,
+            "recognised": self.recognised,
+            "by_kind": self.by_kind,
+            "indicators": [asdict(item) for item in self.indicators],
+        }
 
 
 @dataclass
@@ -46,6 +81,8 @@ class YearStats:
     # Category → total in its unit (the unit is in ``indicators``), every category shown, zeros included.
     indicator_totals: dict[str, float] = dc_field(default_factory=dict)
     indicators: list[IndicatorTotal] = dc_field(default_factory=list)
+    # Office by office, this office's own first: empty where no office below sends packages.
+    by_office: list[OfficeStats] = dc_field(default_factory=list)
 
     @property
     def recognised(self) -> int:
@@ -61,20 +98,29 @@ class YearStats:
             "by_unit_kind": self.by_unit_kind,
             "indicator_totals": self.indicator_totals,
             "indicators": [asdict(item) for item in self.indicators],
+            "by_office": [item.to_json() for item in self.by_office],
         }
 
 
-def year_stats(year: int) -> YearStats:
+def year_stats(year: int, offices: Offices = None) -> YearStats:
+    """The year's counts, of the models of ``offices`` only when given."""
     query = (
-        MoHinh.select(MoHinh.kind, MoHinh.status, Field.name.alias("field_name"), UnitKind.name.alias("unit_kind_name"))
+        MoHinh.select(
+            MoHinh.kind,
+            MoHinh.status,
+            MoHinh.source_office,
+            Field.name.alias("field_name"),
+            UnitKind.name.alias("unit_kind_name"),
+        )
         .join(Field, pw.JOIN.LEFT_OUTER, on=(MoHinh.field == Field.id))
         .switch(MoHinh)
         .join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id))
         .join(UnitKind, pw.JOIN.LEFT_OUTER, on=(Unit.kind == UnitKind.id))
         .where(MoHinh.year == year)
-        .dicts()
     )
-    rows = cast("Iterable[dict[str, Any]]", query)  # peewee's stubs type .dicts() as the query itself
+    if offices is not None:
+        query = query.where(offices_condition(offices))
+    rows = cast("Iterable[dict[str, Any]]", query.dicts())  # peewee's stubs type .dicts() as the query itself
     stats = YearStats(year)
     by_field: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
@@ -82,7 +128,13 @@ def year_stats(year: int) -> YearStats:
     by_unit_kind: Counter[str] = Counter()
     cross: Counter[tuple[str, str, str]] = Counter()
     outcome: dict[str, dict[str, int]] = defaultdict(lambda: {"registered": 0, "recognised": 0})
+    per_office: dict[int, OfficeStats] = {}
     for row in rows:
+        office = per_office.setdefault(row["source_office"] or 0, OfficeStats(row["source_office"] or 0, ""))
+        office.total += 1
+        office.by_kind[row["kind"]] = office.by_kind.get(row["kind"], 0) + 1
+        office.registered += row["status"] != domain.WITHDRAWN
+        office.recognised += row["status"] == domain.RECOGNISED
         field = row["field_name"] or NO_FIELD
         stats.total += 1
         by_field[field] += 1
@@ -105,12 +157,39 @@ def year_stats(year: int) -> YearStats:
         name: by_unit_kind[name] for name in kinds + sorted(set(by_unit_kind) - set(kinds)) if by_unit_kind.get(name)
     }
     stats.cross = dict(cross)
-    stats.indicators = indicator_totals(year)
+    stats.indicators = indicator_totals(year, offices=offices)
     stats.indicator_totals = {item.category: item.total for item in stats.indicators}
+    stats.by_office = _by_office(year, offices, per_office)
     return stats
 
 
-def indicator_totals(year: int, statuses: tuple[str, ...] | None = None) -> list[IndicatorTotal]:
+def _by_office(year: int, offices: Offices, counted: dict[int, OfficeStats]) -> list[OfficeStats]:
+    """Every office in scope, those that sent nothing this year too (with zeros), this office's own first.
+
+    Nothing where no office below sends packages and no model came from one: one office is not a breakdown.
+    """
+    catalogue = {o.id: o for o in SourceOffice.select()}
+    if not catalogue:
+        return []
+    wanted = set(catalogue) | {0} if offices is None else set(offices)
+    # Offices deactivated, and this office itself, are listed only where they have models of the year.
+    shown = [o for o in wanted if o in counted or (o in catalogue and catalogue[o].active)]
+    sums = _indicator_sums(year, None, tuple(shown))
+    out = []
+    for office_id in shown:
+        item = counted.get(office_id) or OfficeStats(office_id, "")
+        source = catalogue.get(office_id)
+        item.name = source.name if source else OWN_OFFICE
+        item.uuid = source.uuid if source else ""
+        item.by_kind = {code: item.by_kind.get(code, 0) for code in domain.KINDS}
+        item.indicators = [line for line in _totals(sums.get(office_id, {})) if line.models]
+        out.append(item)
+    return sorted(out, key=lambda o: (o.office_id != 0, sort_key(o.name)))
+
+
+def indicator_totals(
+    year: int, statuses: tuple[str, ...] | None = None, offices: Offices = None
+) -> list[IndicatorTotal]:
     """Achieved values of the year's indicators added by category, like with like, in catalogue order.
 
     Every shown category has its line, zeros included; a hidden one only when something is filed under it.
@@ -118,29 +197,63 @@ def indicator_totals(year: int, statuses: tuple[str, ...] | None = None) -> list
     mobilised just because both are in đồng.  Amounts in a multiple of the category's unit ("triệu đồng")
     are converted; one whose unit cannot be (the editor and the catalogue refuse to file it so) is left out.
     """
+    sums = _indicator_sums(year, statuses, offices, by_office=False)
+    return _totals(sums.get(0, {}))
+
+
+def indicator_totals_by_office(
+    year: int, statuses: tuple[str, ...] | None = None, offices: Offices = None
+) -> dict[int, list[IndicatorTotal]]:
+    """Office id (0: this office's own) → its indicator totals, only the categories it gave a value of."""
+    sums = _indicator_sums(year, statuses, offices)
+    return {office: [line for line in _totals(by_category) if line.models] for office, by_category in sums.items()}
+
+
+# category id → (sum in the category's unit, ids of the models that gave a value)
+_Sums = dict[int, tuple[float, set[int]]]
+
+
+def _indicator_sums(
+    year: int, statuses: tuple[str, ...] | None, offices: Offices, *, by_office: bool = True
+) -> dict[int, _Sums]:
+    """Office id (0 for this office's own; everything under 0 when not ``by_office``) → its sums by category."""
     query = (
-        Indicator.select(Indicator.category, Indicator.unit_of_measure, Indicator.achieved, Indicator.model)
+        Indicator.select(
+            Indicator.category, Indicator.unit_of_measure, Indicator.achieved, Indicator.model, MoHinh.source_office
+        )
         .join(MoHinh)
         .where((MoHinh.year == year) & Indicator.achieved.is_null(False) & Indicator.category.is_null(False))
     )
     if statuses:
         query = query.where(MoHinh.status.in_(list(statuses)))
-    categories = list_items("indicator_category", include_inactive=True)
-    units = {item.id: item.unit_of_measure for item in categories}
-    sums: dict[int, float] = defaultdict(float)
-    models: dict[int, set[int]] = defaultdict(set)
+    if offices is not None:
+        query = query.where(offices_condition(offices))
+    units = {item.id: item.unit_of_measure for item in list_items("indicator_category", include_inactive=True)}
+    out: dict[int, _Sums] = defaultdict(dict)
     # peewee's stubs type .tuples() as the query itself
-    for category_id, unit, achieved, model_id in cast("Iterable[tuple[int, str, float, int]]", query.tuples()):
+    rows = cast("Iterable[tuple[int, str, float, int, int | None]]", query.tuples())
+    for category_id, unit, achieved, model_id, office in rows:
         factor = unit_factor(unit, units.get(category_id, ""))
         if factor is None:
             continue
-        sums[category_id] += achieved * factor
-        models[category_id].add(model_id)
+        total, models = out[(office or 0) if by_office else 0].get(category_id, (0.0, set()))
+        models.add(model_id)
+        out[(office or 0) if by_office else 0][category_id] = (total + achieved * factor, models)
+    return out
+
+
+def _totals(sums: _Sums) -> list[IndicatorTotal]:
+    """Every shown category in catalogue order, zeros included; a hidden one only when something is filed under it."""
     # Rounded: 16,5 triệu × 1.000.000 is 16500000.000000002 in floating point, shown "16.500.000,00".
     return [
-        IndicatorTotal(item.name, item.unit_of_measure, round(sums.get(item.id, 0.0), 6), len(models.get(item.id, ())))
-        for item in categories
-        if item.active or item.id in models
+        IndicatorTotal(
+            item.name,
+            item.unit_of_measure,
+            round(sums[item.id][0], 6) if item.id in sums else 0.0,
+            len(sums[item.id][1]) if item.id in sums else 0,
+        )
+        for item in list_items("indicator_category", include_inactive=True)
+        if item.active or item.id in sums
     ]
 
 

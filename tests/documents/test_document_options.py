@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from desktop_app.cli import build_parser, main
 from desktop_app.cli.document_cmds import Format, _given, cli_options
 from desktop_app.documents import DOCUMENTS, MODEL, PAPER, STYLE, DocumentKind, Options, OptionSpec, option_specs
 from desktop_app.errors import AppError
-from ui.pages.reports import ALL_MODELS, ReportsPage
+from desktop_app.storage.models import SourceOffice
+from ui.pages.reports import ALL_MODELS, OfficesChoice, ReportsPage
 
 YEAR = 2023
 A_UUID = "0f6c2a5e-3b1d-4c8e-9a7f-2d4e6b8c0a1f"
@@ -27,6 +29,8 @@ def open_page(qtbot, monkeypatch) -> ReportsPage:
     qtbot.addWidget(page)
     # Only the options are looked at here: select() would otherwise build a preview on the worker each time.
     monkeypatch.setattr(page, "_request_preview", lambda force=False: None)
+    # An upper office (offices below send packages), so the options about offices are offered too.
+    SourceOffice.create(name="Xã Phú Sơn")
     page.set_year(YEAR)  # fills the model chooser from the demo year
     return page
 
@@ -41,6 +45,9 @@ def other_value(page: ReportsPage, spec: OptionSpec) -> object:
     if isinstance(widget, QCheckBox):
         widget.setChecked(True)
         return not spec.default
+    if isinstance(widget, OfficesChoice):
+        widget.set_value((0,))  # this office's own models only
+        return (0,)
     assert isinstance(widget, QComboBox)
     widget.setCurrentIndex(widget.count() - 1)  # the last item: never the default, which comes first
     return widget.currentData()
@@ -50,6 +57,8 @@ def reset(page: ReportsPage, spec: OptionSpec) -> None:
     widget = page.option_widgets[spec.key]
     if isinstance(widget, QCheckBox):
         widget.setChecked(False)
+    elif isinstance(widget, OfficesChoice):
+        widget.set_value(None)
     else:
         widget.setCurrentIndex(0)
 
@@ -67,9 +76,14 @@ def test_the_reports_page_shows_exactly_each_documents_options(demo_db, qtbot, m
                 continue
             label = page.options_form.labelForField(widget)
             assert isinstance(label, QLabel) and label.text() == spec.label, (code, spec.key)
+            if spec.kind == "offices":
+                assert isinstance(widget, OfficesChoice) and widget.value() is None, (code, spec.key)
+                continue
             items = [(widget.itemData(i), widget.itemText(i)) for i in range(widget.count())]
             if spec.kind == "choice":
                 assert items == list(spec.items), (code, spec.key)
+            elif spec.kind in ("year", "date"):  # unset first, then the years or days around the working year
+                assert items == spec.choices(YEAR) and widget.currentIndex() == 0, (code, spec.key)
             elif kind.needs_model:  # a dossier is of one model: no «all», one chosen from the start
                 assert items[0][0] is not None and ALL_MODELS not in [text for _, text in items]
             else:  # one model or all of them, all to start with
@@ -109,6 +123,12 @@ def flag_value(spec: OptionSpec) -> tuple[list[str], object]:
         return [], not spec.default
     if spec.kind == "model":
         return [A_UUID], A_UUID  # turned into the model's id only once the database is open
+    if spec.kind == "offices":
+        return ["here"], ["here"]  # repeatable; turned into office ids once the database is open
+    if spec.kind == "year":
+        return ["2021"], 2021
+    if spec.kind == "date":
+        return ["01/07/2023"], date(2023, 7, 1)
     return [spec.cli_choices[-1]], spec.cli_choices[-1]
 
 

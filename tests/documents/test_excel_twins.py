@@ -39,6 +39,8 @@ TITLES = {
     "proposal": "DANH SÁCH",
     "scores": "BẢNG TỔNG HỢP",
     "statistics": "BÁO CÁO THỐNG KÊ",
+    "followup": "DANH SÁCH",
+    "review": "BÁO CÁO",
 }
 
 

@@ -24,6 +24,7 @@ def test_navigation_has_every_entry_in_vietnamese(window):
         "Đánh giá",
         "Công nhận",
         "Báo cáo",
+        "Tổng kết giai đoạn",
         "Danh mục",
         "Thùng rác",
         "Lịch sử thay đổi",

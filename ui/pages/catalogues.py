@@ -489,11 +489,17 @@ class CataloguesPage(QTabWidget):
                 tab.changed.connect(self.units_tab.refresh)
             self.lists[key] = tab
             self.addTab(tab, title)
+        from .offices import OfficesTab  # the offices below this one that send their year as a package
+
+        self.offices_tab = OfficesTab(self)
+        self.offices_tab.changed.connect(self.changed)
+        self.addTab(self.offices_tab, "Cơ quan gửi báo cáo")
 
     def set_year(self, year: int) -> None:
-        pass
+        self.offices_tab.set_year(year)  # which package each office sent is per year
 
     def refresh(self) -> None:
         self.units_tab.refresh()
         for tab in self.lists.values():
             tab.list_model.reload()
+        self.offices_tab.reload()

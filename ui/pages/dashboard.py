@@ -11,11 +11,25 @@ from dataclasses import dataclass
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import domain, workspace
+from desktop_app.exchange import offices
 from desktop_app.services import catalogues, statistics
-from desktop_app.text import format_money, format_number
+from desktop_app.text import format_date, format_money, format_number
 
 CARDS = (
     ("registered", "Đăng ký", None),
@@ -48,7 +62,11 @@ STEPS = (
         "Đăng ký mô hình, điển hình",
         "Đăng ký",
         "Nhập từng mô hình (tập thể) và điển hình (cá nhân), hoặc nhập cả danh sách các đơn vị gửi lên bằng Excel.",
-        (("Đăng ký mô hình", "add_model"), ("Nhập từ Excel…", "import")),
+        (
+            ("Đăng ký mô hình", "add_model"),
+            ("Nhập từ Excel…", "import"),
+            ("Nhận gói của cấp dưới…", "receive_package"),
+        ),
     ),
     Step(
         "appraisal",
@@ -290,6 +308,89 @@ class _Card(QFrame):
         layout.addWidget(caption)
 
 
+class ReceivedBox(QFrame):
+    """«Báo cáo của cấp dưới năm Y»: which offices below have sent their package for the year, and which not.
+
+    Shown only at an office whose catalogue has offices below (an office that receives no package sees nothing).
+    """
+
+    HEADERS = ("Cơ quan gửi báo cáo", "Tình trạng", "Ngày nhận", "Số mô hình")
+    SENT, MISSING = QColor("#2e8b57"), QColor("#8a5a00")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("received_box")
+        self.setStyleSheet("#received_box { background: white; border: 1px solid #c9d3e0; border-radius: 6px; }")
+        self.heading = QLabel(self)
+        self.heading.setWordWrap(True)
+        font = QFont(self.heading.font())
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(self.HEADERS), self)
+        self.table.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(self.HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+        self.statuses: list[offices.OfficeYearStatus] = []
+
+    def update_year(self, year: int) -> None:
+        self.statuses = statuses = offices.office_status(year)
+        self.setVisible(bool(statuses))
+        if not statuses:
+            return
+        sent = [s for s in statuses if s.sent]
+        missing = [s.office.name for s in statuses if not s.sent]
+        self.heading.setText(f"Báo cáo của cấp dưới năm {year}")
+        text = f"Đã gửi: {format_number(len(sent))}/{format_number(len(statuses))} cơ quan."
+        if missing:
+            shown = ", ".join(missing[:5])
+            if len(missing) > 5:
+                shown += f" và {format_number(len(missing) - 5)} cơ quan khác"
+            text += f" Chưa gửi: {shown}."
+        self.summary.setText(text)
+        self.summary.setStyleSheet(f"color: {(self.MISSING if missing else self.SENT).name()};")
+        self.table.setRowCount(len(statuses))
+        for row, status in enumerate(statuses):
+            package = status.package
+            cells = (
+                status.office.name,
+                "Đã gửi" if package else "Chưa gửi",
+                format_date(package.received_at.date()) if package else "",
+                format_number(package.models) if package else "",
+            )
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if column == 1:
+                    item.setForeground(self.SENT if package else self.MISSING)
+                if column == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 2 and package:
+                    item.setToolTip(f"Gói «{package.file_name}», lập ngày {format_date(package.created_at.date())}")
+                self.table.setItem(row, column, item)
+        # Up to six offices without scrolling; a district's dozens of communes scroll inside the box.
+        rows = min(len(statuses), 6)
+        height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        self.table.setFixedHeight(height + sum(self.table.rowHeight(r) for r in range(rows)))
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """What the table shows, row by row (for the tests and screenshots)."""
+        return [
+            tuple(self.table.item(r, c).text() for c in range(self.table.columnCount()))
+            for r in range(self.table.rowCount())
+        ]
+
+
 class DashboardPage(QWidget):
     # field id (or None), kind (or None), status (or None)
     open_list = Signal(object, object, object)
@@ -343,8 +444,11 @@ class DashboardPage(QWidget):
         overview.addLayout(cards)
         overview.addLayout(body, 1)
         overview.addWidget(hint)
+        self.received = ReceivedBox(self)
+        self.received.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.received)
         layout.addWidget(self.guide, 1)
         layout.addWidget(self.overview, 1)
         self.guide.hide()
@@ -362,6 +466,7 @@ class DashboardPage(QWidget):
         self.progress = progress = statistics.year_progress(self.year)
         self.guide.setVisible(progress.is_empty)
         self.overview.setVisible(not progress.is_empty)
+        self.received.update_year(self.year)
         if progress.is_empty:
             self.guide.update_steps(progress)
         else:

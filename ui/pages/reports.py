@@ -11,12 +11,14 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from typing import cast
 
 import shiboken6
-from PySide6.QtCore import QRectF, QSettings, QSizeF, Qt, Signal
+from PySide6.QtCore import QRectF, QSettings, QSignalBlocker, QSizeF, Qt, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -43,6 +45,7 @@ from desktop_app.documents import (
     DOCUMENTS,
     GROUP_BY,
     MODEL,
+    OFFICES,
     PAPER,
     PROPOSAL,
     STYLE,
@@ -53,13 +56,14 @@ from desktop_app.documents import (
     build_pdf,
     option_specs,
 )
+from desktop_app.documents.data import OfficeChoice, report_offices
 from desktop_app.documents.preview import PageImage, PageSize, page_count, page_sizes, render_pages
 from desktop_app.errors import AppError, Cancelled
 from desktop_app.office import SETTINGS_PLACE, STYLE_LABELS
 from desktop_app.services import settings
 from desktop_app.services.models import ModelFilter, list_models
 from desktop_app.tasks import TaskState
-from desktop_app.text import sort_key
+from desktop_app.text import format_date, sort_key
 
 from .. import messages
 from ..worker import Job, run_job, show_error
@@ -70,6 +74,79 @@ PRINT_DPI = 300
 ALL_MODELS = "Tất cả mô hình, điển hình"
 
 Key = tuple[str, Options]  # what a preview is of: the document and its options
+
+
+class OfficesChoice(QWidget):
+    """Which sending offices' models a document takes: a ticked list, this office's own first.
+
+    Every office ticked is every model (``None``, so that a new office's package is in the next preview too);
+    none ticked is nothing to print, which the page says rather than building an empty document.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget(self)
+        self.list.itemChanged.connect(lambda _: self.changed.emit())
+        self.all_button = QPushButton("Chọn tất cả", self)
+        self.all_button.clicked.connect(lambda: self.set_value(None))
+        self.none_button = QPushButton("Bỏ chọn", self)
+        self.none_button.clicked.connect(lambda: self.set_value(()))
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.all_button)
+        buttons.addWidget(self.none_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        # As tall as its rows and buttons, beside its label like the other options (not wrapped under it).
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.list.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fit_height()
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.list.item(row) for row in range(self.list.count())]
+
+    def _fit_height(self) -> None:
+        rows = min(max(self.list.count(), 2), 6)  # a district's dozens of communes scroll
+        self.list.setFixedHeight(rows * max(self.list.sizeHintForRow(0), 18) + 2 * self.list.frameWidth() + 2)
+
+    def set_offices(self, choices: list[OfficeChoice]) -> None:
+        """The catalogue's offices as they are now: the ticks of those already listed kept, a new one ticked."""
+        labels = [(c.id, c.name if c.active else f"{c.name} (không còn gửi)") for c in choices]
+        if [(item.data(Qt.ItemDataRole.UserRole), item.text()) for item in self._items()] == labels:
+            return
+        unticked = {
+            item.data(Qt.ItemDataRole.UserRole) for item in self._items() if item.checkState() != Qt.CheckState.Checked
+        }
+        with QSignalBlocker(self.list):
+            self.list.clear()
+            for office_id, label in labels:
+                item = QListWidgetItem(label)
+                item.setData(Qt.ItemDataRole.UserRole, office_id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                ticked = office_id not in unticked
+                item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+                self.list.addItem(item)
+        self._fit_height()
+        self.changed.emit()
+
+    def value(self) -> tuple[int, ...] | None:
+        ticked = tuple(
+            item.data(Qt.ItemDataRole.UserRole) for item in self._items() if item.checkState() == Qt.CheckState.Checked
+        )
+        return None if len(ticked) == self.list.count() else ticked
+
+    def set_value(self, value: object) -> None:
+        chosen = None if value is None else set(cast("Iterable[int]", value))
+        with QSignalBlocker(self.list):
+            for item in self._items():
+                ticked = chosen is None or item.data(Qt.ItemDataRole.UserRole) in chosen
+                item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        self.changed.emit()
 
 
 def to_qimage(page: PageImage) -> QImage:
@@ -205,7 +282,8 @@ class ReportsPage(QWidget):
         # One row per option some document takes, built from the documents' declarations; each document
         # shows only its own rows (see _document_changed).
         self.options_form = form
-        self.option_widgets: dict[str, QComboBox | QCheckBox] = {}
+        self.option_widgets: dict[str, QComboBox | QCheckBox | OfficesChoice] = {}
+        self.has_offices = False  # the catalogue has offices below that send packages
         for spec in option_specs():
             widget = self._option_widget(spec, box)
             form.addRow("" if spec.kind == "flag" else spec.label, widget)
@@ -218,6 +296,9 @@ class ReportsPage(QWidget):
         self.model_box = self._combo(MODEL.key)
         self.proposal_box = self._check(PROPOSAL.key)
         self.blank_box = self._check(BLANK.key)
+        offices_box = self.option_widgets[OFFICES.key]
+        assert isinstance(offices_box, OfficesChoice)
+        self.offices_box = offices_box
         self._fit_style_choice()
 
         self.preview_button = QPushButton("Làm mới", self)
@@ -280,6 +361,8 @@ class ReportsPage(QWidget):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        # After the pane's width is set from every row: this hides the rows of offices where there are none.
+        self._fit_office_choice()
         self.documents.setCurrentRow(0)
 
     # ------------------------------------------------------------ state
@@ -295,8 +378,22 @@ class ReportsPage(QWidget):
             view = self.model_box.view()
             view.setMinimumWidth(min(900, view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24))
             self._fit_model_choice(DOCUMENTS[self.code()])
+            self._fit_dated_choices()
             self._fit_style_choice()
+            self._fit_office_choice()
         self._options_changed()
+
+    def _fit_dated_choices(self) -> None:
+        """The years and days a year or date option offers, around the working year; a choice made is kept."""
+        for spec in option_specs():
+            if spec.kind not in ("year", "date"):
+                continue
+            box = self._combo(spec.key)
+            chosen = box.currentData()
+            box.clear()
+            for value, label in spec.choices(self.year) if self.year else spec.items:
+                box.addItem(label, value)
+            box.setCurrentIndex(max(self._index_of(box, chosen), 0))
 
     def _fit_style_choice(self) -> None:
         """Offer only the styles the office issues in: a style without an identity could only be refused.
@@ -326,6 +423,36 @@ class ReportsPage(QWidget):
                 f"Cơ quan chỉ có thông tin ban hành theo một thể thức; điền thể thức còn lại trong {SETTINGS_PLACE}."
             )
 
+    def _fit_office_choice(self) -> None:
+        """Offer the choice of offices, and grouping by office, only where offices below send packages."""
+        choices = report_offices()
+        self.has_offices = bool(choices)
+        with self._holding():
+            self.offices_box.set_offices(choices)
+            for spec in option_specs():
+                if spec.kind != "choice" or not spec.office_items:
+                    continue
+                combo = self._combo(spec.key)
+                for code, label in spec.items:
+                    present = self._index_of(combo, code)
+                    if code not in spec.office_items:
+                        continue
+                    if self.has_offices and present < 0:
+                        combo.insertItem([c for c, _ in spec.items].index(code), label, code)
+                    elif not self.has_offices and present >= 0:
+                        chosen = combo.currentIndex() == present
+                        combo.removeItem(present)
+                        if chosen:  # a grouping no longer offered: back to the default
+                            combo.setCurrentIndex(self._index_of(combo, spec.default))
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        """The rows of the chosen document's options; those about offices only where there are offices."""
+        taken = {spec.key for spec in DOCUMENTS[self.code()].options}
+        for spec in option_specs():
+            shown = spec.key in taken and (self.has_offices or not spec.needs_offices)
+            self.options_form.setRowVisible(self.option_widgets[spec.key], shown)
+
     def select(self, code: str, **options) -> None:
         """Open a document from another screen (the list, the decision), with some options set, and preview it."""
         with self._holding():
@@ -349,7 +476,12 @@ class ReportsPage(QWidget):
         return kind.make_options(self.year, {spec.key: self._option_value(spec) for spec in kind.options})
 
     # ------------------------------------------------------------ option widgets
-    def _option_widget(self, spec: OptionSpec, parent: QWidget) -> QComboBox | QCheckBox:
+    def _option_widget(self, spec: OptionSpec, parent: QWidget) -> QComboBox | QCheckBox | OfficesChoice:
+        if spec.kind == "offices":  # filled by _fit_office_choice
+            choice = OfficesChoice(parent)
+            choice.setToolTip("Chỉ lấy mô hình, điển hình do các cơ quan được chọn gửi lên (gói báo cáo).")
+            choice.changed.connect(self._options_changed)
+            return choice
         if spec.kind == "flag":
             check = QCheckBox(spec.label, parent)
             check.setChecked(False)  # unticked = the option's default
@@ -390,14 +522,21 @@ class ReportsPage(QWidget):
         widget = self.option_widgets[spec.key]
         if isinstance(widget, QCheckBox):
             return (not spec.default) if widget.isChecked() else spec.default
+        if isinstance(widget, OfficesChoice):
+            return widget.value()
         return widget.currentData()
 
     def _set_option(self, spec: OptionSpec, value: object) -> None:
         widget = self.option_widgets[spec.key]
         if isinstance(widget, QCheckBox):
             widget.setChecked(value != spec.default)
+        elif isinstance(widget, OfficesChoice):
+            widget.set_value(value)
         elif (index := self._index_of(widget, value)) >= 0:
             widget.setCurrentIndex(index)
+        elif spec.kind in ("year", "date") and value is not None:  # a year or day the list does not offer
+            widget.addItem(format_date(value) if isinstance(value, date) else str(value), value)
+            widget.setCurrentIndex(widget.count() - 1)
 
     def _fit_model_choice(self, kind: DocumentKind) -> None:
         """A document that may be of all models offers «Tất cả» first and starts on it; a dossier needs one model."""
@@ -424,9 +563,7 @@ class ReportsPage(QWidget):
         code = self.code()
         kind = DOCUMENTS[code]
         self.description.setText(kind.description)
-        taken = {spec.key for spec in kind.options}
-        for key, widget in self.option_widgets.items():
-            self.options_form.setRowVisible(widget, key in taken)
+        self._show_rows()
         with self._holding():
             self._fit_model_choice(kind)
         self.excel_button.setEnabled(kind.excel is not None)
@@ -448,6 +585,7 @@ class ReportsPage(QWidget):
         if not event.spontaneous():  # not a window restored from the task bar
             with self._holding():
                 self._fit_style_choice()  # the office's styles may have changed in Cài đặt
+                self._fit_office_choice()  # a package may have come in from an office not seen before
             self._request_preview(force=True)  # records may have changed on the other screens
 
     def _preview_problem(self) -> str | None:
@@ -456,6 +594,8 @@ class ReportsPage(QWidget):
         kind = DOCUMENTS[self.code()]
         if kind.needs_model and self.model_box.currentData() is None:
             return f"Năm {self.year} chưa có mô hình, điển hình nào để in «{kind.label}»."
+        if OFFICES in kind.options and self.has_offices and self.offices_box.value() == ():
+            return "Hãy chọn ít nhất một cơ quan gửi báo cáo (hoặc «Chọn tất cả»)."
         return None
 
     def _ready(self) -> bool:

@@ -306,7 +306,7 @@ def export_package(
         format_version=FORMAT_VERSION,
         schema_version=latest_version(),
         app_version=__version__,
-        created_at=datetime.now().isoformat(timespec="seconds"),
+        created_at=datetime.now().isoformat(timespec="microseconds"),
         office=office,
         year=year,
         counts=counts,

@@ -44,6 +44,7 @@ from .. import domain
 from ..errors import AppError
 from ..history import kinds, record, trash
 from ..history.kinds import Snapshot
+from ..history.tables import ChangeBatch, TrashItem
 from ..services import attachments as attachment_files
 from ..services import autobackup
 from ..services.backup_manifest import name_problem
@@ -473,7 +474,8 @@ def match_office(uuid: str, name: str) -> SourceOffice | None:
 
 def _created_at(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(str(text)).replace(microsecond=0, tzinfo=None)
+        # To the microsecond: two packages made within one second are still ordered, and never the same file.
+        return datetime.fromisoformat(str(text)).replace(tzinfo=None)
     except ValueError:
         return datetime.now().replace(microsecond=0)
 
@@ -491,6 +493,22 @@ def _existing(uuids: list[str]) -> dict[str, MoHinh]:
     for start in range(0, len(uuids), _CHUNK):
         for row in MoHinh.select().where(MoHinh.uuid.in_(uuids[start : start + _CHUNK])):
             found[row.uuid] = row
+    return found
+
+
+def _trashed(uuids: list[str]) -> dict[str, TrashItem]:
+    """Models of ``uuids`` that a user deleted here and that wait in the trash (not those an earlier package
+    dropped: the office may well send them again)."""
+    found: dict[str, TrashItem] = {}
+    by_merge = ChangeBatch.select(ChangeBatch.id).where(ChangeBatch.action == "package_import")
+    for start in range(0, len(uuids), _CHUNK):
+        query = TrashItem.select().where(
+            (TrashItem.kind == "model")
+            & TrashItem.record_uuid.in_(uuids[start : start + _CHUNK])
+            & (TrashItem.batch.is_null() | TrashItem.batch.not_in(by_merge))
+        )
+        for row in query:
+            found[row.record_uuid] = row
     return found
 
 
@@ -543,9 +561,18 @@ def plan_merge(path: Path | str, task: TaskState | None = None) -> MergePlan:
     models = package.data.models
     items: list[MergeItem] = []
     here = _existing([str(s.get("uuid") or "") for s in models])
+    trashed = _trashed([str(s.get("uuid") or "") for s in models if str(s.get("uuid") or "") not in here])
     for index, snap in enumerate(models, start=1):
         row = here.get(str(snap.get("uuid") or ""))
-        items.append(_item_for(snap, row, office, year, pkg_namer, local_namer, resolver))
+        item = _item_for(snap, row, office, year, pkg_namer, local_namer, resolver)
+        deleted = trashed.get(item.uuid) if row is None and item.status == "added" else None
+        if deleted is not None:  # deleted here on purpose: a later package must not bring it back unasked
+            item.status = "rejected"
+            item.reason = (
+                f"Mô hình này đã bị xóa ở đây ngày {format_date(deleted.deleted_at.date())} và đang ở «Thùng rác»; "
+                "muốn nhận lại thì khôi phục nó từ Thùng rác rồi nhận gói lần nữa."
+            )
+        items.append(item)
         if task is not None and index % 50 == 0:
             task.progress(index, len(models), str(snap.get("name") or ""))
     if office is not None:
@@ -826,7 +853,8 @@ def apply_merge(plan: MergePlan, *, accept: Collection[str] = (), task: TaskStat
     try:
         with record.batch(label, action="package_import", undoable=True) as current:
             _refuse_stale(plan)
-            _write(plan, writer, items, task)
+            with plan.package.opened():
+                _write(plan, writer, items, task)
             batch_id = current.ensure_row().id
             _receipt(plan, writer, items, batch_id)
     except BaseException:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -110,6 +112,23 @@ class Package:
     manifest: PackageManifest
     data: PackageData
     files: list[str] = field(default_factory=list)
+    _archive: zipfile.ZipFile | None = field(default=None, init=False, repr=False, compare=False)
+
+    @contextmanager
+    def opened(self) -> Iterator[Package]:
+        """Keep the zip open while many files are extracted: reopening it costs more than a photo."""
+        if self._archive is not None:
+            yield self
+            return
+        try:
+            self._archive = zipfile.ZipFile(self.path)
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
+            raise _refused(self.path, "tệp gói đã bị thay đổi hoặc không đọc được nữa") from exc
+        try:
+            yield self
+        finally:
+            self._archive.close()
+            self._archive = None
 
     def extract(self, name: str, dest: Path) -> None:
         """Stream the evidence file ``name`` (a stored name, or ``files/<name>``) to the file ``dest``.
@@ -124,7 +143,7 @@ class Package:
             raise _refused(self.path, f"gói không có tệp «{name}»")
         partial = dest.with_name(dest.name + ".tmp")
         try:
-            with zipfile.ZipFile(self.path) as archive, archive.open(member) as src, os_errors(dest, "chép tệp"):
+            with self.opened() as package, package._zip().open(member) as src, os_errors(dest, "chép tệp"):
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 with partial.open("wb") as dst:
                     size, sha = _copy_hashing(src, dst, int(expected["size"]))
@@ -138,6 +157,10 @@ class Package:
         except BaseException:
             discard(partial)
             raise
+
+    def _zip(self) -> zipfile.ZipFile:
+        assert self._archive is not None, "only inside opened()"
+        return self._archive
 
 
 # ----------------------------------------------------------------- the manifest

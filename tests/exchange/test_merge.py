@@ -213,6 +213,38 @@ def test_a_newer_package_updates_removes_and_keeps_the_older_version_in_history(
     assert ReceivedPackage.select().count() == 2
 
 
+def test_a_model_deleted_here_is_not_brought_back_by_the_next_package(two_offices, sent, tmp_path):
+    apply_merge(plan_merge(sent.path))
+    models = read_package(sent.path).data.models
+    deleted, changed = models[0]["uuid"], models[1]["uuid"]
+    delete_models([MoHinh.get(MoHinh.uuid == deleted).id])  # the upper office does not want it
+    _rename_at_sender(two_offices, changed, "Mô hình đã sửa ở xã")
+    newer = _export_again(two_offices, tmp_path, "lần 2.dvk")
+
+    plan = plan_merge(newer)
+    (refused,) = [i for i in plan.items if i.status == "rejected"]
+    assert refused.uuid == deleted and "đã bị xóa ở đây" in refused.reason and "Thùng rác" in refused.reason
+    apply_merge(plan)
+    assert MoHinh.get_or_none(MoHinh.uuid == deleted) is None
+    assert MoHinh.get(MoHinh.uuid == changed).name == "Mô hình đã sửa ở xã"
+
+
+def test_a_model_an_earlier_package_dropped_comes_back_when_the_office_sends_it_again(two_offices, sent, tmp_path):
+    apply_merge(plan_merge(sent.path))
+    dropped = read_package(sent.path).data.models[0]["uuid"]
+    two_offices.open_sender()
+    delete_models([MoHinh.get(MoHinh.uuid == dropped).id])
+    second = _export_again(two_offices, tmp_path, "lần 2.dvk")
+    apply_merge(plan_merge(second))  # the merge moves it to the trash here
+    assert dropped in {e.record_uuid for e in trash.list_trash()}
+
+    two_offices.open_sender()
+    trash.restore_uuid(dropped)
+    third = _export_again(two_offices, tmp_path, "lần 3.dvk")
+    plan = plan_merge(third)
+    assert [i.status for i in plan.items if i.uuid == dropped] == ["added"]
+
+
 @pytest.mark.parametrize("take_incoming", [False, True])
 def test_an_edit_on_both_sides_is_a_conflict(two_offices, sent, tmp_path, take_incoming):
     apply_merge(plan_merge(sent.path))

@@ -95,7 +95,8 @@ class ProgressForm(QDialog):
         self.setWindowTitle("Sửa báo cáo tiến độ" if item else "Thêm báo cáo tiến độ")
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        # A long indicator name stays beside its box rather than pushing the box to a line of its own.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
 
         self.day = QLineEdit(self)
         self.day.setPlaceholderText("dd/mm/yyyy")
@@ -138,10 +139,13 @@ class ProgressForm(QDialog):
             plan = (
                 f"kế hoạch {format_number(indicator.target)} {unit}".strip() if indicator.target is not None else unit
             )
+            # One width for every amount, room for «1.234.567.890,5»: the boxes line up and the plans beside them too.
+            edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("0" * 16) + 12)
             line = QHBoxLayout()
-            line.addWidget(edit, 1)
+            line.addWidget(edit)
             if plan:
                 line.addWidget(QLabel(plan, self))
+            line.addStretch(1)
             form.addRow(f"{indicator.name}:", line)
             self.indicators.append(_IndicatorLine(indicator.uuid, indicator.name, unit, indicator.target, edit))
         if self.indicators:

@@ -54,7 +54,7 @@ from desktop_app.text import format_number
 
 from . import messages
 from .autobackups import backup_first
-from .messages import translate_buttons
+from .messages import preview_buttons
 from .worker import run_job
 
 STATUS_COLORS = {OK: "#E6F4EA", REJECTED: "#FCE8E6", DUPLICATE: "#FEF7E0"}
@@ -301,16 +301,8 @@ class ImportDialog(QDialog):
         upper_height = rows + mapping_box.sizeHint().height() - table.sizeHint().height() + hidden_line + 8
         splitter.setSizes([upper_height, max(300, 640 - upper_height)])
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        translate_buttons(self.buttons)
+        self.buttons = preview_buttons(self, "Nhập", self.do_import)
         self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText("Nhập")
-        self.import_button.setEnabled(False)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
-        self.buttons.accepted.connect(self.do_import)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)

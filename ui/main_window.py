@@ -291,12 +291,9 @@ class MainWindow(QMainWindow):
             dialog.exec()
         return dialog
 
-    def open_followup_import(self, path=None):
-        """«Nhập báo cáo tiến độ từ Excel…»: the units' follow-up workbook, previewed before anything is written."""
-        from .followup_import import FollowupImportDialog
-
-        dialog = FollowupImportDialog(self, self.year)
-        dialog.imported.connect(lambda _count: self._models_changed())
+    @staticmethod
+    def _open_preview(dialog, path):
+        """Show a dialog that previews a file: on ``path``, or on the file the user picks (none: no dialog)."""
         if path is None:
             dialog.choose_file()
             if dialog.path is None:
@@ -305,8 +302,16 @@ class MainWindow(QMainWindow):
         else:
             dialog.load(path)
         dialog.finished.connect(lambda _result: dialog.deleteLater())
-        dialog.open()
+        dialog.open()  # modal to the window without a nested event loop
         return dialog
+
+    def open_followup_import(self, path=None):
+        """«Nhập báo cáo tiến độ từ Excel…»: the units' follow-up workbook, previewed before anything is written."""
+        from .followup_import import FollowupImportDialog
+
+        dialog = FollowupImportDialog(self, self.year)
+        dialog.imported.connect(lambda _count: self._models_changed())
+        return self._open_preview(dialog, path)
 
     def open_send_package(self):
         """«Gửi báo cáo lên cấp trên…»: the year shown, or the models selected in the list."""
@@ -327,16 +332,7 @@ class MainWindow(QMainWindow):
 
         dialog = ReceiveDialog(self)
         dialog.received.connect(lambda _result: self._package_received())
-        if path is None:
-            dialog.choose_file()
-            if dialog.path is None:
-                dialog.deleteLater()
-                return None
-        else:
-            dialog.load(path)
-        dialog.finished.connect(lambda _result: dialog.deleteLater())
-        dialog.open()
-        return dialog
+        return self._open_preview(dialog, path)
 
     def _package_received(self) -> None:
         """Models, units, catalogue items and an office may have arrived: every page rereads, as after a restore

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 from desktop_app import APP_NAME
 
@@ -28,6 +29,20 @@ def translate_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
         button = box.button(standard)
         if button is not None:
             button.setText(text)
+    return box
+
+
+def preview_buttons(dialog: QDialog, action: str, on_action: Callable[[], object]) -> QDialogButtonBox:
+    """The buttons of a dialog that previews a file before writing it: «Nhập»/«Nhận» (off until a preview
+    is ready) and «Đóng».  The action button is ``box.button(Ok)``."""
+    box = translate_buttons(
+        QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    )
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(action)
+    box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
+    box.accepted.connect(on_action)
+    box.rejected.connect(dialog.reject)
     return box
 
 

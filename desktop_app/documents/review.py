@@ -30,7 +30,7 @@ from . import data
 from .excel import Align, Formula, Sheet, Signature, write_workbook
 from .fonts import FAMILY
 from .layout import Document
-from .statistics import RECOGNISED_COLOR, REGISTERED_COLOR, Tally, bar_chart, percent
+from .statistics import RECOGNISED_COLOR, REGISTERED_COLOR, Tally, bar_chart, tally_cells
 
 RATE_COLOR = colors.HexColor("#2E7D32")
 RATE_AXIS = 34  # points kept right of the bars for the rate's own axis
@@ -129,19 +129,6 @@ def _tally_of(rows: list[CountRow]) -> Tally:
         tally.registered[row.kind] += row.registered
         tally.recognised[row.kind] += row.recognised
     return tally
-
-
-def tally_cells(tally: Tally) -> list[str]:
-    c, i = domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL
-    return [
-        format_number(tally.registered[c]),
-        format_number(tally.registered[i]),
-        format_number(tally.total_registered),
-        format_number(tally.recognised[c]),
-        format_number(tally.recognised[i]),
-        format_number(tally.total_recognised),
-        percent(tally.total_recognised, tally.total_registered),
-    ]
 
 
 def followers_text(item: LinkedModel) -> str:

@@ -148,7 +148,7 @@ def percent(part: int, whole: int) -> str:
     return format_number(100.0 * part / whole, 1) + "%" if whole else "–"
 
 
-def _tally_cells(tally: Tally) -> list[str]:
+def tally_cells(tally: Tally) -> list[str]:
     c, i = domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL
     return [
         format_number(tally.registered[c]),
@@ -166,8 +166,8 @@ def _cross_table(doc: Document, first: str, items: dict[str, Tally], total: Tall
         [first, "Đăng ký", "", "", "Được công nhận", "", "", "Tỷ lệ công nhận"],
         ["", "Tập thể", "Cá nhân", "Cộng", "Tập thể", "Cá nhân", "Cộng", ""],
     ]
-    rows: list[list[Any]] = [[name, *_tally_cells(tally)] for name, tally in items.items()]
-    rows.append([doc.bold("Tổng cộng")] + [doc.bold(v, "right") for v in _tally_cells(total)])
+    rows: list[list[Any]] = [[name, *tally_cells(tally)] for name, tally in items.items()]
+    rows.append([doc.bold("Tổng cộng")] + [doc.bold(v, "right") for v in tally_cells(total)])
     spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (3, 0)), ("SPAN", (4, 0), (6, 0)), ("SPAN", (7, 0), (7, 1))]
     doc.grid(header + rows, [30, 10, 10, 10, 10, 10, 10, 12], header_rows=2, commands=spans)
 

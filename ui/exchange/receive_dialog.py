@@ -35,7 +35,7 @@ from desktop_app.tasks import TaskState
 from desktop_app.text import format_date, format_number, sort_key
 
 from .. import messages
-from ..messages import translate_buttons
+from ..messages import preview_buttons
 from ..worker import Job, run_job, show_error
 
 FOLDER_KEY = "exchange/receive_folder"
@@ -193,15 +193,8 @@ class ReceiveDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
-        self.buttons = translate_buttons(
-            QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        )
+        self.buttons = preview_buttons(self, "Nhận", self.apply)
         self.receive_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.receive_button.setText("Nhận")
-        self.receive_button.setEnabled(False)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
-        self.buttons.accepted.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -23,10 +23,12 @@ from typing import Any
 from .. import domain
 from ..appraisal.council import add_member
 from ..appraisal.criteria import criteria_set_for
+from ..appraisal.decision import issue_decision
 from ..appraisal.demo import DEMO_COUNCIL
 from ..appraisal.results import compute_results
 from ..appraisal.scoring import save_sheets
 from ..appraisal.tables import CouncilMember, Score
+from ..errors import AppError
 from ..followup.progress import ProgressInput, save_progress
 from ..history import record
 from ..services.models import ModelInput, create_model
@@ -225,16 +227,20 @@ def _score(year: int, model_ids: list[int]) -> None:
 
 
 def _decide(year: int, model_ids: list[int]) -> None:
-    """The year's outcome from the demo council's scores, as a decision would set it (December of the year)."""
-    wanted = set(model_ids)
-    outcome = [r for r in compute_results(year) if r.model_id in wanted and r.members > 0]
-    reason = f"Quyết định công nhận năm {year} (dữ liệu mẫu)"
-    for status, ids in (
-        (domain.RECOGNISED, [r.model_id for r in outcome if r.recognised]),
-        (domain.NOT_RECOGNISED, [r.model_id for r in outcome if not r.recognised]),
-    ):
-        if ids:
-            change_status(ids, status, reason, force=True, event_date=date(year, 12, 15))
+    """The year's decision on the demo council's scores (15 December), issued and locked as a clerk would:
+    the Công nhận page then shows it, and the statuses come from it, not from a status change by hand."""
+    try:
+        issue_decision(year, "25", date(year, 12, 15))
+    except AppError:  # loaded into an office without an identity to issue with: the outcome as entered
+        wanted = set(model_ids)
+        outcome = [r for r in compute_results(year) if r.model_id in wanted and r.members > 0]
+        reason = f"Quyết định công nhận năm {year} (dữ liệu mẫu)"
+        for status, ids in (
+            (domain.RECOGNISED, [r.model_id for r in outcome if r.recognised]),
+            (domain.NOT_RECOGNISED, [r.model_id for r in outcome if not r.recognised]),
+        ):
+            if ids:
+                change_status(ids, status, reason, force=True, event_date=date(year, 12, 15))
 
 
 def _entered_outcome(year: int, model_ids: list[int]) -> None:

@@ -607,9 +607,18 @@ class MainWindow(QMainWindow):
         splitter = self.qsettings.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
+        # The page in front has just been loaded for the year (reload_years): it is not loaded a second time,
+        # and another remembered page is loaded once, now (the pages behind waited, see ui/pages/showing.py).
+        loaded = self.stack.currentWidget()
+        self.nav.blockSignals(True)
         self.show_page(str(self.qsettings.value("window/page", "dashboard")))
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentIndex(self.nav.currentRow())
+        page = self.stack.currentWidget()
+        if page is not loaded and hasattr(page, "refresh"):
+            page.refresh()
 
     def save_state(self) -> None:
         self.qsettings.setValue("window/geometry", self.saveGeometry())

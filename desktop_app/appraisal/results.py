@@ -8,64 +8,109 @@ shows ranks therefore shows the two kinds in separate sections (:func:`by_kind`)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any, NamedTuple
+
+import peewee as pw
 
 from .. import domain
 from ..errors import ValidationError
 from ..history import kinds, record
 from ..services.catalogues import list_items
 from ..storage.database import transaction
-from ..storage.models import MoHinh, now
+from ..storage.models import Field, MoHinh, Unit, database_proxy, now
 from ..text import clean
 from .aggregate import grade_for, mean_score, passes, ranks, sheet_total, spread
-from .council import assigned_model_ids, conflicts, council_members
+from .council import conflicts, council_members
 from .criteria import criteria_set_for
 from .info import CriteriaSetInfo, MemberScore, ModelResult
-from .scoring import ensure_unlocked, models_to_score
+from .scoring import SCORED_STATUSES, ensure_unlocked
 from .tables import Decision, Override, Score
 
 # Collective models first, as every official list and report orders them.
 KIND_ORDER = (domain.KIND_COLLECTIVE, domain.KIND_INDIVIDUAL)
 
 
+class _Model(NamedTuple):
+    """What a result needs of a model (a row of :func:`_models_of_year`)."""
+
+    id: int
+    uuid: str
+    name: str
+    kind: str
+    field_id: int | None
+    field: str
+    level_id: int | None
+    unit: str
+    address: str
+
+
+def _models_of_year(year: int) -> list[_Model]:
+    """The year's models to score in the order of :func:`.scoring.models_to_score` (field, then Vietnamese name
+    order), with only what a result shows: one query of raw rows, not a five-table join built into objects."""
+    query = (
+        MoHinh.select(
+            MoHinh.id,
+            MoHinh.uuid,
+            MoHinh.name,
+            MoHinh.kind,
+            MoHinh.field,
+            pw.fn.coalesce(Field.name, ""),
+            MoHinh.level,
+            pw.fn.coalesce(Unit.name, ""),
+            MoHinh.address,
+        )
+        .join(Field, pw.JOIN.LEFT_OUTER, on=(MoHinh.field == Field.id))
+        .switch(MoHinh)
+        .join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id))
+        .where((MoHinh.year == year) & MoHinh.status.in_(list(SCORED_STATUSES)))
+        .order_by(Field.sort_order, MoHinh.name_sort, MoHinh.id)
+    )
+    return [_Model(*row) for row in database_proxy.execute(query)]
+
+
 def compute_results(year: int) -> list[ModelResult]:
-    """Results computed from the scores as they are now, ranked within each kind."""
-    models = models_to_score(year)
+    """Results computed from the scores as they are now, ranked within each kind.
+
+    A fixed number of queries whatever the number of models (a province scores thousands a year): the models,
+    the council, its conflicts, every score of the year, the overrides, and each (kind, level) set once.
+    """
+    models = _models_of_year(year)
     members = council_members(year)
     abstain = conflicts(year)
-    model_ids = [m.id for m in models]
-    assigned = {member.id: set(assigned_model_ids(member, model_ids)) for member in members}
-    # Every first-keying cell of the year in one query, rather than one query per model or sheet.
+    # A member with fields scores only the models of those fields (as assigned_model_ids), decided here in
+    # Python rather than by one query per member.
+    member_fields = {member.id: set(member.field_ids) for member in members}
+    # Every first-keying cell of the year in one query of raw rows, rather than one query per model or sheet.
     scores: dict[tuple[int, int], dict[int, float]] = {}
     query = (
         Score.select(Score.member, Score.model, Score.criterion, Score.points)
         .join(MoHinh, on=(Score.model == MoHinh.id))
         .where((MoHinh.year == year) & (Score.keying == 1))
     )
-    # peewee's stubs type .tuples() as the query itself, whose rows would be Score instances.
-    rows = cast("Iterable[tuple[int, int, int, float]]", query.tuples())
-    for member_id, model_id, criterion_id, points in rows:
+    for member_id, model_id, criterion_id, points in database_proxy.execute(query):
         scores.setdefault((member_id, model_id), {})[criterion_id] = points
     overrides = {
         o.model_id: o
         for o in Override.select().join(MoHinh, on=(Override.model == MoHinh.id)).where(MoHinh.year == year)
     }
     # A year has one set per kind (and perhaps per level): look each up once, not once per model.
-    sets: dict[tuple[str, int | None], CriteriaSetInfo] = {}
+    sets: dict[tuple[str, int | None], tuple[CriteriaSetInfo, list[int]]] = {}
+    unscored = (None, False)  # what sheet_total gives a sheet with no points at all
     results: list[ModelResult] = []
     for model in models:
         key = (model.kind, model.level_id)
         if key not in sets:
-            sets[key] = criteria_set_for(year, model.kind, model.level_id)
-        criteria_set = sets[key]
-        criteria_ids = [c.id for c in criteria_set.criteria]
+            found = criteria_set_for(year, model.kind, model.level_id)
+            sets[key] = (found, [c.id for c in found.criteria])
+        criteria_set, criteria_ids = sets[key]
         member_scores = []
         for member in members:
-            if model.id not in assigned[member.id]:
+            fields = member_fields[member.id]
+            if fields and model.field_id not in fields:
                 continue
             excluded = (member.id, model.id) in abstain
-            total, complete = sheet_total(scores.get((member.id, model.id), {}), criteria_ids)
+            sheet = scores.get((member.id, model.id))
+            total, complete = sheet_total(sheet, criteria_ids) if sheet else unscored
             member_scores.append(MemberScore(member.id, member.name, total, complete, excluded))
         counted = [s.total for s in member_scores if s.complete and not s.excluded and s.total is not None]
         mean, trimmed = mean_score(counted, criteria_set.trim_extremes)

@@ -35,6 +35,7 @@ from .. import messages
 from ..autobackups import backup_first
 from ..errors import attempt
 from ..models.appraisal_tables import PassingTableModel
+from .showing import in_front
 
 
 class RecognitionPage(QWidget):
@@ -157,7 +158,8 @@ class RecognitionPage(QWidget):
 
     def set_year(self, year: int) -> None:
         self.year = year
-        self.refresh()
+        if in_front(self):  # else the window refreshes the page when it is shown
+            self.refresh()
 
     def refresh(self) -> None:
         if not self.year:

@@ -21,6 +21,7 @@ from desktop_app.text import format_number
 from ... import messages
 from ...errors import attempt
 from ...models.appraisal_tables import ResultsTableModel
+from ..showing import in_front
 from .scoring_tab import ScoringTab
 from .setup_tabs import CouncilTab, CriteriaTab
 
@@ -73,7 +74,8 @@ class ResultsTab(QWidget):
 
     def set_year(self, year: int) -> None:
         self.year = year
-        self.refresh()
+        if in_front(self):  # else computed when the tab (or the screen) is shown: the heaviest of a year switch
+            self.refresh()
 
     def refresh(self) -> None:
         items = results_service.results(self.year) if self.year else []

@@ -36,6 +36,7 @@ from desktop_app.appraisal.council import council_members
 from ... import messages
 from ...errors import attempt
 from ...models.score_grid import PasteReport, ScoreGridModel, parse_block
+from ..showing import in_front
 
 _COMMIT_KEYS = {Qt.Key.Key_Return: 1, Qt.Key.Key_Enter: 1, Qt.Key.Key_Tab: 1, Qt.Key.Key_Backtab: -1}
 
@@ -253,6 +254,8 @@ class ScoringTab(QWidget):
 
     def set_year(self, year: int) -> None:
         self.year = year
+        if not in_front(self):  # the appraisal screen calls this again when the tab is shown
+            return
         current = self.member_combo.currentData()
         self.member_combo.blockSignals(True)
         self.member_combo.clear()

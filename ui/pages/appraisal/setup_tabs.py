@@ -30,14 +30,16 @@ from desktop_app import domain
 from desktop_app.appraisal import council
 from desktop_app.appraisal import criteria as crit
 from desktop_app.appraisal.aggregate import GradeThreshold, check_thresholds, describe_thresholds
-from desktop_app.appraisal.scoring import models_to_score
+from desktop_app.appraisal.scoring import SCORED_STATUSES, models_to_score
 from desktop_app.services import catalogues
+from desktop_app.services.models import rows_for_ids
 from desktop_app.text import clean, format_number
 
 from ... import messages
 from ...errors import attempt
 from ...messages import translate_buttons
 from ...models.appraisal_tables import CriteriaTableModel, MembersTableModel
+from ..showing import in_front
 
 
 def _table(model, parent) -> QTableView:
@@ -407,14 +409,16 @@ class CouncilTab(QWidget):
 
     def set_year(self, year: int) -> None:
         self.year = year
-        self.reload()
+        if in_front(self):  # the appraisal screen reloads the tab when it is shown
+            self.reload()
 
     def reload(self) -> None:
         self.table_model.field_names = {f.id: f.name for f in catalogues.list_items("field", include_inactive=True)}
         self.table_model.set_items(council.council_members(self.year))
         pairs = council.conflicts(self.year)
         names = {m.id: m.name for m in self.table_model.items}
-        models = {m.id: m.name for m in models_to_score(self.year)}
+        # Only the models named in a conflict (a year's list of models to score is thousands of rows).
+        models = {m.id: m.name for m in rows_for_ids(sorted({b for _, b in pairs})) if m.status in SCORED_STATUSES}
         lines = [f"{names.get(a, '?')} không chấm «{models.get(b, '?')}»" for a, b in sorted(pairs)]
         self.conflicts.setText("Xung đột lợi ích: " + ("; ".join(lines) if lines else "chưa có."))
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -20,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fileio import replacing
 from ..office import Issuer
-from ..spreadsheet import put
+from ..spreadsheet import as_text, put
 from ..text import place_date_line
 
 FONT = "Times New Roman"
@@ -141,6 +144,7 @@ def official_page_setup(ws: Worksheet, *, landscape: bool, title_rows: tuple[int
         ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
 
 
+@lru_cache(maxsize=64)  # one Font per look: openpyxl hashes every font assigned, a new object costs a build too
 def _font(size: float = FONT_SIZE, *, bold: bool = False, italic: bool = False, underline: bool = False) -> Font:
     return Font(name=FONT, size=size, bold=bold, italic=italic, underline="single" if underline else None)
 
@@ -196,10 +200,23 @@ def _fit_height(ws: Worksheet, row: int, pieces: Sequence[tuple[_Line, float]]) 
         ws.row_dimensions[row].height = max(height, ws.row_dimensions[row].height or 0)
 
 
-def _fit_cells(ws: Worksheet, row: int, values: Sequence[object], *, bold: bool, merged: bool = False) -> None:
+def _column_widths(ws: Worksheet, columns: int) -> list[float]:
+    return [ws.column_dimensions[get_column_letter(col)].width or 10 for col in range(1, columns + 1)]
+
+
+def _fit_cells(
+    ws: Worksheet,
+    row: int,
+    values: Sequence[object],
+    *,
+    bold: bool,
+    merged: bool = False,
+    widths: Sequence[float] | None = None,
+) -> None:
     """Give a table row the height its wrapped text needs.  Excel and LibreOffice keep a stored row at the
     default height when opening a generated file, so the wrapped lines of a name would print over the next row."""
-    widths = [ws.column_dimensions[get_column_letter(col)].width or 10 for col in range(1, len(values) + 1)]
+    if widths is None:
+        widths = _column_widths(ws, len(values))
     pieces = []
     for col, value in enumerate(values):
         if isinstance(value, str) and value:
@@ -298,24 +315,37 @@ def _table_header(ws: Worksheet, spec: Sheet, first: int) -> int:
 def _table_body(ws: Worksheet, spec: Sheet, top: int) -> int:
     """The rows under the header; returns the last row used."""
     columns = len(spec.headers)
+    widths = _column_widths(ws, columns)
+    # Each look (bold, alignment, number format) styled once, then copied to its cells: assigning a font,
+    # border and alignment to every cell made openpyxl hash them anew each time (most of a long export).
+    looks: dict[tuple[bool, str, bool, str | None], Any] = {}
     row = top - 1
     for index, values in enumerate(spec.rows):
         row = top + index
         group, total = index in spec.group_rows, index in spec.total_rows
         padded = list(values) + [None] * (columns - len(values))
         for col, value in enumerate(padded, start=1):
-            if isinstance(value, Formula):
-                cell = ws.cell(row, col, value.at(row, top))
-            else:
-                cell = put(ws, row, col, None if value == "" else value)
-            cell.font = _font(bold=group or total)
-            cell.border = BORDER
             numeric = isinstance(value, (int, float, Formula)) and not isinstance(value, bool)
             align = spec.aligns[col - 1] if col - 1 < len(spec.aligns) else ("right" if numeric else "left")
-            cell.alignment = Alignment(vertical="top", horizontal=align, wrap_text=not numeric)
-            if col - 1 in spec.number_formats and numeric:
-                cell.number_format = spec.number_formats[col - 1]
-        _fit_cells(ws, row, padded, bold=group or total, merged=group)
+            number_format = spec.number_formats.get(col - 1) if numeric else None
+            cell = cast(Cell, ws.cell(row, col))
+            key = (group or total, align, numeric, number_format)
+            look = looks.get(key)
+            if look is None:
+                cell.font = _font(bold=group or total)
+                cell.border = BORDER
+                cell.alignment = Alignment(vertical="top", horizontal=align, wrap_text=not numeric)
+                if number_format is not None:
+                    cell.number_format = number_format
+                looks[key] = copy(cell._style)  # type: ignore[attr-defined]
+            else:
+                cell._style = copy(look)  # type: ignore[attr-defined]
+            if isinstance(value, Formula):
+                cell.value = value.at(row, top)
+            else:
+                cell.value = None if value == "" else value
+                as_text(cell)
+        _fit_cells(ws, row, padded, bold=group or total, merged=group, widths=widths)
         if group:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
         elif total:

@@ -7,6 +7,7 @@ Header blocks, titles, tables that wrap and repeat their header row, signature b
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -175,6 +176,172 @@ def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     )
 
 
+# Rows measured at a time: one reportlab table per chunk gives every row its height once.
+_CHUNK = 64
+
+
+class _Rows:
+    """What the pages of one long list share: its rows, their commands, and each row's height once measured."""
+
+    def __init__(
+        self,
+        header: list[list[Any]],
+        rows: list[list[Any]],
+        col_widths: list[float],
+        commands: list[tuple[Any, ...]],
+        row_commands: list[tuple[Any, ...]],
+        tail: int,
+    ) -> None:
+        self.header, self.rows, self.col_widths, self.commands, self.tail = header, rows, col_widths, commands, tail
+        self.row_commands = sorted(row_commands, key=lambda c: c[1][1])
+        self.firsts = [c[1][1] for c in self.row_commands]
+        # The longest a command reaches down: commands starting that far above a page may end on it.
+        self.reach = max((c[2][1] - c[1][1] for c in self.row_commands), default=0)
+        # A row a page may not end on (inside a no-split block or a cell spanning rows) -> the block's last row.
+        self.block_end: dict[int, int] = {}
+        for name, (_, first), (_, last), *_rest in self.row_commands:
+            if name in ("NOSPLIT", "SPAN"):
+                for row in range(first, last):
+                    self.block_end[row] = max(self.block_end.get(row, last), last)
+        self.heights: list[float] = []  # of the rows measured so far, from the first
+        self.head_heights: list[float] = []
+        self.measured = False
+
+    def end(self, stop: int) -> int:
+        """``stop`` moved past the block it would cut."""
+        while stop < len(self.rows) and stop - 1 in self.block_end:
+            stop = max(stop, self.block_end[stop - 1] + 1)
+        return min(stop, len(self.rows))
+
+    def table(self, start: int, stop: int) -> Table:
+        """The header and the rows ``start`` to ``stop`` (excluded), styled as in the whole list."""
+        head = len(self.header)
+        grid_end = min(stop, len(self.rows) - self.tail)  # rows from there on are outside the grid
+        commands: list[tuple[Any, ...]] = []
+        for name, begin, end, *rest in self.commands:
+            if name == "GRID" and end[1] == -1 and grid_end < stop:
+                end = (end[0], head + grid_end - start - 1)
+            commands.append((name, begin, end, *rest))
+        low = bisect_left(self.firsts, start - self.reach)
+        high = bisect_left(self.firsts, stop)
+        for name, (c0, r0), (c1, r1), *rest in self.row_commands[low:high]:
+            if r1 >= start:
+                first, last = max(r0, start) - start + head, min(r1, stop - 1) - start + head
+                commands.append((name, (c0, first), (c1, last), *rest))
+        table = Table(self.header + self.rows[start:stop], colWidths=self.col_widths, repeatRows=head, hAlign="LEFT")
+        table.setStyle(table_style(commands))
+        return table
+
+    def measure(self, upto: int) -> None:
+        """Heights of the rows before ``upto`` known (each row is measured once, in a chunk's table)."""
+        while not self.measured or len(self.heights) < min(upto, len(self.rows)):
+            start = len(self.heights)
+            stop = self.end(start + _CHUNK)
+            table = self.table(start, stop)
+            table.wrap(sum(self.col_widths), 1e9)
+            heights = table._rowHeights  # type: ignore[attr-defined]
+            self.head_heights = heights[: len(self.header)]
+            self.heights += heights[len(self.header) :]
+            self.measured = True
+
+
+class ListTable(Flowable):
+    """A long bordered table laid out a page at a time, in time linear in its rows.
+
+    One reportlab ``Table`` over a whole list wraps every remaining row and rebuilds its span and no-split
+    maps at each page break (quadratic in rows: two thirds of a 10,000-row list).  Here each row's height
+    is measured once; each page gets a ``Table`` of the header and the rows that fit it, cut where reportlab
+    would have cut the whole table (the same sums of the same heights, never inside a no-split block), so
+    the printed pages are the same.  ``commands`` apply to every page's table (the whole table, or header
+    rows only); ``row_commands`` name body rows (0 = the first under the header) and go with the rows;
+    the last ``tail`` rows (the signature) stay outside the grid.
+    """
+
+    def __init__(
+        self,
+        header: list[list[Any]],
+        rows: list[list[Any]],
+        col_widths: list[float],
+        commands: list[tuple[Any, ...]],
+        row_commands: list[tuple[Any, ...]],
+        *,
+        tail: int = 0,
+        shared: _Rows | None = None,
+        start: int = 0,
+    ) -> None:
+        super().__init__()
+        self.list = shared or _Rows(header, rows, col_widths, commands, row_commands, tail)
+        self.start = start
+        self.hAlign = "LEFT"
+        self._room: tuple[float, float] = (0.0, 0.0)
+
+    # The parts a signature is attached to.
+    @property
+    def header(self) -> list[list[Any]]:
+        return self.list.header
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        return self.list.rows
+
+    @property
+    def col_widths(self) -> list[float]:
+        return self.list.col_widths
+
+    @property
+    def commands(self) -> list[tuple[Any, ...]]:
+        return self.list.commands
+
+    @property
+    def row_commands(self) -> list[tuple[Any, ...]]:
+        return self.list.row_commands
+
+    @property
+    def tail(self) -> int:
+        return self.list.tail
+
+    def _fitting(self, available_height: float) -> tuple[int, float]:
+        """How many rows from ``start`` a page of this height takes, cut where reportlab cuts a table (after
+        the last row that fits and may end a page, the heights summed in its order), and their height (past
+        the room when rows are left over)."""
+        rows = self.list
+        rows.measure(self.start + 1)
+        height = 0.0
+        for value in rows.head_heights:
+            height += value
+        taken, row = 0, self.start
+        while row < len(rows.rows):
+            rows.measure(row + _CHUNK)
+            if height + rows.heights[row] > available_height:
+                return taken, height + rows.heights[row]
+            height += rows.heights[row]
+            row += 1
+            if row - 1 not in rows.block_end:
+                taken = row - self.start
+        return taken, height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        height = self._fitting(available_height)[1]
+        self._room = (available_width, available_height)
+        return sum(self.list.col_widths), height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        taken, _ = self._fitting(available_height)
+        if taken < 1:
+            return []
+        stop = self.start + taken
+        page = self.list.table(self.start, stop)
+        if stop >= len(self.list.rows):
+            return [page]
+        return [page, ListTable([], [], [], [], [], shared=self.list, start=stop)]
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        # Drawn whole: every row left fits (else the frame would have split it).
+        table = self.list.table(self.start, len(self.list.rows))
+        table.wrapOn(canvas, *self._room)
+        table.drawOn(canvas, x, y, _sW)  # type: ignore[call-arg]  # reportlab's own argument, not in the stubs
+
+
 def _text_width(text: str, font: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -210,6 +377,7 @@ class Document:
         self.width = self.pagesize[0] - self.margins.left - self.margins.right - 2 * INK_GUARD
         self.title = title
         self.story: list[Flowable] = []
+        self._last_table: ListTable | None = None
         self.body_size = BODY_SIZE[self.style_code]
         self.body = style("body", self.body_size, leading=self.body_size * 1.3, space_after=4, indent=10 * mm)
         size, leading = cell_size, cell_size * 1.15
@@ -353,7 +521,7 @@ class Document:
         aligns: Sequence[str] | None = None,
         phrases: Iterable[int] = (),
         optional: Iterable[int] = (),
-    ) -> Table:
+    ) -> Flowable:
         """A bordered table whose header repeats on every page; cells wrap; rows are never cut.
 
         ``widths`` are fractions of the text width; ``group_rows`` (indexes into ``rows``) span
@@ -422,7 +590,7 @@ class Document:
         header_rows: int = 1,
         commands: Sequence[tuple[Any, ...]] = (),
         aligns: Sequence[str] | None = None,
-    ) -> Table:
+    ) -> Flowable:
         """A bordered table with a multi-row header given as cells ("" under a span); numbers right."""
         total = sum(widths)
         col_widths = [self.width * w / total for w in widths]
@@ -461,18 +629,24 @@ class Document:
 
     def _bordered(
         self, data: list[list[Any]], col_widths: list[float], header_rows: int, commands: list[tuple[Any, ...]]
-    ) -> Table:
-        table = Table(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
-        table.setStyle(table_style(commands))
-        self.story.append(table)
-        self._last_table: tuple[Table, list[list[Any]], list[float], int, list[tuple[Any, ...]]] | None = (
-            table,
-            data,
-            col_widths,
-            header_rows,
-            list(commands),
-        )
-        return table
+    ) -> Flowable:
+        whole: list[tuple[Any, ...]] = []
+        by_row: list[tuple[Any, ...]] = []
+        for name, (c0, r0), (c1, r1), *rest in commands:
+            if (r1 == -1 and r0 in (0, header_rows)) or 0 <= r0 <= r1 < header_rows:
+                whole.append((name, (c0, r0), (c1, r1), *rest))
+            elif header_rows <= r0 <= r1:
+                by_row.append((name, (c0, r0 - header_rows), (c1, r1 - header_rows), *rest))
+            else:  # a command across the header and the rows: one plain table (only small grids have them)
+                table = Table(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
+                table.setStyle(table_style(commands))
+                self.story.append(table)
+                self._last_table = None
+                return table
+        flowable = ListTable(data[:header_rows], data[header_rows:], col_widths, whole, by_row)
+        self.story.append(flowable)
+        self._last_table = flowable
+        return flowable
 
     def _attach_to_last_table(self, block: Flowable, space_before: float) -> bool:
         """Make ``block`` (the signature) the borderless last row of the story's last table.
@@ -481,38 +655,32 @@ class Document:
         so does what was written between the table and the signature (a legend, a note); when they
         move to a new page the header row is repeated there as on any other.
         """
-        record = getattr(self, "_last_table", None)
-        if not record:
+        table = self._last_table
+        if table is None:
             return False
-        table, data, col_widths, header_rows, commands = record
         position = next((i for i, f in enumerate(self.story) if f is table), None)
         if position is None:
             return False
         trailing = self.story[position + 1 :]
-        if any(isinstance(f, (Table, KeepTogether)) for f in trailing):
+        if any(isinstance(f, (Table, ListTable, KeepTogether)) for f in trailing):
             return False
-        n = len(data)
-        if n <= header_rows + 1:
+        n = len(table.rows)
+        if n < 2 or table.tail:
             return False
-        rebuilt = []
-        for name, start, stop, *rest in commands:
-            if name == "GRID" and stop[1] == -1:
-                stop = (stop[0], -2)  # no borders around the signature
-            rebuilt.append((name, start, stop, *rest))
-        rebuilt += [
+        cell: list[Flowable] = [*trailing, Spacer(1, space_before), block] if trailing else [block]
+        rows = [*table.rows, [cell] + [""] * (len(table.col_widths) - 1)]
+        signature_row: list[tuple[Any, ...]] = [
             ("SPAN", (0, n), (-1, n)),
             ("LEFTPADDING", (0, n), (-1, n), 0),
             ("RIGHTPADDING", (0, n), (-1, n), 0),
             ("TOPPADDING", (0, n), (-1, n), space_before if not trailing else 2),
             ("BOTTOMPADDING", (0, n), (-1, n), 0),
-            ("NOSPLIT", (0, max(header_rows, n - 2)), (-1, n)),
+            ("NOSPLIT", (0, max(0, n - 2)), (-1, n)),
         ]
-        cell: list[Flowable] = [*trailing, Spacer(1, space_before), block] if trailing else [block]
-        merged = Table(
-            data + [[cell] + [""] * (len(col_widths) - 1)], colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT"
+        rebuilt = ListTable(
+            table.header, rows, table.col_widths, table.commands, table.row_commands + signature_row, tail=1
         )
-        merged.setStyle(table_style(rebuilt))
-        self.story[position:] = [merged]
+        self.story[position:] = [rebuilt]
         self._last_table = None
         return True
 

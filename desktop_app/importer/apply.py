@@ -7,7 +7,7 @@ from dataclasses import field as dc_field
 
 from ..errors import AppError, ValidationError
 from ..history import record
-from ..services.models import create_model, models_fingerprint
+from ..services.models import bulk_writes, create_model, models_fingerprint
 from ..services.units import create_unit, find_unit
 from ..tasks import TaskState
 from ..text import fold
@@ -69,7 +69,7 @@ def apply_plan(
     ids: list[int] = []
     label = f"Nhập {len(rows)} mô hình, điển hình từ tệp «{plan.path.name}»"
     # An exception or Cancelled leaving this block rolls everything back, history included.
-    with record.batch(label, action="import", undoable=True):
+    with record.batch(label, action="import", undoable=True), bulk_writes():
         _refuse_stale(plan)
         for index, row in enumerate(rows, start=1):
             unit_id = row.unit_id

@@ -18,12 +18,11 @@ from ..services.catalogues import CatalogueItem
 from ..services.models import (
     MAX_AMOUNT,
     IndicatorData,
-    ModelFilter,
     ModelInput,
     category_unit_problem,
+    existing_keys,
     indicator_amount,
     is_percent_unit,
-    list_models,
     models_fingerprint,
 )
 from ..services.settings import get_office
@@ -303,9 +302,6 @@ def build_plan(
     default_year = year or get_office().current_year or date.today().year
     cats = _Catalogues()
     plan = ImportPlan(path, default_year, [], [], [], fingerprint=models_fingerprint())
-    existing: dict[tuple[str, str, int], bool] = {}
-    for model in list_models(ModelFilter()):
-        existing[(fold(model.name), fold(model.unit), model.year)] = True
     seen_in_file: set[tuple[str, str, int]] = set()
     for sheet in sheets:
         merged = getattr(sheet, "merged", None) or []
@@ -328,6 +324,7 @@ def build_plan(
         if plan.warnings:  # the list is there, only hidden: say that rather than "no header"
             raise AppError(" ".join(plan.warnings))
         raise_no_header(path)
+    existing = existing_keys({row.year for row in plan.rows if row.status == OK})
     for row in plan.rows:
         if row.status != OK:
             continue

@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from dataclasses import fields as dc_fields
@@ -280,13 +282,13 @@ def _validated(data: ModelInput, model_id: int | None = None) -> dict[str, Any]:
     if data.kind not in domain.KINDS:
         raise ValidationError("Loại", "chỉ chọn «Mô hình (tập thể)» hoặc «Điển hình (cá nhân)».", key="kind")
     values["kind"] = data.kind
-    if not data.field_id or Field.get_or_none(Field.id == data.field_id) is None:
+    if not data.field_id or not _exists(Field, data.field_id):
         raise ValidationError("Lĩnh vực", "chưa chọn lĩnh vực.", key="field")
     values["field"] = data.field_id
-    if data.level_id and Level.get_or_none(Level.id == data.level_id) is None:
+    if data.level_id and not _exists(Level, data.level_id):
         raise ValidationError("Cấp", "cấp đã chọn không còn trong danh mục.", key="level")
     values["level"] = data.level_id or None
-    if data.unit_id and Unit.get_or_none(Unit.id == data.unit_id) is None:
+    if data.unit_id and not _exists(Unit, data.unit_id):
         raise ValidationError("Đơn vị thực hiện", "đơn vị đã chọn không còn trong danh mục.", key="unit")
     values["unit"] = data.unit_id or None
     for spec in registration.FIELDS:
@@ -346,8 +348,12 @@ def _validated_indicators(items: list[IndicatorData]) -> list[dict[str, Any]]:
         unit = clean(item.unit_of_measure)
         if item.category_id:
             if categories is None:  # read once per save, and only when some indicator has a category
-                categories = {c.id: c for c in catalogues.list_items("indicator_category", include_inactive=True)}
-            unit = _categorised_unit(position, name, unit, categories.get(item.category_id))
+                categories = _indicator_categories()
+            category = categories.get(item.category_id)
+            if category is None and _bulk() is not None:  # added during the bulk write: read again
+                categories = _indicator_categories(fresh=True)
+                category = categories.get(item.category_id)
+            unit = _categorised_unit(position, name, unit, category)
         numbers: dict[str, float | None] = {}
         for attr, word in INDICATOR_COLUMNS.items():
             try:
@@ -366,6 +372,84 @@ def _validated_indicators(items: list[IndicatorData]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# ----------------------------------------------------------------- bulk writes
+
+
+class _BulkState:
+    """What a bulk write (an import of thousands of rows, in one transaction) reads once instead of per row:
+    the ids of the catalogue rows and units known to exist, and the indicator categories."""
+
+    def __init__(self) -> None:
+        self.ids: dict[type[pw.Model], set[int]] = {}
+        self.categories: dict[int, CatalogueItem] | None = None
+
+
+_bulk_local = threading.local()
+
+
+def _bulk() -> _BulkState | None:
+    return getattr(_bulk_local, "state", None)
+
+
+@contextmanager
+def bulk_writes() -> Iterator[None]:
+    """Within: :func:`create_model` checks fields, levels, units and indicator categories against what it read
+    the first time rather than with queries per row.  Only existence is remembered, never absence: a unit or
+    category created inside the block is found by a query on first use.  For writes in one transaction (an
+    import), where nothing else can delete a catalogue row meanwhile."""
+    outer = _bulk()
+    if outer is None:
+        _bulk_local.state = _BulkState()
+    try:
+        yield
+    finally:
+        if outer is None:
+            _bulk_local.state = None
+
+
+def _exists(table: type[pw.Model], row_id: int) -> bool:
+    state = _bulk()
+    if state is None:
+        return bool(table.select(table._meta.primary_key).where(table._meta.primary_key == row_id).exists())
+    known = state.ids.get(table)
+    if known is None:
+        known = state.ids[table] = set(table.select(table._meta.primary_key).scalars())
+    if row_id not in known and table.select(table._meta.primary_key).where(table._meta.primary_key == row_id).exists():
+        known.add(row_id)
+    return row_id in known
+
+
+def _indicator_categories(*, fresh: bool = False) -> dict[int, CatalogueItem]:
+    state = _bulk()
+    if state is not None and state.categories is not None and not fresh:
+        return state.categories
+    categories = {c.id: c for c in catalogues.list_items("indicator_category", include_inactive=True)}
+    if state is not None:
+        state.categories = categories
+    return categories
+
+
+_insert_sql: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _insert(row: pw.Model) -> None:
+    """Write a new ``row`` (defaults filled by its constructor) with one INSERT whose text is built once per
+    table and set of columns: peewee's own ``create`` rebuilds the statement every time, which was most of
+    an import's time.  The values go through each field's ``db_value`` as peewee's would."""
+    meta = row._meta
+    names = tuple(name for name in row.__data__ if name in meta.fields)
+    key = (meta.table_name, names)
+    sql = _insert_sql.get(key)
+    if sql is None:
+        columns = ", ".join(f'"{meta.fields[name].column_name}"' for name in names)
+        sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
+        _insert_sql[key] = sql
+    params = [meta.fields[name].db_value(row.__data__[name]) for name in names]
+    cursor = meta.database.execute_sql(sql, params)
+    row.__data__["id"] = cursor.lastrowid  # every table of ours has the AutoField ``id``
+    row._dirty.clear()  # type: ignore[attr-defined]  # as after peewee's save: nothing left unsaved
 
 
 # ----------------------------------------------------------------- writes
@@ -390,11 +474,12 @@ def create_model(
     registered = event_day(registered_on, "Ngày đăng ký")
     with transaction():
         extra = {"uuid": uuid} if uuid else {}
-        row = MoHinh.create(status=status, **values, **extra)
+        row = MoHinh(status=status, **values, **extra)
+        _insert(row)
         for item in indicators:
             item.pop("loaded_id")
-            Indicator.create(model=row, **item)
-        StatusChange.create(model=row, from_status="", to_status=status, event_date=registered)
+            _insert(Indicator(model=row.id, **item))
+        _insert(StatusChange(model=row.id, from_status="", to_status=status, event_date=registered))
         record.created(row)
     return row.id
 
@@ -542,7 +627,17 @@ def _order(sort: str, descending: bool) -> list[pw.Ordering]:
 def query_ids(flt: ModelFilter | None = None, sort: str = "name", descending: bool = False) -> list[int]:
     """Ids of matching models, sorted (Vietnamese order for names).  Cheap: the list view
     holds only these and fetches rows for what it shows."""
-    query = _apply_filter(_base_query().select(MoHinh.id), flt or ModelFilter())
+    flt = flt or ModelFilter()
+    # Only the joins the filter and the order use: then a year's list is read from the covering index
+    # mo_hinh_year_list (schema 9) alone, in name order, without a lookup per row.
+    query = MoHinh.select(MoHinh.id)
+    if flt.field_name or sort == "field":
+        query = query.join(Field, pw.JOIN.LEFT_OUTER, on=(MoHinh.field == Field.id)).switch(MoHinh)
+    if sort == "level":
+        query = query.join(Level, pw.JOIN.LEFT_OUTER, on=(MoHinh.level == Level.id)).switch(MoHinh)
+    if sort == "unit" or fold(flt.text):
+        query = query.join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id)).switch(MoHinh)
+    query = _apply_filter(query, flt)
     return [int(model_id) for model_id in query.order_by(*_order(sort, descending)).scalars()]
 
 
@@ -684,24 +779,59 @@ def get_model(model_id: int) -> ModelDetail:
 
 
 def similar_names(year: int, name: str, *, exclude_id: int | None = None, limit: int = 5) -> list[ModelRow]:
-    """Models of the same year whose names look like ``name`` (duplicate warning while typing)."""
+    """Models of the same year whose names look like ``name`` (duplicate warning while typing).
+
+    A name matches when it is the same, when one contains the other (names of 8 letters or more), or when
+    difflib's ratio is at least 0.8.  Found exactly as by comparing with every name of the year, only faster:
+    a ratio of 0.8 needs lengths within 2/3 of each other (SQL keeps those and the containing ones), and
+    difflib's quick ratio, an upper bound, rules most of the rest out before the full comparison.
+    """
     key = fold(name)
     if len(key) < 4:
         return []
-    query = MoHinh.select(MoHinh.id, MoHinh.name_fold).where(MoHinh.year == year)
+    length = pw.fn.length(MoHinh.name_fold)
+    near: pw.ColumnBase = length.between((2 * len(key) + 2) // 3, (3 * len(key)) // 2)
+    if len(key) >= 8:
+        near = near | (pw.fn.instr(key, MoHinh.name_fold) > 0) | (pw.fn.instr(MoHinh.name_fold, key) > 0)
+    query = MoHinh.select(MoHinh.id, MoHinh.name_fold).where((MoHinh.year == year) & near)
     if exclude_id:
         query = query.where(MoHinh.id != exclude_id)
+    bound = difflib.SequenceMatcher(None, "", key)  # the key's letters counted once for every candidate
     scored = []
-    for candidate in query:
-        other = candidate.name_fold
+    for candidate_id, other in cast("Iterable[tuple[int, str]]", query.order_by(MoHinh.id).tuples()):
         if key == other or (len(key) >= 8 and (key in other or other in key)):
             ratio = 1.0
         else:
+            bound.set_seq1(other)
+            if bound.real_quick_ratio() < 0.8 or bound.quick_ratio() < 0.8:
+                continue
             ratio = difflib.SequenceMatcher(None, key, other).ratio()
         if ratio >= 0.8:
-            scored.append((ratio, candidate.id))
+            scored.append((ratio, candidate_id))
     scored.sort(key=lambda item: -item[0])
     return rows_for_ids([model_id for _, model_id in scored[:limit]])
+
+
+def names_of_year(year: int) -> list[tuple[int, str]]:
+    """(id, name) of the year's models in Vietnamese name order: what a choice of one model lists, without
+    loading and sorting whole rows."""
+    query = MoHinh.select(MoHinh.id, MoHinh.name).where(MoHinh.year == year).order_by(MoHinh.name_sort, MoHinh.id)
+    return list(cast("Iterable[tuple[int, str]]", query.tuples()))
+
+
+def existing_keys(years: Iterable[int]) -> set[tuple[str, str, int]]:
+    """(folded name, folded unit name or "", year) of every model of these years: what an import calls a
+    duplicate.  Three columns in one query, not whole models (an archive of 100.000 took seconds and MBs)."""
+    wanted = sorted(set(years))
+    if not wanted:
+        return set()
+    query = (
+        MoHinh.select(MoHinh.name_fold, pw.fn.coalesce(Unit.name_fold, ""), MoHinh.year)
+        .join(Unit, pw.JOIN.LEFT_OUTER, on=(MoHinh.unit == Unit.id))
+        .where(MoHinh.year.in_(wanted))
+        .tuples()
+    )
+    return {(name, unit, year) for name, unit, year in cast("Iterable[tuple[str, str, int]]", query)}
 
 
 def years() -> list[int]:

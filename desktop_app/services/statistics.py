@@ -209,36 +209,53 @@ def indicator_totals_by_office(
     return {office: [line for line in _totals(by_category) if line.models] for office, by_category in sums.items()}
 
 
-# category id → (sum in the category's unit, ids of the models that gave a value)
-_Sums = dict[int, tuple[float, set[int]]]
+# category id → (sum in the category's unit, how many models gave a value)
+_Sums = dict[int, tuple[float, int]]
 
 
 def _indicator_sums(
     year: int, statuses: tuple[str, ...] | None, offices: Offices, *, by_office: bool = True
 ) -> dict[int, _Sums]:
-    """Office id (0 for this office's own; everything under 0 when not ``by_office``) → its sums by category."""
-    query = (
-        Indicator.select(
-            Indicator.category, Indicator.unit_of_measure, Indicator.achieved, Indicator.model, MoHinh.source_office
-        )
-        .join(MoHinh)
-        .where((MoHinh.year == year) & Indicator.achieved.is_null(False) & Indicator.category.is_null(False))
-    )
+    """Office id (0 for this office's own; everything under 0 when not ``by_office``) → its sums by category.
+
+    Added up by SQL, one line per office, category and unit written: a year has tens of thousands of indicator
+    rows but a handful of units per category, and each unit's factor is found once, not once per row.
+    """
+    condition = (MoHinh.year == year) & Indicator.achieved.is_null(False) & Indicator.category.is_null(False)
     if statuses:
-        query = query.where(MoHinh.status.in_(list(statuses)))
+        condition &= MoHinh.status.in_(list(statuses))
     if offices is not None:
-        query = query.where(offices_condition(offices))
+        condition &= offices_condition(offices)
+    office = pw.fn.coalesce(MoHinh.source_office, 0) if by_office else pw.Value(0)
+    groups = [Indicator.category, Indicator.unit_of_measure, *([MoHinh.source_office] if by_office else [])]
+    summed = (
+        Indicator.select(office, Indicator.category, Indicator.unit_of_measure, pw.fn.SUM(Indicator.achieved))
+        .join(MoHinh)
+        .where(condition)
+        .group_by(*groups)
+        .tuples()
+    )
     units = {item.id: item.unit_of_measure for item in list_items("indicator_category", include_inactive=True)}
-    out: dict[int, _Sums] = defaultdict(dict)
-    # peewee's stubs type .tuples() as the query itself
-    rows = cast("Iterable[tuple[int, str, float, int, int | None]]", query.tuples())
-    for category_id, unit, achieved, model_id, office in rows:
+    totals: dict[tuple[int, int], float] = defaultdict(float)
+    refused: set[tuple[int, str]] = set()  # (category, unit) that cannot be added into the category's total
+    for office_id, category_id, unit, total in cast("Iterable[tuple[int, int, str, float]]", summed):
         factor = unit_factor(unit, units.get(category_id, ""))
         if factor is None:
+            refused.add((category_id, unit))
             continue
-        total, models = out[(office or 0) if by_office else 0].get(category_id, (0.0, set()))
-        models.add(model_id)
-        out[(office or 0) if by_office else 0][category_id] = (total + achieved * factor, models)
+        totals[(office_id, category_id)] += total * factor
+    for category_id, unit in refused:
+        condition &= ~((Indicator.category == category_id) & (Indicator.unit_of_measure == unit))
+    counted = (
+        Indicator.select(office, Indicator.category, pw.fn.COUNT(Indicator.model.distinct()))
+        .join(MoHinh)
+        .where(condition)
+        .group_by(Indicator.category, *([MoHinh.source_office] if by_office else []))
+        .tuples()
+    )
+    out: dict[int, _Sums] = defaultdict(dict)
+    for office_id, category_id, models in cast("Iterable[tuple[int, int, int]]", counted):
+        out[office_id][category_id] = (totals[(office_id, category_id)], models)
     return out
 
 
@@ -250,7 +267,7 @@ def _totals(sums: _Sums) -> list[IndicatorTotal]:
             item.name,
             item.unit_of_measure,
             round(sums[item.id][0], 6) if item.id in sums else 0.0,
-            len(sums[item.id][1]) if item.id in sums else 0,
+            sums[item.id][1] if item.id in sums else 0,
         )
         for item in list_items("indicator_category", include_inactive=True)
         if item.active or item.id in sums

@@ -123,6 +123,15 @@ def v8_progress(db: pw.SqliteDatabase) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "progress_entry_report_date" ON "progress_entry" ("report_date")')
 
 
+def v9_model_list_index(db: pw.SqliteDatabase) -> None:
+    """A covering index for the model list of a year: its filters and its name order are read from the index,
+    in order, without visiting the wide rows (registration texts) of the whole year."""
+    db.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "mo_hinh_year_list" ON "mo_hinh" ("year", "name_sort", "id", "kind", "status", '
+        '"field_id", "level_id", "unit_id", "source_office_id")'
+    )
+
+
 # Position + 1 is the schema version: append only.
 MIGRATIONS: tuple[Migration, ...] = (
     v1_core,
@@ -133,6 +142,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v6_history,
     v7_source_offices,
     v8_progress,
+    v9_model_list_index,
 )
 
 

@@ -94,8 +94,8 @@ def test_backup_is_a_complete_single_file(db, data_dir):
 
 
 def test_migrations_are_one_ordered_list():
-    assert latest_version() == len(migrations.MIGRATIONS) == 8
-    assert [migrations.step(v) for v in (1, 2, 3, 4, 5, 6, 7, 8)] == [
+    assert latest_version() == len(migrations.MIGRATIONS) == 9
+    assert [migrations.step(v) for v in (1, 2, 3, 4, 5, 6, 7, 8, 9)] == [
         migrations.v1_core,
         migrations.v2_appraisal,
         migrations.v3_person_honorific,
@@ -104,9 +104,10 @@ def test_migrations_are_one_ordered_list():
         migrations.v6_history,
         migrations.v7_source_offices,
         migrations.v8_progress,
+        migrations.v9_model_list_index,
     ]
     with pytest.raises(ValueError):
-        migrations.step(9)
+        migrations.step(10)
 
 
 def test_opening_does_not_depend_on_what_was_imported_before(data_dir):

@@ -86,7 +86,7 @@ def test_version_4_database_gains_the_version_with_its_models_intact(data_dir):
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     upgraded = open_database(path)
     try:
-        assert upgraded.version() == latest_version() == 8
+        assert upgraded.version() == latest_version() == 9
         assert not {c.name: c for c in upgraded.db.get_columns("mo_hinh")}["version"].null
         detail = get_model(model_id)
         assert detail.row.name == "Mô hình cũ" and detail.row.status == domain.PROPOSED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -33,13 +34,16 @@ from desktop_app.services.models import (
     IndicatorError,
     ModelDetail,
     ModelInput,
+    ModelRow,
     create_model,
     get_model,
     similar_names,
     update_model,
 )
+from desktop_app.tasks import TaskState
 
 from ..errors import attempt
+from ..worker import run_job
 from .field_undo import watch_editor
 from .fold_completer import install_fold_completer
 from .history_tab import HistoryTab
@@ -117,6 +121,7 @@ class ModelEditorDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(900, 680)
         self._dup_timer = QTimer(self, singleShot=True, interval=250)
+        self._dup_request = 0  # the newest similar-name check asked of the worker
         self._dup_timer.timeout.connect(self._check_duplicates)
         with self.undo.loading():
             self._load()
@@ -414,11 +419,29 @@ class ModelEditorDialog(QDialog):
         self.indicator_view.edit(index)
 
     def _check_duplicates(self) -> None:
+        """Look for similar names on the database thread: typing never waits for it.  Answers may come back
+        after the name was typed on; only the newest request's is shown, a stale one never."""
         try:
             year = int(self.year_edit.text())
         except ValueError:
             year = self.year
-        hits = similar_names(year, self.name.text(), exclude_id=self.model_id)
+        self._dup_request += 1
+        request = self._dup_request
+        run_job(
+            self,
+            _similar_names,
+            year,
+            self.name.text(),
+            self.model_id,
+            progress=False,
+            on_done=lambda hits: self._show_duplicates(request, hits),
+            # The warning is advice: a failed check (a busy file) shows nothing; a bug is logged by the worker.
+            on_error=lambda _exc: None,
+        )
+
+    def _show_duplicates(self, request: int, hits: list[ModelRow]) -> None:
+        if request != self._dup_request or not shiboken6.isValid(self.duplicates):
+            return  # a newer name was asked about since, or the dialog is gone
         if hits:
             self.duplicates.setText(
                 "Có thể trùng với: " + "; ".join(f"«{h.name}» — {h.unit or 'chưa có đơn vị'}" for h in hits)
@@ -561,3 +584,7 @@ class ModelEditorDialog(QDialog):
                     super().accept()
                 return  # a refused save shows its error at the field and keeps the dialog open
         super().reject()
+
+
+def _similar_names(_task: TaskState, year: int, name: str, exclude_id: int | None) -> list[ModelRow]:
+    return similar_names(year, name, exclude_id=exclude_id)

@@ -61,9 +61,9 @@ from desktop_app.documents.preview import PageImage, PageSize, page_count, page_
 from desktop_app.errors import AppError, Cancelled
 from desktop_app.office import SETTINGS_PLACE, STYLE_LABELS
 from desktop_app.services import settings
-from desktop_app.services.models import ModelFilter, list_models
+from desktop_app.services.models import names_of_year
 from desktop_app.tasks import TaskState
-from desktop_app.text import format_date, sort_key
+from desktop_app.text import format_date
 
 from .. import messages
 from ..worker import Job, run_job, show_error
@@ -370,10 +370,9 @@ class ReportsPage(QWidget):
         self.year = year
         with self._holding():
             self.model_box.clear()
-            rows = sorted(list_models(ModelFilter(year=year)), key=lambda r: sort_key(r.name)) if year else []
-            for row in rows:
-                self.model_box.addItem(row.name if len(row.name) < 90 else row.name[:87] + "…", row.id)
-                self.model_box.setItemData(self.model_box.count() - 1, row.name, Qt.ItemDataRole.ToolTipRole)
+            for model_id, name in names_of_year(year) if year else []:
+                self.model_box.addItem(name if len(name) < 90 else name[:87] + "…", model_id)
+                self.model_box.setItemData(self.model_box.count() - 1, name, Qt.ItemDataRole.ToolTipRole)
             # The closed box is as wide as the pane; its list opens wide enough to read whole names.
             view = self.model_box.view()
             view.setMinimumWidth(min(900, view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24))

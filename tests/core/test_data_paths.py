@@ -302,3 +302,45 @@ def test_import_rows_carry_their_indicators_and_history(db, tmp_path):
         assert after["name"] == uuids[change.record_uuid].name
         assert [i["achieved"] for i in after["indicators"]] == [10 + int(after["name"].split()[-1]) - 1]
         assert after["status"] == domain.REGISTERED
+
+
+def test_list_lines_read_as_plain_values_equal_the_whole_records(demo_db):
+    """The list reads only its columns; each line must say what the whole joined record says."""
+    from desktop_app.services.models import ModelFilter, list_models, query_ids, rows_for_ids
+
+    expected = {}
+    for r in MoHinh.select().where(MoHinh.year == 2023):
+        unit = r.unit if r.unit_id else None
+        expected[r.id] = (
+            r.uuid,
+            r.name,
+            r.kind,
+            r.field.name if r.field_id else "",
+            r.level.name if r.level_id else "",
+            unit.name if unit else "",
+            unit.kind.name if unit and unit.kind_id else "",
+            r.status,
+            r.address,
+            r.person_name,
+            r.person_honorific,
+            r.updated_at,
+        )
+    lines = list_models(ModelFilter(year=2023))
+    assert len(lines) == len(expected) == 34
+    for line in lines:
+        assert (
+            line.uuid,
+            line.name,
+            line.kind,
+            line.field,
+            line.level,
+            line.unit,
+            line.unit_kind,
+            line.status,
+            line.address,
+            line.person_name,
+            line.person_honorific,
+            line.updated_at,
+        ) == expected[line.id]
+    ids = query_ids(ModelFilter(year=2023), sort="unit")
+    assert [line.id for line in rows_for_ids(ids[::-1])] == ids[::-1]  # in the order asked

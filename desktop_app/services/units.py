@@ -18,7 +18,7 @@ from ..errors import AppError, NotFoundError, ValidationError
 from ..history import kinds, record, trash
 from ..storage.database import transaction
 from ..storage.models import CatalogueModel, Level, MoHinh, Unit, UnitKind
-from ..text import clean, fold, sort_key
+from ..text import clean, fold, sort_key_text
 
 
 @dataclass
@@ -104,7 +104,10 @@ def list_units(*, include_inactive: bool = True) -> list[UnitInfo]:
     if not include_inactive:
         query = query.where(Unit.active == True)  # noqa: E712
     counts = _model_counts()
-    return sorted((_info(r, counts) for r in query), key=lambda u: sort_key(u.name))
+    # The stored Vietnamese sort key, computed once at each save (folding 2.000 names again on every call cost
+    # most of a second at startup); an old row without one gets it computed here.
+    rows = sorted(query, key=lambda r: (r.name_sort or sort_key_text(r.name), r.id))
+    return [_info(r, counts) for r in rows]
 
 
 def unit_tree() -> list[UnitInfo]:

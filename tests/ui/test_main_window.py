@@ -16,6 +16,20 @@ def test_item_models_pass_the_model_tester(demo_db, qtmodeltester):
     qtmodeltester.check(CatalogueListModel("field"))
 
 
+def test_the_model_table_reads_nothing_until_a_page_says_what_to_show(demo_db, monkeypatch):
+    """Built before its year is known, then sorted by the view: neither may read every model of every year."""
+    from ui.models import model_table
+
+    calls = []
+    monkeypatch.setattr(model_table, "query_ids", lambda *args: calls.append(args) or [])
+    table = ModelTableModel()
+    table.reload()
+    table.sort(1)
+    assert calls == [] and table.rowCount() == 0
+    table.set_filter(ModelFilter(year=2023))
+    assert len(calls) == 1 and calls[0][0].year == 2023
+
+
 def test_navigation_has_every_entry_in_vietnamese(window):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == [

@@ -25,7 +25,9 @@ class ModelTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._ids: list[int] = []
         self._cache: dict[int, ModelRow] = {}
-        self._filter = ModelFilter()
+        # No query until a page says what to show: the page is built before its year is known, and a first
+        # reload (and the view's first sort) over every year of a province archive read 100.000 ids, twice.
+        self._filter: ModelFilter | None = None
         self._sort = ("name", False)
 
     # --- loading
@@ -35,6 +37,8 @@ class ModelTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Re-run the query (after a filter change, a save or a delete)."""
+        if self._filter is None:
+            return
         self.beginResetModel()
         self._ids = query_ids(self._filter, *self._sort)
         self._cache.clear()

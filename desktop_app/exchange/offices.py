@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..errors import NotFoundError, ValidationError
+from ..errors import NotFoundError
 from ..history import kinds, record
 from ..history.tables import ChangeBatch
+from ..services.catalogues import unique_name
 from ..storage.models import SourceOffice
 from ..text import clean, clean_multiline, fold, sorted_vi
 from .tables import ReceivedPackage
@@ -111,15 +112,7 @@ def get_office(office_id: int) -> SourceOfficeItem:
 
 
 def _check_name(name: str, exclude_id: int | None = None) -> str:
-    name = clean(name)
-    if not name:
-        raise ValidationError(LABEL, "tên không được để trống.", key="name")
-    clash = SourceOffice.select().where(SourceOffice.name_fold == fold(name))
-    if exclude_id is not None:
-        clash = clash.where(SourceOffice.id != exclude_id)
-    if clash.exists():
-        raise ValidationError(LABEL, f"«{name}» đã có trong danh mục.", key="name")
-    return name
+    return unique_name(SourceOffice, LABEL, name, exclude_id)
 
 
 def add_office(name: str, *, area_name: str = "", level: str = "", note: str = "") -> SourceOfficeItem:

@@ -102,6 +102,11 @@ def get(catalogue: str, item_id: int) -> CatalogueItem:
 
 def _check_name(catalogue: str, name: str, exclude_id: int | None = None) -> str:
     table, label = _table(catalogue)
+    return unique_name(table, label, name, exclude_id)
+
+
+def unique_name(table: type[CatalogueModel], label: str, name: str, exclude_id: int | None = None) -> str:
+    """``name`` cleaned, refused when empty or already in ``table`` (diacritics and case ignored)."""
     name = clean(name)
     if not name:
         raise ValidationError(label, "tên không được để trống.", key="name")

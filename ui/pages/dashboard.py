@@ -31,6 +31,8 @@ from desktop_app.exchange import offices
 from desktop_app.services import catalogues, statistics
 from desktop_app.text import format_date, format_money, format_number
 
+from .fitting import within_height
+
 CARDS = (
     ("registered", "Đăng ký", None),
     (domain.IN_PROGRESS, "Đang thực hiện", domain.IN_PROGRESS),
@@ -450,7 +452,8 @@ class DashboardPage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.received)
         layout.addWidget(self.guide, 1)
-        layout.addWidget(self.overview, 1)
+        self.overview_area = within_height(self.overview, self)
+        layout.addWidget(self.overview_area, 1)
         self.guide.hide()
 
     def set_year(self, year: int) -> None:
@@ -466,6 +469,7 @@ class DashboardPage(QWidget):
         self.progress = progress = statistics.year_progress(self.year)
         self.guide.setVisible(progress.is_empty)
         self.overview.setVisible(not progress.is_empty)
+        self.overview_area.setVisible(not progress.is_empty)
         self.received.update_year(self.year)
         if progress.is_empty:
             self.guide.update_steps(progress)

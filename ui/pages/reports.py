@@ -67,6 +67,7 @@ from desktop_app.text import format_date
 
 from .. import messages
 from ..worker import Job, run_job, show_error
+from .fitting import within_height
 
 PREVIEW_PAGES = 12
 PREVIEW_DPI = 100
@@ -354,7 +355,7 @@ class ReportsPage(QWidget):
         right_layout.addWidget(self.scroll, 1)
 
         splitter = QSplitter(self)
-        splitter.addWidget(left)
+        splitter.addWidget(within_height(left, self))
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)

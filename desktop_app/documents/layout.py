@@ -19,6 +19,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -30,6 +31,11 @@ from reportlab.platypus import (
     Spacer,
     Table,
     TableStyle,
+)
+from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]  # split, strip: not in the stubs
+    cleanBlockQuotedText,
+    split,
+    strip,
 )
 
 from ..fileio import replacing
@@ -176,6 +182,121 @@ def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     )
 
 
+class _Cell(Paragraph):
+    """A table cell's paragraph, wrapped once per width.
+
+    A list's cell is wrapped to measure its row, again when its page's table is laid out and again when it
+    is drawn, always to the column's width: the lines found the first time serve the other two.  (reportlab
+    works the width out again for drawing, a last binary digit apart: the same width.)
+    """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+    _widths: dict[str, float] | None = None  # words' widths, shared by the plain cells of one style
+
+    def breakLines(self, width: Any) -> Any:
+        """reportlab's breaking of one plain fragment into lines, word widths looked up once per list.
+
+        The same steps as its own (the same sums in the same order, so the same lines): a word is added while
+        the line stays within the width (its spaces may shrink a little); a word wider than a whole line,
+        hyphenation and anything but plain text are left to reportlab.
+        """
+        widths = self._widths
+        style = self.style
+        if widths is None or style.hyphenationLang or style.uriWasteReduce or style.embeddedHyphenation:
+            return Paragraph.breakLines(self, width)
+        fragment = self.frags[0]
+        text = strip(fragment.text)
+        if "\u00ad" in text:  # a soft hyphen may split a word
+            return Paragraph.breakLines(self, width)
+        font, size = fragment.fontName, fragment.fontSize
+        space = widths.get(" ")
+        if space is None:
+            space = widths[" "] = stringWidth(" ", font, size)
+        max_widths = width if isinstance(width, (list, tuple)) else [width]
+        shrink = style.spaceShrinkage * space
+        lines: list[tuple[float, list[str]]] = []
+        line: list[str] = []
+        current, widest = -space, 0.0  # -space: the first word has no space before it
+        max_width = max_widths[0]
+        for word in split(text):
+            word_width = widths.get(word)
+            if word_width is None:
+                word_width = widths[word] = stringWidth(word, font, size)
+            if word_width > max_width:  # reportlab cuts such a word
+                return Paragraph.breakLines(self, width)
+            new_width = current + space + word_width
+            if new_width <= max_width + shrink * len(line) or not line:
+                line.append(word)
+                current = new_width
+            else:
+                widest = max(widest, current)
+                lines.append((max_width - current, line))
+                line, current = [word], word_width
+                max_width = max_widths[min(len(max_widths) - 1, len(lines))]
+        if line:
+            widest = max(widest, current)
+            lines.append((max_width - current, line))
+        self._width_max = widest
+        self._splitLongWordCount = self._hyphenations = 0
+        self.height = 0
+        ascent, descent = getAscentDescent(font, size)
+        return fragment.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if self._wrapped is None or abs(self._wrapped[0] - available_width) > 1e-6:
+            # Paragraph.wrap looked up on the class (not super()), so that a wrap patched in to count stays in.
+            self._wrapped = (available_width, Paragraph.wrap(self, available_width, available_height))
+        return self._wrapped[1]
+
+
+# Text a paragraph takes as it is: no markup to escape, no line break, no whitespace but spaces.
+_NOT_PLAIN = re.compile(r"[&<>]|[^\S \u00a0]")
+
+
+class CellStyle:
+    """A cell's paragraph style, and the fragment that paragraphs of plain text in it are cloned from.
+
+    Parsing each cell's text as markup took a third of a long list's time; text with nothing to parse
+    gets the fragment the parser would have made (the same text, cleaned the same way), so it prints the same.
+    """
+
+    def __init__(self, paragraph_style: ParagraphStyle) -> None:
+        self.style = paragraph_style
+        self._fragment: Any = None
+        self._widths: dict[str, float] = {}
+
+    def paragraph(self, value: object) -> Paragraph:
+        text = str(value if value is not None else "")
+        if _NOT_PLAIN.search(text):
+            return _Cell(esc(text), self.style)
+        if "  " in text:
+            text = esc(text)  # runs of spaces kept as unbreakable ones, as esc() does
+        # The parser's cleaning only trims the ends and runs of spaces (there are none left by now).
+        cleaned = text if text == text.strip(" ") else cleanBlockQuotedText(text)
+        if not cleaned:
+            return _Cell(cleaned, self.style, frags=[])
+        if self._fragment is None:
+            self._fragment = Paragraph("x", self.style).frags[0]
+        fragment = self._fragment.clone(text=cleaned, link=[], us_lines=[])
+        cell = _Cell(cleaned, self.style, frags=[fragment])
+        cell._widths = self._widths
+        return cell
+
+
+class _Text:
+    """A cell's value and style, made a paragraph only when its rows are laid out: a long list holding a
+    paragraph per cell from the start took hundreds of megabytes."""
+
+    __slots__ = ("style", "value")
+
+    def __init__(self, value: object, cell_style: CellStyle) -> None:
+        self.value, self.style = value, cell_style
+
+
+def _made(cell: Any) -> Any:
+    return cell.style.paragraph(cell.value) if isinstance(cell, _Text) else cell
+
+
 # Rows measured at a time: one reportlab table per chunk gives every row its height once.
 _CHUNK = 64
 
@@ -206,6 +327,22 @@ class _Rows:
         self.heights: list[float] = []  # of the rows measured so far, from the first
         self.head_heights: list[float] = []
         self.measured = False
+        self.made_header = [[_made(cell) for cell in row] for row in header]
+        # Rows made into paragraphs, kept from their measure to their page: each cell is wrapped once.
+        self.made: dict[int, list[Any]] = {}
+        self.forgotten = 0  # rows before this one were printed and let go
+
+    def row(self, index: int) -> list[Any]:
+        made = self.made.get(index)
+        if made is None:
+            made = self.made[index] = [_made(cell) for cell in self.rows[index]]
+        return made
+
+    def forget(self, before: int) -> None:
+        """Let the paragraphs of the rows before ``before`` go (those pages are printed)."""
+        for index in range(self.forgotten, before):
+            self.made.pop(index, None)
+        self.forgotten = max(self.forgotten, before)
 
     def end(self, stop: int) -> int:
         """``stop`` moved past the block it would cut."""
@@ -213,8 +350,9 @@ class _Rows:
             stop = max(stop, self.block_end[stop - 1] + 1)
         return min(stop, len(self.rows))
 
-    def table(self, start: int, stop: int) -> Table:
-        """The header and the rows ``start`` to ``stop`` (excluded), styled as in the whole list."""
+    def table(self, start: int, stop: int, *, measured: bool = True) -> Table:
+        """The header and the rows ``start`` to ``stop`` (excluded), styled as in the whole list; with the
+        heights measured already (``measured``), reportlab takes them as given instead of measuring again."""
         head = len(self.header)
         grid_end = min(stop, len(self.rows) - self.tail)  # rows from there on are outside the grid
         commands: list[tuple[Any, ...]] = []
@@ -228,7 +366,13 @@ class _Rows:
             if r1 >= start:
                 first, last = max(r0, start) - start + head, min(r1, stop - 1) - start + head
                 commands.append((name, (c0, first), (c1, last), *rest))
-        table = Table(self.header + self.rows[start:stop], colWidths=self.col_widths, repeatRows=head, hAlign="LEFT")
+        body = [self.row(index) for index in range(start, stop)]
+        heights = None
+        if measured and self.measured and stop <= len(self.heights):
+            heights = self.head_heights + self.heights[start:stop]
+        table = Table(
+            self.made_header + body, colWidths=self.col_widths, rowHeights=heights, repeatRows=head, hAlign="LEFT"
+        )
         table.setStyle(table_style(commands))
         return table
 
@@ -237,7 +381,7 @@ class _Rows:
         while not self.measured or len(self.heights) < min(upto, len(self.rows)):
             start = len(self.heights)
             stop = self.end(start + _CHUNK)
-            table = self.table(start, stop)
+            table = self.table(start, stop, measured=False)
             table.wrap(sum(self.col_widths), 1e9)
             heights = table._rowHeights  # type: ignore[attr-defined]
             self.head_heights = heights[: len(self.header)]
@@ -254,7 +398,8 @@ class ListTable(Flowable):
     would have cut the whole table (the same sums of the same heights, never inside a no-split block), so
     the printed pages are the same.  ``commands`` apply to every page's table (the whole table, or header
     rows only); ``row_commands`` name body rows (0 = the first under the header) and go with the rows;
-    the last ``tail`` rows (the signature) stay outside the grid.
+    the last ``tail`` rows (the signature) stay outside the grid.  Cells given as text become paragraphs
+    when their rows are measured, keep the lines found then for their page, and are let go once it is printed.
     """
 
     def __init__(
@@ -305,6 +450,7 @@ class ListTable(Flowable):
         the last row that fits and may end a page, the heights summed in its order), and their height (past
         the room when rows are left over)."""
         rows = self.list
+        rows.forget(self.start)
         rows.measure(self.start + 1)
         height = 0.0
         for value in rows.head_heights:
@@ -387,6 +533,13 @@ class Document:
         self.cell_right = style("cell_r", size, leading=leading, align=TA_RIGHT)
         self.cell_bold = style("cell_b", size, leading=leading, bold=True)
         self.head_cell = style("head_cell", size, leading=leading, bold=True, align=TA_CENTER)
+        self._cells = {
+            "left": CellStyle(self.cell),
+            "center": CellStyle(self.cell_center),
+            "right": CellStyle(self.cell_right),
+        }
+        self._bold_cells = CellStyle(self.cell_bold)
+        self._head_cells = CellStyle(self.head_cell)
 
     # ------------------------------------------------------------ blocks
     def header(
@@ -539,13 +692,20 @@ class Document:
         total = sum(widths)
         col_widths = [self.width * w / total for w in widths]
         phrase_columns = set(phrases)
+        phrased: dict[tuple[object, int], object] = {}  # a catalogue column holds few distinct values
+
+        def phrase(value: object, column: int) -> object:
+            if (value, column) not in phrased:
+                phrased[value, column] = self._phrase(value, col_widths[column])
+            return phrased[value, column]
+
         rows = [
-            [self._phrase(v, col_widths[c]) if c in phrase_columns and len(row) > 1 else v for c, v in enumerate(row)]
-            for row in rows
+            [phrase(v, c) if c in phrase_columns and len(row) > 1 else v for c, v in enumerate(row)] for row in rows
         ]
         aligns = aligns or ["left"] * len(headers)
-        cell_style = {"left": self.cell, "center": self.cell_center, "right": self.cell_right}
-        data: list[list[Any]] = [[Paragraph(esc(keep_phrases(h, brackets_only=True)), self.head_cell) for h in headers]]
+        column_cells = [self._cells[a] for a in aligns]
+        bold = self._bold_cells
+        data: list[list[Any]] = [[_Text(keep_phrases(h, brackets_only=True), self._head_cells) for h in headers]]
         commands: list[tuple[Any, ...]] = [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -556,20 +716,19 @@ class Document:
         for index, row in enumerate(rows):
             position = index + 1
             if index in groups:
-                data.append([Paragraph(esc(row[0]), self.cell_bold)] + [""] * (len(headers) - 1))
+                data.append([_Text(row[0], bold)] + [""] * (len(headers) - 1))
                 commands.append(("SPAN", (0, position), (-1, position)))
                 # A group heading never stays alone at the foot of a page.
                 commands.append(("NOSPLIT", (0, position), (-1, position + 1)))
                 continue
             if index in totals:
-                data.append([Paragraph(esc(value), self.cell_bold) for value in row])
+                data.append([_Text(value, bold) for value in row])
                 first = next((c for c, v in enumerate(row) if v), 0)
                 commands.append(("SPAN", (first, position), (-1, position)))
                 if position > 1:  # the total keeps the last row company on its page
                     commands.append(("NOSPLIT", (0, position - 1), (-1, position)))
                 continue
-            st = None
-            data.append([Paragraph(esc(value), st or cell_style[aligns[col]]) for col, value in enumerate(row)])
+            data.append([_Text(value, column_cells[col]) for col, value in enumerate(row)])
         return self._bordered(data, col_widths, 1, commands)
 
     def _phrase(self, value: object, column_width: float) -> object:
@@ -595,25 +754,13 @@ class Document:
         total = sum(widths)
         col_widths = [self.width * w / total for w in widths]
         aligns = aligns or ["left"] + ["right"] * (len(widths) - 1)
-        cell_style = {"left": self.cell, "center": self.cell_center, "right": self.cell_right}
+        cells = [self._cells[align] for align in aligns]
         body: list[list[Any]] = []
         for r, row in enumerate(data):
             if r < header_rows:
-                body.append([Paragraph(esc(v), self.head_cell) if v != "" else "" for v in row])
-            elif any(isinstance(v, list) for v in row):
-                body.append(
-                    [
-                        v if isinstance(v, (Flowable, list)) else Paragraph(esc(v), cell_style[aligns[c]])
-                        for c, v in enumerate(row)
-                    ]
-                )
+                body.append([_Text(v, self._head_cells) if v != "" else "" for v in row])
             else:
-                body.append(
-                    [
-                        v if isinstance(v, Flowable) else Paragraph(esc(v), cell_style[aligns[c]])
-                        for c, v in enumerate(row)
-                    ]
-                )
+                body.append([v if isinstance(v, (Flowable, list)) else _Text(v, cells[c]) for c, v in enumerate(row)])
         return self._bordered(
             body,
             col_widths,
@@ -638,7 +785,8 @@ class Document:
             elif header_rows <= r0 <= r1:
                 by_row.append((name, (c0, r0 - header_rows), (c1, r1 - header_rows), *rest))
             else:  # a command across the header and the rows: one plain table (only small grids have them)
-                table = Table(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
+                made = [[_made(cell) for cell in row] for row in data]
+                table = Table(made, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
                 table.setStyle(table_style(commands))
                 self.story.append(table)
                 self._last_table = None

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cmp_to_key
+from functools import cmp_to_key, lru_cache
 from typing import TypeVar
 
 _T = TypeVar("_T")
@@ -29,7 +29,7 @@ _RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
 
 def clean(value: object) -> str:
     """NFC, no control characters, trimmed, runs of whitespace folded to one space."""
-    if value is None:
+    if value is None or (isinstance(value, str) and not value):  # most fields of a row are empty: skip the work
         return ""
     text = unicodedata.normalize("NFC", str(value))
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
@@ -38,7 +38,7 @@ def clean(value: object) -> str:
 
 def clean_multiline(value: object) -> str:
     """Like :func:`clean` but keeps line breaks (for long free-text fields)."""
-    if value is None:
+    if value is None or (isinstance(value, str) and not value):
         return ""
     text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
@@ -58,6 +58,7 @@ def fold(value: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=4096)  # called per character of every name given a sort key: few distinct, very many calls
 def _letter_parts(ch: str) -> tuple[str, int]:
     """Base letter (with its Vietnamese modifier) and tone number for one character."""
     decomposed = unicodedata.normalize("NFD", ch.casefold())

@@ -9,10 +9,10 @@ model is one history entry, whatever it touched.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import peewee as pw
 
@@ -40,6 +40,7 @@ from ..text import fold, sort_key_text
 SKIPPED = frozenset({"id", "name_fold", "name_sort", "search_fold", "version", "updated_at"})
 
 Snapshot = dict[str, Any]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,95 @@ def snapshot(row: BaseModel) -> Snapshot:
     for child in kind.children:
         data[child.key] = _child_values(child, row.id)
     return data
+
+
+_CHUNK = 500  # ids in one ``IN (…)``: far below SQLite's limit on bound values (999 in old builds)
+
+
+def _chunks(items: Sequence[_T]) -> list[Sequence[_T]]:
+    return [items[start : start + _CHUNK] for start in range(0, len(items), _CHUNK)]
+
+
+class _Refs:
+    """The uuids of referenced records, read with one query per table and 500 ids rather than one per value."""
+
+    def __init__(self) -> None:
+        self._known: dict[type[BaseModel], dict[int, Any]] = {}
+
+    def load(self, table: type[BaseModel], ids: set[Any]) -> None:
+        if "uuid" not in table._meta.fields:
+            return
+        known = self._known.setdefault(table, {})
+        missing = sorted(i for i in ids if i is not None and i not in known)
+        for part in _chunks(missing):
+            sql = f'SELECT "id", "uuid" FROM "{table._meta.table_name}" WHERE "id" IN ({", ".join("?" * len(part))})'
+            known.update(table._meta.database.execute_sql(sql, part).fetchall())
+            for ref_id in part:
+                known.setdefault(ref_id, None)  # gone: None, as _ref_uuid says
+
+    def keeper(self, column: pw.Field) -> Callable[[Any], Any]:
+        """What :func:`_kept` does to a value of ``column`` (its uuids loaded), chosen once for every value."""
+        if not isinstance(column, pw.ForeignKeyField):
+            return _plain
+        if "uuid" not in column.rel_model._meta.fields:
+            return _same
+        known = self._known.setdefault(column.rel_model, {})
+        return lambda value: None if value is None else known[value]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _foreign_keys(columns: list[pw.Field]) -> list[tuple[int, pw.ForeignKeyField]]:
+    return [(i, c) for i, c in enumerate(columns) if isinstance(c, pw.ForeignKeyField)]
+
+
+def _children_of(child: Child, parent_ids: list[int], refs: _Refs) -> dict[int, list[Snapshot]]:
+    """:func:`_child_values` of many parents: one query for them all, the same dicts in the same order."""
+    meta = child.table._meta
+    columns = [f for f in meta.sorted_fields if f.name not in SKIPPED and f.name != child.parent]
+    parent = meta.fields[child.parent].column_name
+    order = _quoted([parent] + [meta.fields[name].column_name for name in child.order])
+    selected = _quoted([parent] + [f.column_name for f in columns])
+    sql = f'SELECT {selected} FROM "{meta.table_name}" WHERE "{parent}" IN ({", ".join("?" * len(parent_ids))})'
+    readers = [f.python_value for f in columns]
+    found = [
+        (owner, [read(value) for read, value in zip(readers, values, strict=True)])
+        for owner, *values in meta.database.execute_sql(f"{sql} ORDER BY {order}", parent_ids)
+    ]
+    for i, column in _foreign_keys(columns):
+        refs.load(column.rel_model, {values[i] for _, values in found})
+    keepers = [(f.name, refs.keeper(f)) for f in columns]
+    by_parent: dict[int, list[Snapshot]] = {parent_id: [] for parent_id in parent_ids}
+    for owner, values in found:
+        by_parent[owner].append({name: keep(v) for (name, keep), v in zip(keepers, values, strict=True)})
+    return by_parent
+
+
+def snapshots(rows: Sequence[BaseModel]) -> list[Snapshot]:
+    """:func:`snapshot` of each of ``rows`` (all of one table): the same dicts, read with one query per child
+    table and per referenced table for every 500 rows instead of several per row (an import of 20.000)."""
+    if not rows:
+        return []
+    kind = kind_of(rows[0])
+    meta = rows[0]._meta
+    kept = [column for name, column in meta.fields.items() if name not in SKIPPED and name not in kind.skipped]
+    refs = _Refs()
+    result: list[Snapshot] = []
+    for part in _chunks(rows):
+        for column in kept:
+            if isinstance(column, pw.ForeignKeyField):
+                refs.load(column.rel_model, {row.__data__.get(column.name) for row in part})
+        children = [(child.key, _children_of(child, [row.id for row in part], refs)) for child in kind.children]
+        keepers = [(column.name, refs.keeper(column)) for column in kept]
+        for row in part:
+            values = row.__data__
+            data = {name: keep(values.get(name)) for name, keep in keepers}
+            for key, by_parent in children:
+                data[key] = by_parent[row.id]
+            result.append(data)
+    return result
 
 
 def identity(row: BaseModel) -> str:

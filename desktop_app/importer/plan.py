@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import uuid
@@ -162,9 +163,10 @@ class ImportPlan:
 
     def unknown_units(self) -> list[str]:
         seen: dict[str, str] = {}
+        unit_key = functools.cache(fold)  # units repeat over thousands of rows
         for row in self.importable:
             if row.new_unit:
-                seen.setdefault(fold(row.unit), row.unit)
+                seen.setdefault(unit_key(row.unit), row.unit)
         return list(seen.values())
 
     def mapping_json(self) -> dict[str, Any]:
@@ -174,9 +176,13 @@ class ImportPlan:
         }
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every row's unit, field and level: a few distinct texts
 def _key(text: str) -> str:
     """Catalogue comparison: folded, punctuation and dashes ignored ("Văn hoá – Xã hội" = "văn hóa - xã hội")."""
     return re.sub(r"[^a-z0-9]+", "", fold(text))
+
+
+_folded_name = functools.lru_cache(maxsize=1024)(fold)  # an indicator column's name, folded for every row
 
 
 class _Catalogues:
@@ -379,13 +385,17 @@ def _plan_sheet(
     context = _RowContext(sheet.name, columns, layout.indicators, cats, plan.year, sheet_field, title_field)
     planned: list[PlannedRow] = []
     for number, values in sheet.rows[block.last + 1 :]:
+        cells = [cell_text(value) for value in values]
         texts: dict[str, str] = {}
         for target, index in columns.items():
-            cell = values[index] if index < len(values) else None
-            text, encoding = to_unicode(cell_text(cell, lines=target in long_text))
+            if target in long_text:
+                cell = cell_text(values[index] if index < len(values) else None, lines=True)
+            else:
+                cell = cells[index] if index < len(cells) else ""
+            text, encoding = to_unicode(cell)
             plan.legacy_encoding = plan.legacy_encoding or encoding
             texts[target] = text
-        filled = [text for text in map(cell_text, values) if text]
+        filled = [text for text in cells if text]
         if not filled:
             continue
         first = fold(to_unicode(filled[0])[0])
@@ -556,7 +566,7 @@ def _row_indicators(
         if index in context.misfits:
             problems.append(Problem(context.sheet, number, letter, context.misfits[index]))
             continue
-        key = (fold(column.name), column.category_id, column.unit_of_measure)
+        key = (_folded_name(column.name), column.category_id, column.unit_of_measure)
         item = found.setdefault(
             key,
             IndicatorData(

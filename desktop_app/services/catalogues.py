@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
 import peewee as pw
@@ -151,6 +152,7 @@ _SCALES: dict[str, tuple[tuple[str, float], ...]] = {
 }
 
 
+@lru_cache(maxsize=1024)  # checked for every indicator amount (an import: tens of thousands), few distinct units
 def unit_key(unit_of_measure: str) -> str:
     """The unit as compared: folded, "m²" written "m2"."""
     return fold(unit_of_measure).replace("²", "2")

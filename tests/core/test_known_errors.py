@@ -147,16 +147,13 @@ def test_import_failing_in_the_database_says_why_logs_and_writes_nothing(
 
     before = len(list_models(ModelFilter()))
     plan = build_plan(messy, year=2024)
-    real = apply_module.create_model
-    calls = {"n": 0}
+    real = apply_module.create_models
 
-    def failing(data):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise sqlite3.OperationalError(sqlite_text)
-        return real(data)
+    def failing(items):
+        real(items)  # the rows are written, then the database fails: none of them may stay
+        raise sqlite3.OperationalError(sqlite_text)
 
-    monkeypatch.setattr(apply_module, "create_model", failing)
+    monkeypatch.setattr(apply_module, "create_models", failing)
     with caplog.at_level(logging.WARNING, logger="dvk.storage"), pytest.raises(kind, match=words):
         apply_module.apply_plan(plan)
     assert len(list_models(ModelFilter())) == before

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .appraisal.tables import CouncilMember, CriteriaSet, Decision
-from .demo import DemoResult, load_demo
 from .errors import AppError
 from .fileio import sweep_leftovers
 from .services import catalogues, settings
@@ -26,9 +27,12 @@ from .storage import database as storage
 from .storage import lock as writer_lock
 from .storage import restore_journal
 from .storage.errors import DatabaseCorrupt, StorageError
-from .storage.integrity import check_file
+from .storage.integrity import CheckReport, check_file
 from .storage.models import MoHinh
 from .tasks import TaskState
+
+if TYPE_CHECKING:  # the demo's builders (appraisal, review, history) are loaded when the demo is filled
+    from .demo import DemoResult
 
 log = logging.getLogger("dvk.workspace")
 
@@ -113,9 +117,61 @@ def refuse_damaged(path: Path) -> None:
     """
     restore_journal.recover(path)
     if path.exists():
-        report = check_file(path, full=False)
+        report = _early_report(path) or check_file(path, full=False)
         if report.damaged:
             raise DamagedDatabase(path, report.problems)
+
+
+# The file being checked early (see check_early): its state when the check began, the thread, and its report.
+_early: dict[Path, tuple[tuple[tuple[int, int], ...], threading.Thread, list[CheckReport]]] = {}
+
+
+def _stamp(path: Path) -> tuple[tuple[int, int], ...]:
+    """Size and modification time of the file and its write-ahead log: what a check depends on.
+
+    An empty log holds nothing to check, and the check's own read-only opening creates one where there was none.
+    """
+    main = path.stat()
+    log = path.with_name(path.name + "-wal")
+    wal = log.stat() if log.exists() else None
+    return ((main.st_size, main.st_mtime_ns),) + (((wal.st_size, wal.st_mtime_ns),) if wal and wal.st_size else ())
+
+
+def check_early(path: Path | str | None = None) -> None:
+    """Start the damage check of the office file on a thread of its own, at the very start of the program.
+
+    On a province's archive the check reads every page (a second or more); SQLite does that without Python's
+    lock, so the window's modules load meanwhile.  :func:`refuse_damaged` takes the report if the file has not
+    changed since, and checks again otherwise; a file with an interrupted restore is not checked early (the
+    restore is settled first).  Nothing here writes.
+    """
+    try:
+        target = (Path(path) if path else storage.default_db_path()).expanduser().resolve()
+        if target in _early or not target.is_file() or restore_journal.journal_path(target).exists():
+            return
+        stamp = _stamp(target)
+    except OSError:
+        return  # the opening itself says what is wrong with the path
+    found: list[CheckReport] = []
+    thread = threading.Thread(
+        target=lambda: found.append(check_file(target, full=False)), name="kiem-tra-tep", daemon=True
+    )
+    thread.start()
+    _early[target] = (stamp, thread, found)
+
+
+def _early_report(path: Path) -> CheckReport | None:
+    """The early check's report of ``path``, if one was made of the file as it still is."""
+    entry = _early.pop(path.resolve(), None)
+    if entry is None:
+        return None
+    stamp, thread, found = entry
+    thread.join()
+    try:
+        unchanged = _stamp(path) == stamp
+    except OSError:
+        return None
+    return found[0] if found and unchanged else None
 
 
 def _open(path: Path) -> storage.Database:
@@ -209,6 +265,8 @@ def fill_demo(task: TaskState | None = None) -> DemoResult | None:
     """Load the demo into the open demo file, once; returns None when it was filled before."""
     if not demo_needs_filling():
         return None
+    from .demo import load_demo
+
     with storage.transaction():  # the mark goes in with the data, so a failed load is tried again
         result = load_demo(task)
         settings.set_value(DEMO_LOADED_KEY, True)

@@ -135,11 +135,14 @@ def _stored_points(member_id: int, keying: int, model_ids: list[int]) -> dict[in
     return found
 
 
-def save_sheets(year: int, member_id: int, sheets: Mapping[int, Mapping[int, object]], keying: int = 1) -> None:
+def save_sheets(
+    year: int, member_id: int, sheets: Mapping[int, Mapping[int, object]], keying: int = 1, *, merge: bool = False
+) -> None:
     """Several of one member's sheets (a pasted block) validated, then replaced in one transaction.
 
     One history batch per call, one entry per sheet whose points changed; a sheet saved unchanged is left
-    alone (and recorded nowhere).
+    alone (and recorded nowhere).  With ``merge`` only the cells given change (None clears one) and the rest of
+    each sheet stays as stored: see :func:`save_cells`.
     """
     ensure_unlocked(year)
     member = get_member(member_id)
@@ -153,16 +156,23 @@ def save_sheets(year: int, member_id: int, sheets: Mapping[int, Mapping[int, obj
     models = {row[0]: row for row in rows}
     cleaned: dict[int, dict[int, float]] = {}
     uuids: dict[int, str] = {}  # criterion id → uuid, for the history
+    known: dict[int, set[int]] = {}  # model id → its criteria
     for model_id, values in sheets.items():
         if model_id not in models:
             raise AppError("Không tìm thấy mô hình, điển hình cần ghi điểm.")
         _id, kind, level_id, _uuid, _name, _year = models[model_id]
         criteria = {c.id: c for c in criteria_set_for(year, kind, level_id).criteria}
         uuids.update((c.id, c.uuid) for c in criteria.values())
+        known[model_id] = set(criteria)
         cleaned[model_id] = _clean_sheet(criteria, values)
     stamp = now()
     with transaction():
         stored = _stored_points(member_id, keying, list(cleaned))
+        if merge:  # the stored cells not given, as a whole sheet would carry them (a stray criterion dropped)
+            for model_id, points in cleaned.items():
+                kept = stored.get(model_id, {}).items()
+                given = sheets[model_id]
+                cleaned[model_id] = {c: p for c, p in kept if c in known[model_id] and c not in given} | points
         changed = [model_id for model_id, points in cleaned.items() if stored.get(model_id, {}) != points]
         if not changed:
             return
@@ -179,6 +189,16 @@ def save_sheets(year: int, member_id: int, sheets: Mapping[int, Mapping[int, obj
             for model_id in changed:
                 old = stored.get(model_id, {})
                 _replace_sheet(member, models[model_id], keying, old, cleaned[model_id], uuids, stamp)
+
+
+def save_cells(year: int, member_id: int, cells: Mapping[int, Mapping[int, object]], keying: int = 1) -> None:
+    """Some cells of a member's sheets (model id → {criterion id: points, None to clear}), the rest as stored.
+
+    The score grid saves its typed cells in order on the database thread: each save is a change to what is stored
+    when it runs, never the whole row as the grid showed it when the cell was typed, so a cell whose save failed
+    cannot come back with the save of the next cell.
+    """
+    save_sheets(year, member_id, cells, keying, merge=True)
 
 
 def _replace_sheet(

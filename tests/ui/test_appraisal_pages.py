@@ -219,7 +219,7 @@ def test_second_keying_highlights_the_difference(demo_db, qtbot):
     assert grid.differences() == 1
     assert grid.index(0, 3).data(Qt.ItemDataRole.BackgroundRole) == DIFFERENT
     assert grid.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is None
-    assert scoring.compare_keyings(2023, members[0].id, grid.rows[0].id) == [grid.criteria[2].id]
+    qtbot.waitUntil(lambda: scoring.compare_keyings(2023, members[0].id, grid.rows[0].id) == [grid.criteria[2].id])
 
 
 def test_issue_a_decision_changes_statuses(window, qtbot, no_modal_messages):
@@ -255,3 +255,74 @@ def test_appraisal_item_models(demo_db, qtmodeltester):
     ):
         model.set_items(items)
         qtmodeltester.check(model)
+
+
+def test_enter_moves_on_before_the_save_and_leaving_the_tab_waits_for_it(scoring_tab, qtbot):
+    tab, member, models, criteria = scoring_tab
+    burst("8\n7\n9\n")
+    # The cursor is already three cells on and the grid shows the values; the saves are queued on the worker.
+    assert (tab.table.currentIndex().row(), tab.table.currentIndex().column()) == (0, 4)
+    assert [tab.table_model.index(0, c).data() for c in (1, 2, 3)] == ["8", "7", "9"]
+    tab.hide()  # as when the user opens the results or another page: nothing typed may be missing there
+    assert tab.table_model.pending() == 0
+    assert stored(member, models[0], criteria) == [8, 7, 9, None, None, None]
+
+
+def test_the_same_cell_typed_twice_keeps_the_last_value(scoring_tab, qtbot):
+    tab, member, models, criteria = scoring_tab
+    burst("8\n")
+    tab.table.setCurrentIndex(tab.table_model.index(0, 1))  # back to TC1, nothing run in between
+    burst("5\n6\n")
+    qtbot.waitUntil(lambda: tab.table_model.pending() == 0)
+    assert stored(member, models[0], criteria) == [5, 6, None, None, None, None]
+    assert [tab.table_model.index(0, c).data() for c in (1, 2)] == ["5", "6"]
+
+
+def test_a_failed_save_puts_the_cell_back_and_the_next_saves_still_land(scoring_tab, qtbot, monkeypatch):
+    from desktop_app.errors import AppError
+
+    tab, member, models, criteria = scoring_tab
+    real = scoring.save_cells
+    calls: list[dict] = []
+
+    def first_fails(year, member_id, cells, keying=1):
+        calls.append(cells)
+        if len(calls) == 1:
+            raise AppError("Ổ đĩa đã đầy, không ghi được.")
+        real(year, member_id, cells, keying)
+
+    monkeypatch.setattr(scoring, "save_cells", first_fails)
+    burst("8\n7\n9\n")
+    qtbot.waitUntil(lambda: stored(member, models[0], criteria) == [None, 7, 9, None, None, None])
+    qtbot.waitUntil(lambda: tab.table_model.index(0, 1).data() == "")  # back to what is stored
+    assert tab.message.text() == "Dòng 1, TC1: Ổ đĩa đã đầy, không ghi được."
+    assert [tab.table_model.index(0, c).data() for c in (2, 3)] == ["7", "9"]
+    assert calls == [{models[0]: {c.id: v}} for c, v in zip(criteria, (8, 7, 9))]  # each its own cell, in order
+
+
+def test_a_decision_locked_after_the_grid_opened_refuses_the_queued_saves(scoring_tab, qtbot):
+    from datetime import date
+
+    from desktop_app.appraisal.tables import Decision
+
+    tab, member, models, criteria = scoring_tab
+    burst("9\n")
+    qtbot.waitUntil(lambda: tab.table_model.pending() == 0)
+    Decision.create(year=2024, number="125-QĐ/HU", date=date(2024, 10, 15), locked=True)  # from elsewhere
+    burst("5\n6\n")
+    qtbot.waitUntil(lambda: tab.table_model.pending() == 0)
+    assert "Quyết định số 125-QĐ/HU" in tab.message.text() and "\n" not in tab.message.text()
+    assert [tab.table_model.index(0, c).data() for c in (1, 2, 3)] == ["9", "", ""]
+    assert stored(member, models[0], criteria) == [9, None, None, None, None, None]
+    assert "Phiếu của thành viên: 0/3" in tab.progress.text()
+
+
+def test_changing_member_while_saves_are_queued_loses_nothing(scoring_tab, qtbot):
+    tab, member, models, criteria = scoring_tab
+    burst("".join(f"{int(c.max_points)}\n" for c in criteria))
+    tab.member_combo.setCurrentIndex(1)  # the other member's grid: read after the queued saves
+    assert tab.table_model.member_id != member and tab.table_model.pending() == 0
+    assert stored(member, models[0], criteria) == [c.max_points for c in criteria]
+    tab.member_combo.setCurrentIndex(0)
+    assert tab.table_model.index(0, len(criteria) + 1).data() == "100"
+    assert "Phiếu của thành viên: 1/3 — cả hội đồng: 1/7" in tab.progress.text()

@@ -34,6 +34,7 @@ def test_first_run_setup_saves_the_office(db, qtbot, qapp):
 
 
 def test_units_tree_add_child_rename_merge(window, monkeypatch):
+    window.show_page("catalogues")  # the units are read when the page is shown
     page = window.pages["catalogues"].units_tab
     root = page.tree_model.index(0, 0)
     page.tree.setCurrentIndex(root)

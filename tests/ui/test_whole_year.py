@@ -230,6 +230,7 @@ def type_sheets(
                     typed[(ids[position], grid.rows[row].id, criterion.id)] = value
                     keys += keys_for(value)
             burst(qtbot, keys)
+            qtbot.waitUntil(lambda grid=grid: grid.pending() == 0, timeout=20000)  # the saves queued on the worker
             assert tab.message.text() == "", tab.message.text()
     return typed
 

@@ -32,10 +32,11 @@ class _Node:
 
 
 class UnitTreeModel(QAbstractItemModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, *, load: bool = True) -> None:
         super().__init__(parent)
         self._root = _Node(None, None, 0)
-        self.reload()
+        if load:
+            self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()

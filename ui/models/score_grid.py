@@ -1,15 +1,28 @@
 """One member's score sheets as a spreadsheet: a row per model, a column per criterion.
 
-A typed value is validated and saved inside ``setData`` (one small write), so the view can move the cursor in the
-same event.  Progress is kept up to date incrementally: the model says by how much the member's count of complete
-sheets changed instead of anyone recounting the council on the GUI thread.
+A typed value is validated and shown inside ``setData``, so the view moves the cursor in the same event; its save
+(a write the database makes durable on disk, ~20 ms) is queued on the database thread, where saves run one at a
+time in the order typed.  Each save carries only the cells it changes, so one that fails takes nothing with it:
+its cells go back to what is stored and the reason is shown beside the grid.  Reading the grid again, or leaving
+it, first waits for the queued saves (:meth:`ScoreGridModel.flush`).  Progress is kept up to date incrementally:
+the model says by how much the member's count of complete sheets changed instead of anyone recounting the
+council on the GUI thread.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app import domain
@@ -17,8 +30,11 @@ from desktop_app.appraisal import scoring
 from desktop_app.appraisal.aggregate import check_points, sheet_total
 from desktop_app.appraisal.criteria import criteria_set_for
 from desktop_app.appraisal.info import CriterionInfo
-from desktop_app.errors import AppError
+from desktop_app.tasks import TaskState
 from desktop_app.text import format_number
+
+from .. import errors
+from ..worker import run_job, wait_all
 
 DIFFERENT = QBrush(QColor("#ffd2cc"))
 EXCLUDED = QBrush(QColor("#e8e8e8"))
@@ -32,6 +48,10 @@ _ROLES = frozenset({_DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _TOOLTIP})
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
+
+SAVE_ACTION = "Ghi điểm"
+
+Cells = dict[int, dict[int, float | None]]  # row → {criterion id: points} of the cells a save changes
 
 
 def parse_block(text: str) -> list[list[str]]:
@@ -63,9 +83,14 @@ class PasteReport:
         return "\n".join(parts)
 
 
+def _store(task: TaskState, year: int, member_id: int, cells: dict[int, dict[int, float | None]], keying: int) -> None:
+    """On the database thread: the changed cells (model id → criterion id → points) of one save."""
+    scoring.save_cells(year, member_id, cells, keying)
+
+
 class ScoreGridModel(QAbstractTableModel):
-    refused = Signal(str)  # why a typed value was not accepted
-    saved = Signal()
+    refused = Signal(str)  # why a typed value was not accepted, or why its save failed
+    saved = Signal()  # a value was accepted (its save is queued)
     completion_changed = Signal(int)  # change in the member's number of complete sheets (first keying only)
 
     def __init__(self, parent=None) -> None:
@@ -81,10 +106,18 @@ class ScoreGridModel(QAbstractTableModel):
         self.excluded: set[int] = set()
         self.locked_reason = ""
         self._texts: list[list[str]] = []  # per row: each criterion's points as shown, then the total
+        self._stored: list[dict[int, float | None]] = []  # per row: the points as stored (loaded, then each save)
+        self._pending: dict[tuple[int, int], int] = {}  # (row, criterion id) → queued saves that change it
+        self._queued = 0  # saves queued and not answered yet
+        self._outbox: list[tuple] = []  # saves not yet handed to the worker (see _queue)
+        self._generation = 0  # which load a save was queued under: answers for an earlier grid are not applied
 
     def load(self, year: int, member_id: int | None, kind: str, keying: int = 1) -> None:
         """The member's whole grid from one service call (a few queries, none per model)."""
+        self.flush()
         self.beginResetModel()
+        self._generation += 1
+        self._pending, self._queued = {}, 0
         self.year, self.member_id, self.kind, self.keying = year, member_id, kind, keying
         self.criteria, self.rows, self.values, self.first, self.excluded = [], [], [], [], set()
         self.locked_reason = ""
@@ -97,6 +130,7 @@ class ScoreGridModel(QAbstractTableModel):
                 self.criteria = criteria_set_for(year, kind).criteria
         finally:
             self._texts = [self._row_texts(values) for values in self.values]
+            self._stored = [dict(values) for values in self.values]
             self.endResetModel()
 
     def _row_texts(self, values: dict[int, float | None]) -> list[str]:
@@ -185,13 +219,9 @@ class ScoreGridModel(QAbstractTableModel):
         except ValueError as exc:
             self.refused.emit(f"Dòng {row + 1}, TC{criterion.order}: {exc}.")
             return False
-        values = dict(self.values[row])
-        values[criterion.id] = points
-        error = self._save({row: values})
-        if error:
-            self.refused.emit(f"Dòng {row + 1}, TC{criterion.order}: {error}")
-            return False
-        self._apply({row: values})
+        if self.values[row].get(criterion.id) != points:
+            self._apply({row: {**self.values[row], criterion.id: points}})
+            self._queue({row: {criterion.id: points}}, f"Dòng {row + 1}, TC{criterion.order}: ")
         self.saved.emit()
         return True
 
@@ -206,7 +236,7 @@ class ScoreGridModel(QAbstractTableModel):
             report.refused.append(self.locked_reason)
             self.refused.emit(report.message())
             return report
-        changed: dict[int, dict[int, float | None]] = {}
+        changed: Cells = {}
         for offset, cells in enumerate(block):
             row = top + offset
             if row >= len(self.rows):
@@ -226,29 +256,92 @@ class ScoreGridModel(QAbstractTableModel):
                 except ValueError as exc:
                     report.refused.append(f"Dòng {row + 1}, TC{criterion.order}: {exc}.")
                     continue
-                values = changed.setdefault(row, dict(self.values[row]))
-                if values.get(criterion.id) != points:
-                    values[criterion.id] = points
+                if self.values[row].get(criterion.id) != points:
+                    changed.setdefault(row, {})[criterion.id] = points
                     report.saved_cells += 1
-        changed = {row: values for row, values in changed.items() if values != self.values[row]}
-        error = self._save(changed) if changed else ""
-        if error:
-            report.saved_cells = 0
-            report.refused.insert(0, f"Chưa dán được: {error}")
-        elif changed:
-            self._apply(changed)
+        if changed:
+            self._apply({row: {**self.values[row], **cells} for row, cells in changed.items()})
+            self._queue(changed, "Chưa dán được: ")
             self.saved.emit()
         if report.message():
             self.refused.emit(report.message())
         return report
 
-    def _save(self, rows: dict[int, dict[int, float | None]]) -> str:
-        """Write the rows' sheets in one transaction; the reason in Vietnamese when that was not possible."""
-        try:
-            scoring.save_sheets(self.year, self.member_id, {self.rows[r].id: v for r, v in rows.items()}, self.keying)
-        except AppError as exc:  # known: locked decision, disk full, read-only file...
-            return str(exc)
-        return ""
+    # --- saving on the database thread
+    def _queue(self, cells: Cells, prefix: str) -> None:
+        """Save ``cells`` after the saves already queued; ``prefix`` names them if the save fails."""
+        generation = self._generation
+        for row, changes in cells.items():
+            for criterion_id in changes:
+                self._pending[row, criterion_id] = self._pending.get((row, criterion_id), 0) + 1
+        self._queued += 1
+        by_model = {self.rows[row].id: dict(changes) for row, changes in cells.items()}
+        save = (self.year, self.member_id, by_model, self.keying, generation, cells, prefix)
+        self._outbox.append(save)
+        if len(self._outbox) == 1:
+            # Handed to the worker at the next turn of the event loop, once the cursor has moved: starting the
+            # worker wakes its thread, which takes the interpreter lock for the save's Python part (~2 ms the
+            # keystroke would wait for).
+            QTimer.singleShot(0, self._send)
+
+    def _send(self) -> None:
+        outbox, self._outbox = self._outbox, []
+        for year, member_id, by_model, keying, generation, cells, prefix in outbox:
+            run_job(
+                None,
+                _store,
+                year,
+                member_id,
+                by_model,
+                keying,
+                progress=False,
+                on_done=lambda _result, g=generation, c=cells: self._saved(g, c),
+                on_error=lambda exc, g=generation, c=cells, p=prefix: self._failed(g, c, p, exc),
+            )
+
+    def _answered(self, generation: int, cells: Cells) -> list[tuple[int, int]]:
+        """Count a save as answered; the cells no later queued save changes again (none for an old grid)."""
+        if generation != self._generation:
+            return []
+        self._queued -= 1
+        settled = []
+        for row, changes in cells.items():
+            for criterion_id in changes:
+                left = self._pending.pop((row, criterion_id)) - 1
+                if left:
+                    self._pending[row, criterion_id] = left
+                else:
+                    settled.append((row, criterion_id))
+        return settled
+
+    def _saved(self, generation: int, cells: Cells) -> None:
+        self._answered(generation, cells)
+        if generation == self._generation:
+            for row, changes in cells.items():
+                self._stored[row].update(changes)
+
+    def _failed(self, generation: int, cells: Cells, prefix: str, exc: BaseException) -> None:
+        """The cells of a failed save show what is stored again (unless typed again since); one line says why."""
+        errors.log_failure(exc, SAVE_ACTION)
+        back: Cells = {}
+        for row, criterion_id in self._answered(generation, cells):
+            back.setdefault(row, dict(self.values[row]))[criterion_id] = self._stored[row].get(criterion_id)
+        if back:
+            self._apply(back)
+        self.refused.emit(prefix + errors.user_message(exc, SAVE_ACTION))
+
+    def pending(self) -> int:
+        """Saves queued and not answered yet."""
+        return self._queued
+
+    def flush(self) -> None:
+        """Wait for the queued saves and take their answers: before the grid or anything scored is read again."""
+        if self._outbox:
+            self._send()
+        if self._queued:
+            wait_all()
+            # Their answers are queued calls to this thread: delivered now, while the rows they name still exist.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
 
     def _apply(self, rows: dict[int, dict[int, float | None]]) -> None:
         """Take saved sheets into the grid; tell how the member's count of complete sheets moved."""

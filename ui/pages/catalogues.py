@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -201,7 +202,10 @@ class UnitsTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tree_model = UnitTreeModel(self)
+        # Read when the tab is first shown (the window refreshes the page it shows): a province's 2,000 units are
+        # not read at every start for a page behind the dashboard.
+        self.tree_model = UnitTreeModel(self, load=False)
+        self.loaded = False
         self.tree = QTreeView(self)
         self.tree.setModel(self.tree_model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -214,7 +218,6 @@ class UnitsTab(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, width in ((1, 230), (2, 160), (3, 100)):
             self.tree.setColumnWidth(column, width)
-        self.tree.expandToDepth(0)
         self.unit_dialog: UnitDialog | None = None
         buttons = QHBoxLayout()
         for text, action in (
@@ -234,9 +237,15 @@ class UnitsTab(QWidget):
     def current(self) -> UnitInfo | None:
         return self.tree_model.unit_at(self.tree.currentIndex())
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self.loaded:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
         """Re-read the units (a kind or level may have been renamed), keeping the selection, quietly."""
         unit = self.current()
+        self.loaded = True
         self.tree_model.reload()
         self.tree.expandToDepth(0)
         if unit is not None:
@@ -249,6 +258,7 @@ class UnitsTab(QWidget):
             self.tree.scrollTo(index)
 
     def reload(self, select: int | None = None) -> None:
+        self.loaded = True
         self.tree_model.reload()
         self.tree.expandToDepth(0)
         if select:

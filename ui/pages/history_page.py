@@ -11,7 +11,7 @@ import html
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,11 +30,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.history import display, kinds, queries, record
 from desktop_app.history.display import Described
-from desktop_app.history.export import export_history
 from desktop_app.history.queries import HistoryFilter
 from desktop_app.text import format_date, format_number, parse_date
 
-from .. import messages
+from .. import messages, settings_store
 from ..models.history_table import HistoryTableModel
 from ..worker import Job, run_job
 
@@ -263,7 +262,7 @@ class HistoryPage(QWidget):
 
     # --- Excel
     def _ask_path(self) -> Path | None:
-        store = QSettings("SoDanVanKheo", "SoDanVanKheo")
+        store = settings_store.store()
         folder = store.value("reports/folder", str(Path.home()))  # the folder the Báo cáo screen saves to
         name = f"Lịch sử thay đổi đến ngày {date.today():%d-%m-%Y}.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, "Xuất Excel", str(Path(folder) / name), "Sổ tính Excel (*.xlsx)")
@@ -282,6 +281,8 @@ class HistoryPage(QWidget):
         path = path or self._ask_path()
         if path is None:
             return None
+        from desktop_app.history.export import export_history  # openpyxl: loaded when first used, not at start
+
         return run_job(
             self,
             lambda task: export_history(flt, path, task),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -171,8 +171,27 @@ class ModelListPage(QWidget):
             (self.level_combo, catalogues.list_items("level")),
         ):
             self._fill(combo, [(i.name, i.id) for i in items])
-        self._fill(self.unit_combo, [(u.name, u.id) for u in units.list_units(include_inactive=False)])
         self._fit_catalogue_columns()
+        # A province's 2,000 units: read and measured when the page is first seen, not at every start behind
+        # the dashboard.  Until then the box offers only "Mọi đơn vị", which is what the filter uses.
+        self._units_stale = True
+        if self.isVisible():
+            self._load_units()
+
+    def _load_units(self) -> None:
+        self._units_stale = False
+        chosen = self.unit_combo.currentData()
+        self._fill(self.unit_combo, [(u.name, u.id) for u in units.list_units(include_inactive=False)])
+        metrics = self.table.fontMetrics()
+        longest = max(metrics.horizontalAdvance(self.unit_combo.itemText(i)) for i in range(self.unit_combo.count()))
+        self.unit_combo.view().setMinimumWidth(min(longest + 40, 560))
+        if self.unit_combo.currentData() != chosen:  # the unit chosen was deleted or merged meanwhile
+            self.apply_filter()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._units_stale:
+            self._load_units()
+        super().showEvent(event)
 
     def _fit_catalogue_columns(self) -> None:
         """The level and status columns as wide as their longest name ("Cơ sở (xã, phường)")."""
@@ -185,8 +204,8 @@ class ModelListPage(QWidget):
             header = str(self.table_model.headerData(column, Qt.Orientation.Horizontal))
             widest = max([metrics.horizontalAdvance(n) for n in names] + [metrics.horizontalAdvance(header)])
             self.table.setColumnWidth(column, min(widest + padding, 220))
-        for combo in (self.field_combo, self.level_combo, self.unit_combo):
-            # The closed combo may elide a long unit name; its list shows every name whole.
+        for combo in (self.field_combo, self.level_combo):
+            # The closed combo may elide a long name; its list shows every name whole (units: _load_units).
             longest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
             combo.view().setMinimumWidth(min(longest + 40, 560))
 

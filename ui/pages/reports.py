@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import shiboken6
-from PySide6.QtCore import QRectF, QSettings, QSignalBlocker, QSizeF, Qt, Signal
+from PySide6.QtCore import QRectF, QSignalBlocker, QSizeF, Qt, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -57,7 +57,6 @@ from desktop_app.documents import (
     option_specs,
 )
 from desktop_app.documents.data import OfficeChoice, report_offices
-from desktop_app.documents.preview import PageImage, PageSize, page_count, page_sizes, render_pages
 from desktop_app.errors import AppError, Cancelled
 from desktop_app.office import SETTINGS_PLACE, STYLE_LABELS
 from desktop_app.services import settings
@@ -65,9 +64,12 @@ from desktop_app.services.models import names_of_year
 from desktop_app.tasks import TaskState
 from desktop_app.text import format_date
 
-from .. import messages
+from .. import messages, settings_store
 from ..worker import Job, run_job, show_error
 from .fitting import within_height
+
+if TYPE_CHECKING:  # pdfium is loaded by the first preview, not at start
+    from desktop_app.documents.preview import PageImage, PageSize
 
 PREVIEW_PAGES = 12
 PREVIEW_DPI = 100
@@ -187,6 +189,8 @@ def print_pdf(task: TaskState, printer: QPrinter, path: Path, pages: Sequence[in
     painter = QPainter()
     if not painter.begin(printer):
         raise AppError("Máy in không nhận lệnh in. Hãy kiểm tra máy in đã bật và được chọn đúng, rồi in lại.")
+    from desktop_app.documents.preview import render_pages
+
     images = render_pages(path, dpi=dpi, pages=pages)
     try:
         for number, index in enumerate(pages):
@@ -221,6 +225,8 @@ def print_pdf(task: TaskState, printer: QPrinter, path: Path, pages: Sequence[in
 def build_preview(task: TaskState, code: str, options: Options, target: Path) -> tuple[Path, int, list[PageImage]]:
     """The worker's half of a preview: the PDF, its page count and the images of its first pages."""
     task.check()  # superseded while waiting in the queue: stop before building anything
+    from desktop_app.documents.preview import page_count, render_pages
+
     path = build_pdf(code, options, target, task)
     return path, page_count(path), list(render_pages(path, dpi=PREVIEW_DPI, limit=PREVIEW_PAGES, task=task))
 
@@ -713,7 +719,7 @@ class ReportsPage(QWidget):
 
     # ------------------------------------------------------------ saving
     def _ask_path(self, suffix: str, title: str) -> Path | None:
-        store = QSettings("SoDanVanKheo", "SoDanVanKheo")
+        store = settings_store.store()
         folder = store.value("reports/folder", str(Path.home()))
         name = f"{DOCUMENTS[self.code()].label} năm {self.year}{suffix}".replace("/", "-").replace(",", "")
         file_filter = "Tệp PDF (*.pdf)" if suffix == ".pdf" else "Sổ tính Excel (*.xlsx)"
@@ -779,6 +785,8 @@ class ReportsPage(QWidget):
         target = self._temp_pdf(code)
 
         def prepare(task: TaskState) -> tuple[Path, list[PageSize]]:
+            from desktop_app.documents.preview import page_sizes
+
             path = reuse if reuse is not None and reuse.is_file() else build_pdf(code, options, target, task)
             return path, page_sizes(path)
 

@@ -2,8 +2,9 @@
 
 Clerks type from paper at full speed ("13⏎12⏎17⏎..."), so a keystroke must never wait for, or be redirected by,
 anything slow.  Enter commits the cell and moves the cursor in the same event (Qt's own Enter commits from a queued
-call, and keys typed before it ran went to the old cell); progress is updated from what the grid saved, not
-recounted.
+call, and keys typed before it ran went to the old cell) while the save waits its turn on the database thread;
+progress is updated from what the grid took, not recounted.  Leaving the tab waits for the queued saves, so the
+results and every other page read what was typed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QFocusEvent, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -319,11 +320,16 @@ class ScoringTab(QWidget):
         if row < 0 or self.table_model.keying != 2:
             return
         model_row = self.table_model.rows[row]
+        self.table_model.flush()  # the second keying as typed, not as it was before the queued saves
         if not messages.confirm(self, f"Dùng điểm nhập lần 2 làm kết quả cho «{model_row.name}»?"):
             return
         with attempt(self, "Dùng điểm nhập lần 2"):
             scoring.accept_second_keying(self.year, self.table_model.member_id, model_row.id)
         self.reload()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.table_model.flush()  # whatever is shown next (results, another page) reads the scores as typed
+        super().hideEvent(event)
 
     def focus_cell(self, row: int, column: int) -> QModelIndex:
         index = self.table_model.index(row, column)

@@ -6,14 +6,14 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from .storage.database import default_data_dir
+from . import places
 
 _configured: Path | None = None
 _handler: logging.Handler | None = None
 
 
 def log_path() -> Path:
-    return default_data_dir() / "logs" / "so-dan-van-kheo.log"
+    return places.log_dir() / "so-dan-van-kheo.log"
 
 
 def setup_logging(level: int = logging.INFO) -> Path:

@@ -26,3 +26,9 @@ def resource_path(*parts: str) -> Path:
 def load_json(*parts: str) -> Any:  # the shape is the caller's: each file has its own
     with resource_path(*parts).open(encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def guide_pdf() -> Path | None:
+    """The user guide shipped with the bundle; None when running from source before it was built."""
+    path = resources_dir() / "guide" / "huong-dan-su-dung.pdf"
+    return path if path.is_file() else None

@@ -33,6 +33,7 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.delenv("DVK_DB", raising=False)
+    monkeypatch.setenv("DVK_PORTABLE", "0")  # a portable.txt left in a checkout must not move the tests' data
     yield home
 
 

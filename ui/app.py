@@ -9,12 +9,13 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QEvent, QLocale, Qt
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetrics, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from desktop_app import APP_NAME, workspace
+from desktop_app import APP_NAME, places, workspace
 from desktop_app.errors import AppError
 from desktop_app.logs import log_path, setup_logging
+from desktop_app.resources import resources_dir
 from desktop_app.services import settings
 from desktop_app.storage.lock import FileInUse
 
@@ -29,6 +30,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("SoDanVanKheo")
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app.setFont(ui_font())
+    icon = app_icon_path()
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     install_qt_translations(app)
     # Fusion draws a tool button's menu arrow over the end of its text ("Đổi trạng thái", "In…"):
     # make room for it on every such button at once.
@@ -52,8 +56,6 @@ def install_qt_translations(app: QApplication) -> None:
         return
     from PySide6.QtCore import QLibraryInfo, QTranslator
 
-    from desktop_app.resources import resources_dir
-
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     ours = str(resources_dir() / "translations")
     for folder in (qt_folder, ours):  # the last installed is searched first
@@ -64,15 +66,70 @@ def install_qt_translations(app: QApplication) -> None:
             log.warning("Vietnamese Qt translation not loaded from %s", folder)
 
 
+# Letters a Vietnamese screen shows all day: a font missing any of them draws boxes or mixes in another font.
+VIETNAMESE_SAMPLE = "Đăng ký ưu tiên ĐđƠơƯưĂăÂâÊêÔô ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+# Segoe UI first (Windows), then the common sans fonts of Linux and macOS; each must pass the sample.
+PREFERRED_FAMILIES = ("Segoe UI", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica Neue")
+BUNDLED_FONTS = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
+UI_POINT_SIZE = 10
+
+
+def has_vietnamese(family: str) -> bool:
+    """Whether the family itself (not a fallback font) has a glyph for every letter of the sample."""
+    font = QFont(family)
+    if QFontInfo(font).family() != family.split(" [")[0]:  # not installed: Qt substituted another font
+        return False
+    metrics = QFontMetrics(font)
+    return all(metrics.inFontUcs4(ord(char)) for char in VIETNAMESE_SAMPLE if not char.isspace())
+
+
+def _system_families() -> list[str]:
+    return QFontDatabase.families()
+
+
+def register_bundled_font() -> str | None:
+    """Add the shipped Liberation Sans to the application's fonts; its family name, or None if it cannot load."""
+    family = None
+    for name in BUNDLED_FONTS:
+        font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / name))
+        loaded = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        family = family or (loaded[0] if loaded else None)
+    if family is None:
+        log.warning("bundled UI font not loaded from %s", resources_dir() / "fonts")
+    return family
+
+
+def ui_font_family() -> str | None:
+    """Segoe UI on Windows; elsewhere a system family with every Vietnamese letter; else the bundled sans font."""
+    families = _system_families()
+    if sys.platform == "win32" and "Segoe UI" in families:
+        return "Segoe UI"
+    for family in PREFERRED_FAMILIES:
+        if family in families and has_vietnamese(family):
+            return family
+    vietnamese = QFontDatabase.WritingSystem.Vietnamese
+    others = [
+        f
+        for f in families
+        if vietnamese in QFontDatabase.writingSystems(f) and not QFontDatabase.isFixedPitch(f) and has_vietnamese(f)
+    ]
+    others.sort(key=lambda f: "sans" not in f.lower())  # a sans font reads better on screen than a serif one
+    if others:
+        return others[0]
+    return register_bundled_font()
+
+
 def ui_font() -> QFont:
-    """Segoe UI on Windows (it has every Vietnamese letter); elsewhere a shipped or common sans font."""
-    families = set(QFontDatabase.families())
-    for family in ("Segoe UI", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"):
-        if family in families:
-            font = QFont(family)
-            font.setPointSize(10)
-            return font
-    return QApplication.font()
+    family = ui_font_family()
+    if family is None:
+        return QApplication.font()
+    font = QFont(family)
+    font.setPointSize(UI_POINT_SIZE)
+    return font
+
+
+def app_icon_path() -> Path:
+    return resources_dir() / "icons" / "app.png"
 
 
 def install_excepthook() -> None:
@@ -91,13 +148,22 @@ def install_excepthook() -> None:
 
 def run(db_path: Path | None = None) -> int:
     """Start the program on the office database; return the exit code after an orderly shutdown."""
-    setup_logging()
     app = make_application()
+    try:  # a portable copy on a write-protected stick is told so before anything tries to write there
+        places.ensure_data_dir()
+    except AppError as exc:
+        messages.error(None, str(exc), title="Không ghi được dữ liệu")
+        return 1
+    setup_logging()
     # Here, not in make_application: tests build the application too, and pytest-qt's own
     # handler must stay the one that fails a test on a Qt warning.
     logging_qt.install()
     install_excepthook()
     autobackups.enable()  # on close, daily, before an import, a restore, a decision
+    workspace.check_early(db_path)  # the damage check reads the file on its own thread while the pages load
+    from .main_window import default_pages
+
+    default_pages()
     try:
         # A damaged file is refused before anything writes to it, and the newest good backup offered.
         database = autobackups.open_office_or_recover(db_path)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,7 +36,7 @@ from desktop_app.errors import Cancelled
 from desktop_app.services import settings, statistics
 from desktop_app.storage import database as storage
 
-from . import autobackups
+from . import autobackups, help_menu, settings_store, window_geometry
 
 if TYPE_CHECKING:  # annotations only: the window imports the worker and services where it uses them
     from desktop_app.services.autobackup import Outcome
@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
     def __init__(self, pages: list[PageSpec] | None = None) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
-        self.qsettings = QSettings("SoDanVanKheo", "SoDanVanKheo")
+        self.qsettings = settings_store.store()
         self.year = 0
 
         toolbar = QToolBar("Năm", self)
@@ -125,11 +125,29 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(QLabel("   "))
         toolbar.addWidget(self.office_label)
         self.addToolBar(toolbar)
+        self.help_menu = help_menu.add_help_menu(self)
 
         self.nav = QListWidget(self)
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 10px; }")
         self.stack = QStackedWidget(self)
+        # The stack in its final place before the pages go in: with the application's style sheet, every widget
+        # moved to a new parent is styled again with everything under it, so moving the filled stack into the
+        # splitter and the splitter into the central widget restyled every page twice more (~0.2 s at start).
+        self.splitter = QSplitter(self)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.demo_banner = DemoBanner(self)
+        self.demo_banner.back_requested.connect(self.switch_to_office)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.demo_banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.pages: dict[str, QWidget] = {}
         for spec in pages or default_pages():
             page = spec.factory(self)
@@ -149,21 +167,7 @@ class MainWindow(QMainWindow):
         self.nav.setMinimumWidth(widest + 2 * 10 + 2 * self.nav.frameWidth() + 12)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.splitter = QSplitter(self)
-        self.splitter.setObjectName("main_splitter")
-        self.splitter.addWidget(self.nav)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([self.nav.minimumWidth(), 1000])
-        self.demo_banner = DemoBanner(self)
-        self.demo_banner.back_requested.connect(self.switch_to_office)
-        central = QWidget(self)
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.setSpacing(0)
-        central_layout.addWidget(self.demo_banner)
-        central_layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
         self.toolbar = toolbar
         self.file_label = QLabel(self)
         self.file_label.setStyleSheet("color: #555; padding: 0 6px;")
@@ -250,8 +254,6 @@ class MainWindow(QMainWindow):
         """ "Nhập từ Excel…" on the list; its arrow offers the blank form to send to units."""
         from PySide6.QtWidgets import QMenu, QToolButton
 
-        from .importing import save_template
-
         button = QToolButton(models)
         button.setText("Nhập từ Excel…")
         button.setToolTip(
@@ -261,7 +263,7 @@ class MainWindow(QMainWindow):
         button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         button.clicked.connect(self._open_import_clicked)
         menu = QMenu(button)
-        menu.addAction("Tải mẫu đăng ký (Excel) để gửi các đơn vị…", lambda: save_template(self))
+        menu.addAction("Tải mẫu đăng ký (Excel) để gửi các đơn vị…", self._save_import_template)
         self.followup_import_action = menu.addAction(
             "Nhập báo cáo tiến độ từ Excel…", lambda: self.open_followup_import()
         )
@@ -273,6 +275,11 @@ class MainWindow(QMainWindow):
         button.setMenu(menu)
         models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
         self.import_button = button
+
+    def _save_import_template(self) -> None:
+        from .importing import save_template  # the importer and its readers: loaded on first use, not at start
+
+        save_template(self)
 
     def _open_import_clicked(self) -> None:
         self.open_import()
@@ -599,11 +606,7 @@ class MainWindow(QMainWindow):
 
     # --- remembered state
     def _restore_state(self) -> None:
-        geometry = self.qsettings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        window_geometry.restore(self, self.qsettings)  # per screen; never off every screen
         splitter = self.qsettings.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -621,7 +624,7 @@ class MainWindow(QMainWindow):
             page.refresh()
 
     def save_state(self) -> None:
-        self.qsettings.setValue("window/geometry", self.saveGeometry())
+        window_geometry.save(self, self.qsettings)
         self.qsettings.setValue("window/splitter", self.splitter.saveState())
         self.qsettings.setValue("window/page", self.current_page_key())
 

@@ -66,10 +66,19 @@ def clipped_texts(root) -> list[str]:
     return found
 
 
+SIZE = (1280, 800)  # the main window's size in every screenshot: the guide's figures stay comparable
+
+
 def save_screenshots(outdir: Path) -> list[Path]:
+    """Every screen the clerk goes through in a year, on the demo data, saved as ``outdir/<name>.png``.
+
+    The names are stable: the user guide (``resources/guide``) shows them by name.  The data is a fresh file in a
+    temporary folder; the window's remembered size and place are neither used nor saved.
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from desktop_app.demo import load_demo
     from desktop_app.services import catalogues
+    from desktop_app.storage import database as storage
     from desktop_app.storage.database import open_database
 
     from .app import make_application
@@ -90,17 +99,27 @@ def save_screenshots(outdir: Path) -> list[Path]:
         for problem in clipped_texts(widget):
             print(f"{path.name}: chữ bị cắt: {problem}", file=sys.stderr)
 
+    def new_window() -> MainWindow:
+        window = MainWindow()
+        window.save_state = lambda: None  # type: ignore[method-assign]  # the user's own window stays as it was
+        window.resize(*SIZE)
+        window.show()
+        return window
+
     with tempfile.TemporaryDirectory() as tmp:
-        database = open_database(Path(tmp) / "Nguyễn Văn A" / "dữ liệu.db")
+        open_database(Path(tmp) / "Nguyễn Văn A" / "dữ liệu.db")
         catalogues.ensure_defaults()
         setup = SetupDialog()
         setup.show()
         grab(setup, "01-thiet-lap-lan-dau")
         setup.close()
+        first = new_window()  # the first screen of a book with nothing in it yet: the steps of the year
+        first.show_page("dashboard")
+        grab(first, "14-tong-quan-so-moi")
+        first.close()
+        first.deleteLater()
         load_demo()
-        window = MainWindow()
-        window.resize(1280, 800)
-        window.show()
+        window = new_window()
         window.set_year(2023)
         for key, name in (
             ("dashboard", "02-tong-quan"),
@@ -140,6 +159,7 @@ def save_screenshots(outdir: Path) -> list[Path]:
                 box.show()
                 grab(box, "10-da-luu")
                 box.close()
+        _more_screens(window, app, grab)
         import_dialog = _import_preview(window, Path(tmp), app)
         grab(import_dialog, "09-nhap-excel")
         import_dialog.close()
@@ -149,9 +169,80 @@ def save_screenshots(outdir: Path) -> list[Path]:
             editor.tabs.setCurrentIndex(index)
             grab(editor, f"04-sua-mo-hinh-{index + 1}")
         editor.close()
+        send = window.open_send_package()
+        grab(send, "20-gui-bao-cao")
+        send.close()
+        _receive_preview(window, Path(tmp), app, grab)
         window.close()
-        database.close()
+        from .worker import wait_all
+
+        wait_all()
+        storage.current().close()  # the upper office's file opened last (see _receive_preview)
     return saved
+
+
+def _more_screens(window, app, grab) -> None:
+    """The tabs and pages of the later steps of the year (appraisal, recognition, statistics, backups)."""
+    appraisal = window.pages.get("appraisal")
+    if appraisal is not None:
+        window.show_page("appraisal")
+        for tab, name in (
+            (appraisal.results, "15-danh-gia-ket-qua"),
+            (appraisal.council, "16-danh-gia-hoi-dong"),
+            (appraisal.criteria, "17-danh-gia-bo-tieu-chi"),
+        ):
+            appraisal.setCurrentWidget(tab)
+            grab(window, name)
+        appraisal.setCurrentWidget(appraisal.scoring)
+    if "recognition" in window.pages:
+        window.show_page("recognition")
+        grab(window, "18-cong-nhan")
+    reports = window.pages.get("reports")
+    if reports is not None:
+        window.show_page("reports")
+        for code, name in (("statistics", "19-bao-cao-thong-ke"), ("scoresheets", "21-phieu-cham")):
+            reports.select(code)
+            _wait(app, lambda reports=reports: reports.preview_path is not None)
+            grab(window, name)
+    catalogues = window.pages.get("catalogues")
+    if catalogues is not None and hasattr(catalogues, "offices_tab"):
+        window.show_page("catalogues")
+        catalogues.setCurrentWidget(catalogues.offices_tab)
+        grab(window, "22-co-quan-gui-bao-cao")
+        catalogues.setCurrentWidget(catalogues.units_tab)
+    settings_page = window.pages.get("settings")
+    if settings_page is not None and hasattr(settings_page, "backups_table"):
+        from desktop_app.services import autobackup
+
+        autobackup.try_automatic("dong")  # one backup in the list, as after the first day's work
+        window.show_page("settings")
+        _wait(app, lambda: settings_page.backups_table.rowCount() > 0, seconds=20)
+        bar = settings_page.scroll_area.verticalScrollBar()
+        bar.setValue(settings_page.backups_table.parentWidget().y())
+        grab(window, "23-cai-dat-sao-luu")
+        bar.setValue(0)
+
+
+def _receive_preview(window, folder: Path, app, grab) -> None:
+    """«Nhận gói báo cáo của cấp dưới…» at a district office: the demo year sent by a commune, all of it new."""
+    from desktop_app.exchange.export import export_package
+    from desktop_app.services import catalogues
+    from desktop_app.storage import database as storage
+
+    from .worker import wait_all
+
+    package = export_package(folder / "Đảng ủy xã Đạ Đờn 2023.dvk", year=2023).path
+    wait_all()
+    window._release_worker_connection()
+    storage.current().close()
+    storage.open_database(folder / "Huyện ủy" / "sổ cấp trên.db")
+    catalogues.ensure_defaults()
+    dialog = window.open_receive_package(package)
+    _wait(app, lambda: dialog.plan is not None)
+    if dialog.table.rowCount():
+        dialog.table.selectRow(0)
+    grab(dialog, "24-nhan-goi")
+    dialog.close()
 
 
 def _import_preview(window, folder: Path, app):

@@ -15,38 +15,45 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME, __version__, places
 from ..errors import AppError
 from ..logs import log_path, setup_logging
-from . import (
-    appraisal_cmds,
-    backup_cmds,
-    core_cmds,
-    document_cmds,
-    history_cmds,
-    import_cmds,
-    office_cmds,
-    package_cmds,
-    review_cmds,
-    unit_cmds,
-)
 
 log = logging.getLogger("dvk.cli")
 
-# The command groups, in the order ``--help`` lists them.  Plain imports: a missing module is an
-# error at once, and PyInstaller sees every one of them without being told.
-COMMAND_MODULES = (
-    core_cmds,
-    office_cmds,
-    unit_cmds,
-    backup_cmds,
-    appraisal_cmds,
-    document_cmds,
-    import_cmds,
-    package_cmds,
-    history_cmds,
-    review_cmds,
-)
+
+def command_modules() -> tuple[Any, ...]:
+    """The command groups, in the order ``--help`` lists them.
+
+    Imported here, not at the top: opening the window (no command) needs none of them, and they bring the
+    readers and writers of Excel and PDF (half a second at every start).  Plain imports still: a missing module is
+    an error at the first command, and PyInstaller sees every one of them without being told.
+    """
+    from . import (
+        appraisal_cmds,
+        backup_cmds,
+        core_cmds,
+        document_cmds,
+        history_cmds,
+        import_cmds,
+        office_cmds,
+        package_cmds,
+        review_cmds,
+        unit_cmds,
+    )
+
+    return (
+        core_cmds,
+        office_cmds,
+        unit_cmds,
+        backup_cmds,
+        appraisal_cmds,
+        document_cmds,
+        import_cmds,
+        package_cmds,
+        history_cmds,
+        review_cmds,
+    )
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -98,26 +105,38 @@ def _vietnamese(message: str) -> str:
     return message
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without ``commands`` only the options of opening the window (``--db``)."""
     parser = _Parser(prog="python -m desktop_app", description=f"{APP_NAME} {__version__}")
     parser.add_argument(
         "--db",
         metavar="PATH",
         help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng, hoặc biến môi trường DVK_DB)",
     )
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, title="lệnh")
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         module.register(subparsers)
     return parser
 
 
+def _opens_window(argv: list[str]) -> bool:
+    """No command, no help: only ``--db PATH`` (or nothing), as a shortcut or a double-click starts the program."""
+    return not argv or (len(argv) == 2 and argv[0] == "--db") or (len(argv) == 1 and argv[0].startswith("--db="))
+
+
 def main(argv: list[str] | None = None) -> int:
     setup_logging()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(commands=not _opens_window(given))
+    args = parser.parse_args(given)
     if args.command is None:
         return _open_gui(args)
     try:
+        if places.is_portable():  # a copy on a write-protected stick is told so before a command tries to write
+            places.ensure_data_dir()
         return int(args.handler(args) or 0)
     except AppError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
@@ -136,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_gui(args: argparse.Namespace) -> int:
+    from .. import workspace
+
+    workspace.check_early(Path(args.db) if args.db else None)  # reads the file while Qt and the window load
     try:
         # Here, not at the top: the core and every command run without Qt, which only the GUI loads.
         from ui import app as gui

@@ -16,9 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 import peewee as pw
-from platformdirs import user_data_dir
 
-from .. import APP_ID
+from .. import places
 from ..text import compare, fold
 from . import errors, migrations, restore_journal
 from .migrations import latest_version
@@ -31,8 +30,8 @@ ENV_DB = "DVK_DB"
 
 
 def default_data_dir() -> Path:
-    """Per-user data folder (``%LOCALAPPDATA%\\SoDanVanKheo`` on Windows, XDG on Linux)."""
-    return Path(user_data_dir(APP_ID, appauthor=False, roaming=False))
+    """Per-user data folder (``%LOCALAPPDATA%\\SoDanVanKheo``, XDG on Linux), or beside a portable program."""
+    return places.data_dir()
 
 
 def default_db_path() -> Path:

@@ -7,7 +7,7 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,7 @@ from desktop_app.exchange.merge import MergeItem, MergePlan, MergeResult, apply_
 from desktop_app.tasks import TaskState
 from desktop_app.text import format_date, format_number, sort_key
 
-from .. import messages
+from .. import messages, settings_store
 from ..messages import preview_buttons
 from ..worker import Job, run_job, show_error
 
@@ -219,7 +219,7 @@ class ReceiveDialog(QDialog):
 
     # ------------------------------------------------------------ reading
     def choose_file(self) -> None:
-        store = QSettings("SoDanVanKheo", "SoDanVanKheo")
+        store = settings_store.store()
         folder = str(store.value(FOLDER_KEY, str(Path.home())))
         path, _ = QFileDialog.getOpenFileName(
             self,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -28,7 +28,7 @@ from desktop_app.services.autobackup import format_size
 from desktop_app.tasks import TaskState
 from desktop_app.text import format_number
 
-from .. import messages
+from .. import messages, settings_store
 from ..messages import translate_buttons
 from ..worker import Job, run_job, show_error
 
@@ -154,7 +154,7 @@ class SendDialog(QDialog):
 
     # ------------------------------------------------------------ writing
     def choose_target(self) -> None:
-        store = QSettings("SoDanVanKheo", "SoDanVanKheo")
+        store = settings_store.store()
         folder = Path(str(store.value(FOLDER_KEY, str(Path.home()))))
         name = package_file_name(_sender_name(), self.year())
         path, _ = QFileDialog.getSaveFileName(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,7 +48,7 @@ from desktop_app.review.period import (
 from desktop_app.tasks import TaskState
 from desktop_app.text import format_number
 
-from .. import messages
+from .. import messages, settings_store
 from ..worker import Job, run_job, show_error
 from .review_chart import YearChart, rate_text
 
@@ -438,7 +438,7 @@ class ReviewPage(QWidget):
         return DOCUMENTS[CODE].make_options(self.year or last, {"first_year": first, "last_year": last})
 
     def _ask_path(self, suffix: str, title: str) -> Path | None:
-        store = QSettings("SoDanVanKheo", "SoDanVanKheo")
+        store = settings_store.store()
         folder = str(store.value("reports/folder", str(Path.home())))
         first, last = self.span()
         span = str(first) if first == last else f"{first}-{last}"

@@ -18,28 +18,7 @@ from reportlab.platypus import Paragraph, Table
 from desktop_app.documents.layout import Document, ListTable
 from desktop_app.office import OfficeInfo
 
-HEADERS = ["STT", "Tên mô hình, điển hình", "Đơn vị / cá nhân thực hiện (địa chỉ)", "Lĩnh vực", "Cấp"]
-
-
-def _list(count: int) -> Document:
-    """A registration-like list of ``count`` models in groups of 25, a total row and the signature."""
-    doc = Document(OfficeInfo.single(issuing_body="BAN DÂN VẬN", place_name="Lâm Hà"), wide=True)
-    doc.header(year=2025)
-    doc.doc_title("Danh sách", "mô hình, điển hình đăng ký năm 2025")
-    rows: list[list[str]] = []
-    groups: list[int] = []
-    for number in range(count):
-        if number % 25 == 0:
-            groups.append(len(rows))
-            rows.append([f"Nhóm {number // 25 + 1}"])
-        # Some names wrap to two lines, so rows are not all of one height.
-        name = f"Mô hình dân vận khéo số {number + 1}" + (" hỗ trợ sinh kế đồng bào vùng sâu" * (number % 3 == 0))
-        rows.append([str(number + 1), name, f"Xã Liên Hà {number % 40}", "Kinh tế", "Cơ sở"])
-    total = len(rows)
-    rows.append(["", f"Tổng cộng: {count} mô hình, điển hình", "", "", ""])
-    doc.table(HEADERS, rows, [6, 40, 30, 14, 10], group_rows=groups, total_rows=[total])
-    doc.signature(["Các đơn vị"])
-    return doc
+from .lists import HEADERS, registration_like
 
 
 class _Counts:
@@ -71,7 +50,7 @@ def _work(count: int, folder: Path) -> _Counts:
         patch.setattr(Table, "__init__", init)
         patch.setattr(Table, "setStyle", style)
         patch.setattr(Paragraph, "wrap", counted_wrap)
-        _list(count).build(folder / f"ds_{count}.pdf")
+        registration_like(count).build(folder / f"ds_{count}.pdf")
     return counts
 
 
@@ -101,8 +80,8 @@ def _pages(path: Path) -> list[Image.Image]:
 def test_the_pages_are_those_one_whole_table_prints(tmp_path: Path) -> None:
     """Cut page by page, the list prints the very pixels of one reportlab table over all its rows (header
     repeated, a group heading kept with its first row, the total and signature with the last rows)."""
-    paged = _list(70)
-    whole = _list(70)
+    paged = registration_like(70)
+    whole = registration_like(70)
     listed = next(f for f in whole.story if isinstance(f, ListTable))
     assert listed.tail == 1  # the signature went into the list
     whole.story[whole.story.index(listed)] = listed.list.table(0, len(listed.rows))

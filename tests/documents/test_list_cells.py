@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from reportlab.platypus import Paragraph
 
-from desktop_app.documents.layout import _CHUNK, CellStyle, Document, _Rows, esc, style
-from desktop_app.office import OfficeInfo
+from desktop_app.documents.layout import _CHUNK, CellStyle, _Rows, esc, style
 
-HEADERS = ["STT", "Tên mô hình, điển hình", "Đơn vị / cá nhân thực hiện (địa chỉ)", "Lĩnh vực", "Cấp"]
+from .lists import HEADERS, registration_like
 
 TEXTS = [
     "Thắp sáng đường quê tại thôn 3, Tân Hà",
@@ -46,26 +45,6 @@ def test_a_cell_paragraph_is_the_one_the_markup_parser_makes(text: object) -> No
         assert repr(made.blPara.lines) == repr(parsed.blPara.lines)
 
 
-def _list(count: int) -> Document:
-    """A registration-like list of ``count`` models in groups of 25, a total row and the signature."""
-    doc = Document(OfficeInfo.single(issuing_body="BAN DÂN VẬN", place_name="Lâm Hà"), wide=True)
-    doc.header(year=2025)
-    doc.doc_title("Danh sách", "mô hình, điển hình đăng ký năm 2025")
-    rows: list[list[str]] = []
-    groups: list[int] = []
-    for number in range(count):
-        if number % 25 == 0:
-            groups.append(len(rows))
-            rows.append([f"Nhóm {number // 25 + 1}"])
-        name = f"Mô hình dân vận khéo số {number + 1}" + (" hỗ trợ sinh kế đồng bào vùng sâu" * (number % 3 == 0))
-        rows.append([str(number + 1), name, f"Xã Liên Hà {number % 40} & thôn {number % 7}", "Kinh tế", "Cơ sở"])
-    total = len(rows)
-    rows.append(["", f"Tổng cộng: {count} mô hình, điển hình", "", "", ""])
-    doc.table(HEADERS, rows, [6, 40, 30, 14, 10], group_rows=groups, total_rows=[total])
-    doc.signature(["Các đơn vị"])
-    return doc
-
-
 class _Work:
     def __init__(self) -> None:
         self.paragraphs = 0
@@ -94,7 +73,7 @@ def _work(count: int, folder: Path) -> _Work:
         patch.setattr(Paragraph, "__init__", counted_init)
         patch.setattr(Paragraph, "wrap", counted_wrap)
         patch.setattr(_Rows, "row", counted_row)
-        _list(count).build(folder / f"ds_{count}.pdf")
+        registration_like(count, hamlet=True).build(folder / f"ds_{count}.pdf")
     return work
 
 

@@ -34,11 +34,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     install_qt_translations(app)
-    # Fusion draws a tool button's menu arrow over the end of its text ("Đổi trạng thái", "In…"):
-    # make room for it on every such button at once.
-    sheet = 'QToolButton[popupMode="2"] { padding-right: 14px; }QToolButton[popupMode="1"] { padding-right: 18px; }'
-    if app.styleSheet() != sheet:  # setting it re-styles every live widget: only when it changes
-        app.setStyleSheet(sheet)
+    # No application-wide style sheet (see ui/menu_buttons.py): it would slow every paint.
     return app
 
 

@@ -37,6 +37,7 @@ from desktop_app.services import settings, statistics
 from desktop_app.storage import database as storage
 
 from . import autobackups, help_menu, settings_store, window_geometry
+from .menu_buttons import menu_button
 
 if TYPE_CHECKING:  # annotations only: the window imports the worker and services where it uses them
     from desktop_app.services.autobackup import Outcome
@@ -222,7 +223,7 @@ class MainWindow(QMainWindow):
             button = QToolButton(models)
             button.setText("In…")
             button.setToolTip("Xem trước, in, lưu PDF hoặc Excel")
-            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            menu_button(button, QToolButton.ToolButtonPopupMode.InstantPopup)
             menu = QMenu(button)
             menu.addAction("Danh sách đăng ký của năm…", lambda: self.open_report("registrations"))
             menu.addAction(
@@ -260,7 +261,7 @@ class MainWindow(QMainWindow):
             "Nhập danh sách đăng ký các đơn vị gửi lên (xem trước trước khi ghi); "
             "mũi tên: tải mẫu đăng ký để gửi các đơn vị"
         )
-        button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        menu_button(button, QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         button.clicked.connect(self._open_import_clicked)
         menu = QMenu(button)
         menu.addAction("Tải mẫu đăng ký (Excel) để gửi các đơn vị…", self._save_import_template)

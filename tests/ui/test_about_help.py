@@ -103,6 +103,7 @@ def test_the_licence_button_shows_the_font_licence(db, qtbot, qapp_font):
 
 def test_the_about_box_of_a_portable_copy(qtbot, qapp_font, tmp_path, monkeypatch):
     monkeypatch.setattr(places, "program_dir", lambda: tmp_path)
+    monkeypatch.delenv(places.ENV_PORTABLE)  # the marker alone decides, as on an office PC
     (tmp_path / "portable.txt").write_text("", encoding="utf-8")
     dialog = about.AboutDialog()  # no database open: no backup folder to show
     qtbot.addWidget(dialog)

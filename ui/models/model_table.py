@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop_app.services.models import ModelFilter, ModelRow, query_ids, rows_for_ids
@@ -18,6 +20,17 @@ COLUMNS = (
 BLOCK = 200
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _LONG_TEXT = {"name", "field", "unit", "level"}
+_DISPLAY, _TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)
+# The text of each column of a line: only the one asked for is computed.
+_CELL: dict[str, Callable[[ModelRow], str]] = {
+    "name": lambda row: row.name,
+    "kind": lambda row: row.kind_label,
+    "field": lambda row: row.field,
+    "unit": lambda row: row.unit,
+    "level": lambda row: row.level,
+    "status": lambda row: row.status_label,
+    "year": lambda row: str(row.year),
+}
 
 
 class ModelTableModel(QAbstractTableModel):
@@ -71,7 +84,7 @@ class ModelTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role != _DISPLAY:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             return COLUMNS[section][1]
@@ -80,28 +93,22 @@ class ModelTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
+        # Qt asks for several roles of every painted cell (a thousand calls a page): the roles answered with
+        # nothing are let go before anything else is looked at.
         if role == ID_ROLE:
-            return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._ids[index.row()] if index.isValid() and 0 <= index.row() < len(self._ids) else None
+        if role != _DISPLAY and role != _TOOLTIP:
+            return None
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         row = self._row(index.row())
         if row is None:
             return None
         key = COLUMNS[index.column()][0]
-        value = {
-            "name": row.name,
-            "kind": row.kind_label,
-            "field": row.field,
-            "unit": row.unit,
-            "level": row.level,
-            "status": row.status_label,
-            "year": str(row.year),
-        }[key]
-        if role == Qt.ItemDataRole.ToolTipRole and (key not in _LONG_TEXT or not value):
+        if role == _TOOLTIP and key not in _LONG_TEXT:
             return None  # the long names may be elided in their columns; the tooltip shows them whole
-        return value
+        value = _CELL[key](row)
+        return None if role == _TOOLTIP and not value else value
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

@@ -31,6 +31,7 @@ from desktop_app.text import format_number
 from .. import messages, status_change
 from ..autobackups import tell
 from ..errors import attempt
+from ..menu_buttons import menu_button
 from ..models.model_table import ModelTableModel
 
 
@@ -60,7 +61,7 @@ class ModelListPage(QWidget):
         self.year: int | None = None
         self.table_model = ModelTableModel(self)
         self._debounce = QTimer(self, singleShot=True, interval=200)
-        self._debounce.timeout.connect(self.apply_filter)
+        self._debounce.timeout.connect(self.filter_changed)
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Tìm theo tên, đơn vị, địa chỉ… (gõ không dấu cũng được)")
@@ -82,7 +83,7 @@ class ModelListPage(QWidget):
         for code, label in domain.STATUSES.items():
             self.status_combo.addItem(label, code)
         for combo in (self.field_combo, self.level_combo, self.unit_combo, self.kind_combo, self.status_combo):
-            combo.currentIndexChanged.connect(self.apply_filter)
+            combo.currentIndexChanged.connect(self.filter_changed)
         clear = QPushButton("Bỏ lọc", self)
         _on_click(clear, self.clear_filters)
 
@@ -119,7 +120,7 @@ class ModelListPage(QWidget):
         _on_click(self.edit_button, self.edit_current)
         self.status_button = QToolButton(self)
         self.status_button.setText("Đổi trạng thái")
-        self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu_button(self.status_button, QToolButton.ToolButtonPopupMode.InstantPopup)
         self.status_menu = QMenu(self.status_button)
         # Only what a clerk may set by hand (the core decides which); recognition comes from the
         # decision, so the menu says where to find it instead of offering it.
@@ -236,11 +237,19 @@ class ModelListPage(QWidget):
             status=self.status_combo.currentData(),
         )
 
-    def apply_filter(self) -> None:
+    def filter_changed(self) -> None:
+        """The user changed a filter or the search: the list and its count, and nothing a filter cannot change."""
         self._debounce.stop()
         self.table_model.set_filter(self.current_filter())
+        # Lay the rows out now: left to the first paint after the reset, the layout changes the scroll range and
+        # Qt paints the whole table a second time (about a third of a filter on a year of 2,000 models).
+        self.table.doItemsLayout()
         self.count_label.setText(f"{format_number(self.table_model.rowCount())} mô hình, điển hình")
         self._update_actions()
+
+    def apply_filter(self) -> None:
+        """The list read again after a write or a year change: also which steps can be undone."""
+        self.filter_changed()
         self.update_undo()
 
     def refresh(self) -> None:

@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
                 lambda: self.open_report("dossier", model_id=next(iter(models.selected_ids()), None)),
             )
             button.setMenu(menu)
-            models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
+            models.add_action_button(button)
             self.print_menu_button = button
         if recognition is not None and hasattr(recognition, "buttons_row"):
             for label, code, options in (
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
             "Nhận gói báo cáo của cấp dưới…", lambda: self.open_receive_package()
         )
         button.setMenu(menu)
-        models.extra_actions.insertWidget(models.extra_actions.count() - 2, button)
+        models.add_action_button(button)
         self.import_button = button
 
     def _save_import_template(self) -> None:

@@ -145,3 +145,27 @@ def test_the_main_window_remembers_its_frame_per_screen(window, qtbot):
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (700, 520)
     assert on_a_screen(again)
+
+
+# A 1280-pixel-wide screen (old office monitors, 1280×1024) with Windows' 8-pixel frame on each side.
+NARROW_SCREEN_CLIENT_WIDTH = 1280 - 2 * 8
+
+
+def test_the_window_fits_a_1280_pixel_screen_on_every_page(demo_db, qtbot, qapp_font):
+    from ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.set_year(2023)
+    widths = {"lúc mở": window.minimumSizeHint().width()}
+    for key in window.pages:
+        window.show_page(key)
+        widths[key] = window.minimumSizeHint().width()
+    scoring = window.pages["appraisal"].scoring
+    window.show_page("appraisal")
+    scoring.keying_combo.setCurrentIndex(scoring.keying_combo.findData(2))  # shows «Lấy lần 2 làm kết quả»
+    assert scoring.accept_button.isVisible()
+    widths["nhập lần 2"] = window.minimumSizeHint().width()
+    too_wide = {page: width for page, width in widths.items() if width > NARROW_SCREEN_CLIENT_WIDTH}
+    assert not too_wide, widths

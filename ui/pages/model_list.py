@@ -147,9 +147,10 @@ class ModelListPage(QWidget):
         actions.addSpacing(12)
         actions.addWidget(self.undo_button)
         actions.addWidget(self.redo_button)
-        self.extra_actions = actions  # other screens (Excel import) add their buttons here
         actions.addStretch(1)
-        actions.addWidget(self.count_label)
+        self._actions = actions
+        # The count beside the search it answers; on the buttons' row it made the page too wide for a 1280-pixel screen.
+        search_row.insertWidget(1, self.count_label)
 
         layout = QVBoxLayout(self)
         layout.addLayout(search_row)
@@ -236,6 +237,10 @@ class ModelListPage(QWidget):
             kind=self.kind_combo.currentData(),
             status=self.status_combo.currentData(),
         )
+
+    def add_action_button(self, button: QWidget) -> None:
+        """Another screen's button (Excel import, printing) at the end of the list's buttons, before the stretch."""
+        self._actions.insertWidget(self._actions.count() - 1, button)
 
     def filter_changed(self) -> None:
         """The user changed a filter or the search: the list and its count, and nothing a filter cannot change."""

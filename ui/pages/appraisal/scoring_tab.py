@@ -212,6 +212,7 @@ class ScoringTab(QWidget):
         self.accept_button = QPushButton("Lấy lần 2 làm kết quả", self)
         self.accept_button.setToolTip("Sau khi xem lại phiếu giấy: dùng số liệu nhập lần 2 cho dòng đang chọn")
         self.accept_button.clicked.connect(self.accept_second)
+        self.accept_button.hide()  # second keying only; hidden, it takes no room in the layouts before the first load
         self.progress = QLabel(self)
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #b00020;")
@@ -236,8 +237,11 @@ class ScoringTab(QWidget):
         ):
             top.addWidget(QLabel(label, self))
             top.addWidget(widget)
-        top.addWidget(self.accept_button)
         top.addStretch(1)
+        # Beside the progress line, not the choices above: there it made the page too wide for a 1280-pixel screen.
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.accept_button)
         hint = QLabel(
             "Gõ điểm rồi bấm Enter để sang tiêu chí tiếp theo. Điểm nguyên hoặc nửa điểm (7,5); ô sai bị "
             "từ chối ngay. Dán (Ctrl+V) được cả khối ô chép từ Excel; phím Delete xóa điểm ô đang chọn. "
@@ -248,7 +252,7 @@ class ScoringTab(QWidget):
         hint.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.progress)
+        layout.addLayout(progress_row)
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)

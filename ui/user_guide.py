@@ -75,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     target = args.out.expanduser().resolve()
     shots = args.shots.expanduser().resolve() if args.shots else None
+    from desktop_app.logs import setup_logging
+
+    # The user's own log, opened before the folders are pointed away: a bug here is logged where bugs are looked for.
+    setup_logging()
     with tempfile.TemporaryDirectory(prefix="dvk-nguoi-dung-") as home:
         isolate(Path(home) / USER_FOLDER)
         from desktop_app.errors import AppError
@@ -83,7 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = make_guide(target, shots)
         except AppError as exc:
             return _fail(f"Không tạo được hướng dẫn sử dụng: {exc}")
-        except Exception as exc:  # noqa: BLE001 - a bug: one line for the user, the traceback on request
+        except Exception as exc:  # noqa: BLE001 - a bug: logged with its traceback, one line for the user
+            from .errors import log_failure
+
+            log_failure(exc, "Tạo hướng dẫn sử dụng")
             if os.environ.get(DEBUG_ENV):
                 traceback.print_exc()
             return _fail(f"Không tạo được hướng dẫn sử dụng (lỗi ngoài dự kiến: {type(exc).__name__}: {exc}).")

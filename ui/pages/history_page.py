@@ -15,7 +15,6 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,8 +32,9 @@ from desktop_app.history.display import Described
 from desktop_app.history.queries import HistoryFilter
 from desktop_app.text import format_date, format_number, parse_date
 
-from .. import messages, settings_store
+from .. import messages
 from ..models.history_table import HistoryTableModel
+from ..save_dialog import ask_document_path
 from ..worker import Job, run_job
 
 ERROR_STYLE = "color: #b00020;"
@@ -262,15 +262,7 @@ class HistoryPage(QWidget):
 
     # --- Excel
     def _ask_path(self) -> Path | None:
-        store = settings_store.store()
-        folder = store.value("reports/folder", str(Path.home()))  # the folder the Báo cáo screen saves to
-        name = f"Lịch sử thay đổi đến ngày {date.today():%d-%m-%Y}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "Xuất Excel", str(Path(folder) / name), "Sổ tính Excel (*.xlsx)")
-        if not path:
-            return None
-        target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
-        store.setValue("reports/folder", str(target.parent))
-        return target
+        return ask_document_path(self, "Xuất Excel", f"Lịch sử thay đổi đến ngày {date.today():%d-%m-%Y}", ".xlsx")
 
     def export_excel(self, path: Path | None = None) -> Job | None:
         """Write the filtered history to ``path`` (asked for when not given), on the worker."""

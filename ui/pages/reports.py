@@ -24,7 +24,6 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -64,7 +63,8 @@ from desktop_app.services.models import names_of_year
 from desktop_app.tasks import TaskState
 from desktop_app.text import format_date
 
-from .. import messages, settings_store
+from .. import messages
+from ..save_dialog import ask_document_path
 from ..worker import Job, run_job, show_error
 from .fitting import within_height
 
@@ -719,18 +719,8 @@ class ReportsPage(QWidget):
 
     # ------------------------------------------------------------ saving
     def _ask_path(self, suffix: str, title: str) -> Path | None:
-        store = settings_store.store()
-        folder = store.value("reports/folder", str(Path.home()))
-        name = f"{DOCUMENTS[self.code()].label} năm {self.year}{suffix}".replace("/", "-").replace(",", "")
-        file_filter = "Tệp PDF (*.pdf)" if suffix == ".pdf" else "Sổ tính Excel (*.xlsx)"
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / name), file_filter)
-        if not path:
-            return None
-        path = Path(path)
-        if path.suffix.lower() != suffix:
-            path = path.with_name(path.name + suffix)
-        store.setValue("reports/folder", str(path.parent))
-        return path
+        name = f"{DOCUMENTS[self.code()].label} năm {self.year}".replace("/", "-").replace(",", "")
+        return ask_document_path(self, title, name, suffix)
 
     def save_pdf(self, path: Path | None = None) -> None:
         """Save the chosen document as PDF to ``path`` (asked for when not given)."""

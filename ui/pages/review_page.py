@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -48,7 +47,8 @@ from desktop_app.review.period import (
 from desktop_app.tasks import TaskState
 from desktop_app.text import format_number
 
-from .. import messages, settings_store
+from .. import messages
+from ..save_dialog import ask_document_path
 from ..worker import Job, run_job, show_error
 from .review_chart import YearChart, rate_text
 
@@ -438,20 +438,9 @@ class ReviewPage(QWidget):
         return DOCUMENTS[CODE].make_options(self.year or last, {"first_year": first, "last_year": last})
 
     def _ask_path(self, suffix: str, title: str) -> Path | None:
-        store = settings_store.store()
-        folder = str(store.value("reports/folder", str(Path.home())))
         first, last = self.span()
         span = str(first) if first == last else f"{first}-{last}"
-        name = f"Báo cáo tổng kết giai đoạn {span}{suffix}"
-        file_filter = "Tệp PDF (*.pdf)" if suffix == ".pdf" else "Sổ tính Excel (*.xlsx)"
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / name), file_filter)
-        if not path:
-            return None
-        chosen = Path(path)
-        if chosen.suffix.lower() != suffix:
-            chosen = chosen.with_name(chosen.name + suffix)
-        store.setValue("reports/folder", str(chosen.parent))
-        return chosen
+        return ask_document_path(self, title, f"Báo cáo tổng kết giai đoạn {span}", suffix)
 
     def _span_problem(self) -> str | None:
         try:
